@@ -1,0 +1,64 @@
+/**
+ * The shared contract of pdf-pipeline: S3 key layout, document statuses, error codes,
+ * table layout and the environment variables the stack hands to functions.
+ *
+ * Plain data with no runtime dependencies, so the CDK app, the handlers and the local
+ * runtime all read the same names from here.
+ */
+
+/** S3 key prefixes. Notifications filter by prefix only: suffix filters are case-sensitive. */
+export const KEY_PREFIXES = {
+  /** API uploads: `uploads/<ownerId>/<documentId>.pdf`. */
+  uploads: 'uploads/',
+  /** Operator drop folder: `incoming/<ownerId>/<any path>`. */
+  incoming: 'incoming/',
+  /** Spilled results: `results/<documentId>/...`. Never notified. */
+  results: 'results/',
+} as const;
+
+/** Prefixes whose ObjectCreated events feed the extraction queue. */
+export const NOTIFIED_PREFIXES = [KEY_PREFIXES.uploads, KEY_PREFIXES.incoming] as const;
+
+export const DOCUMENT_SOURCES = ['api', 'presigned', 'drop-folder'] as const;
+export type DocumentSource = (typeof DOCUMENT_SOURCES)[number];
+
+export const DOCUMENT_STATUSES = ['UPLOADING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['COMPLETED', 'FAILED'];
+
+/** Codes recorded in `error.code` of a FAILED document. */
+export const FAILURE_CODES = [
+  'NOT_A_PDF',
+  'ENCRYPTED',
+  'CORRUPT',
+  'TOO_LARGE',
+  'TOO_MANY_PAGES',
+  'TIMEOUT',
+  'RESOURCE_LIMIT',
+  'POISON',
+  'NO_OWNER',
+  'UPLOAD_EXPIRED',
+  'INTERNAL',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** DynamoDB single-table layout. */
+export const TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Lists an owner's documents newest first. */
+  ownerIndex: { name: 'byOwner', partitionKey: 'ownerPk', sortKey: 'createdAt' },
+  /** Epoch seconds; expired items are removed by DynamoDB TTL. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Environment variables the stack (and the local runtime) set on the extraction function. */
+export const EXTRACT_ENV = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  maxPdfBytes: 'MAX_PDF_BYTES',
+  maxPages: 'MAX_PAGES',
+  maxAttempts: 'MAX_ATTEMPTS',
+  documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
+  workerMemoryMb: 'WORKER_MEMORY_MB',
+} as const;
