@@ -38,6 +38,8 @@ export const FAILURE_CODES = [
   'POISON',
   'NO_OWNER',
   'UPLOAD_EXPIRED',
+  /** The object was deleted (or its version replaced) before it could be read. */
+  'SOURCE_MISSING',
   'INTERNAL',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];

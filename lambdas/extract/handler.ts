@@ -1,0 +1,100 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDbClient, s3Client } from '../shared/clients.js';
+import { DocumentRepository } from '../shared/document-repository.js';
+import { loadExtractSettings } from '../shared/env.js';
+import { TransientFailure } from '../shared/errors.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { ObjectStore } from './object-store.js';
+import { extractInWorker } from './pdf-extractor.js';
+import { processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
+import { MalformedMessageError, parseS3Message } from './s3-event.js';
+
+const settings = loadExtractSettings();
+
+/** Time kept back from each document's deadline to record its outcome before the function times out. */
+const RECORDING_RESERVE_MS = 5_000;
+/** Share of the function's memory the process may use before a parse is stopped. */
+const RSS_BUDGET_SHARE = 0.9;
+
+const dependencies: ProcessingDependencies = {
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  objects: new ObjectStore(s3Client),
+  extract: extractInWorker,
+  limits: {
+    maxPdfBytes: settings.maxPdfBytes,
+    maxPages: settings.maxPages,
+    maxAttempts: settings.maxAttempts,
+    documentTimeoutMs: settings.documentTimeoutMs,
+    workerMemoryMb: settings.workerMemoryMb,
+    rssLimitMb: Math.floor(settings.functionMemoryMb * RSS_BUDGET_SHARE),
+    resultsBucket: settings.bucketName,
+  },
+};
+
+// Records run one after another: each parse already has a thread of its own, and running
+// them in turn keeps a whole batch's documents from being in memory at once.
+const processor = new BatchProcessor(EventType.SQS);
+
+function report(outcome: ProcessingOutcome, messageId: string): void {
+  const documentId = 'documentId' in outcome ? outcome.documentId : undefined;
+  logger.info('Object processed', { ...outcome, documentId, messageId });
+  switch (outcome.status) {
+    case 'completed':
+      metrics.addMetric('DocumentsCompleted', MetricUnit.Count, 1);
+      metrics.addMetric('PagesExtracted', MetricUnit.Count, outcome.pageCount);
+      metrics.addMetric('BytesProcessed', MetricUnit.Bytes, outcome.bytes);
+      break;
+    case 'failed':
+      metrics.addMetric('DocumentsFailed', MetricUnit.Count, 1);
+      metrics.singleMetric().addDimension('ErrorCode', outcome.code).addMetric('DocumentsFailedByCode', MetricUnit.Count, 1);
+      break;
+    case 'dead-letter':
+      metrics.addMetric('DocumentsPoisoned', MetricUnit.Count, 1);
+      break;
+  }
+}
+
+async function processRecord(record: SQSRecord, context: Context): Promise<void> {
+  let message;
+  try {
+    message = parseS3Message(record.body);
+  } catch (error) {
+    if (!(error instanceof MalformedMessageError)) throw error;
+    // Nothing in such a message names a document; retrying cannot help, so it is logged and dropped.
+    logger.error('Dropping a message that is not an S3 notification', { messageId: record.messageId, reason: error.message });
+    metrics.addMetric('MalformedMessages', MetricUnit.Count, 1);
+    return;
+  }
+  if (message.kind === 'test-event') {
+    logger.info('Acknowledged the S3 test event', { messageId: record.messageId });
+    return;
+  }
+
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+  let poisoned = false;
+  for (const object of message.objects) {
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
+    const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
+    report(outcome, record.messageId);
+    poisoned ||= outcome.status === 'dead-letter';
+  }
+  if (poisoned) {
+    throw new TransientFailure('Document recorded as POISON; sending the message on to the dead-letter queue.');
+  }
+}
+
+const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, processRecord, processor, {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
+
+export const handler = middy(processBatch)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

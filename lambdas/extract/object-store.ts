@@ -1,0 +1,32 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PermanentFailure } from '../shared/errors.js';
+
+/** The S3 operations extraction needs: read an original, write a spilled result. */
+export class ObjectStore {
+  constructor(private readonly client: S3Client) {}
+
+  /**
+   * Reads one object version, refusing to buffer more than `maxBytes` so a size the event
+   * under-reported cannot exhaust memory.
+   */
+  async read(bucket: string, key: string, versionId: string | undefined, maxBytes: number): Promise<Uint8Array> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+      if ((response.ContentLength ?? 0) > maxBytes) {
+        response.Body?.transformToWebStream().cancel().catch(() => undefined);
+        throw new PermanentFailure('TOO_LARGE', `The file is ${response.ContentLength} bytes; the limit is ${maxBytes}.`);
+      }
+      return await response.Body!.transformToByteArray();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound') {
+        throw new PermanentFailure('SOURCE_MISSING', 'The uploaded object no longer exists.');
+      }
+      throw error;
+    }
+  }
+
+  async write(bucket: string, key: string, body: string, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+}

@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import type { DocumentSource, FailureCode } from '../shared/contract.js';
+import type {
+  DocumentMetadata,
+  DocumentRecord,
+  DocumentRepository,
+  PageRecord,
+  S3Pointer,
+} from '../shared/document-repository.js';
+import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
+import { classifyObjectKey, spilledMetadataKey, spilledPageKey } from '../shared/s3-keys.js';
+import { decideClaim } from './claim.js';
+import { deriveDocumentId } from './document-id.js';
+import type { ObjectStore } from './object-store.js';
+import type { ParseSink } from './pdf-document.js';
+import type { ExtractionBounds } from './pdf-extractor.js';
+import type { CreatedObject } from './s3-event.js';
+
+/** Limits the core enforces, from the function's settings. */
+export interface ProcessingLimits {
+  readonly maxPdfBytes: number;
+  readonly maxPages: number;
+  readonly maxAttempts: number;
+  readonly documentTimeoutMs: number;
+  readonly workerMemoryMb: number;
+  readonly rssLimitMb: number;
+  /** Bucket spilled results are written to. */
+  readonly resultsBucket: string;
+}
+
+/** Everything the core needs from outside, so it can run against mocks, emulators or AWS alike. */
+export interface ProcessingDependencies {
+  readonly repository: DocumentRepository;
+  readonly objects: ObjectStore;
+  readonly extract: (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink) => Promise<void>;
+  readonly limits: ProcessingLimits;
+  readonly now?: () => number;
+}
+
+/** Per-delivery facts from the queue and the invocation. */
+export interface DeliveryContext {
+  readonly receiveCount: number;
+  /** Epoch milliseconds by which this document's work must be recorded. */
+  readonly deadline: number;
+}
+
+export type ProcessingOutcome =
+  | { readonly status: 'ignored'; readonly reason: string }
+  | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
+  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number }
+  | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
+  /** Recorded as POISON; the message must still fail so that it reaches the DLQ. */
+  | { readonly status: 'dead-letter'; readonly documentId: string };
+
+/** DynamoDB items are limited to 400 KB; text above this goes to S3 with a pointer. */
+export const INLINE_TEXT_LIMIT_BYTES = 350_000;
+/** Metadata above this goes to S3, keeping the record small for every list and read. */
+export const INLINE_METADATA_LIMIT_BYTES = 64_000;
+const PAGE_FLUSH_SIZE = 25;
+const MAX_CLAIM_TRIES = 5;
+
+const PDF_MAGIC = Buffer.from('%PDF-');
+/** Readers accept junk before the header within the first kilobyte, as the PDF spec allows. */
+const PDF_HEADER_WINDOW = 1024;
+
+/** Where the claimed document stands: every later write is conditional on these. */
+interface Claim {
+  readonly documentId: string;
+  readonly generation: number;
+  readonly sequencer: string;
+  readonly attempt: number;
+}
+
+/**
+ * Takes one created object through the pipeline: claim the document, read and check the
+ * bytes, extract, store pages and record the outcome. Knows nothing of Lambda or SQS.
+ *
+ * Permanent failures are recorded and returned; transient ones throw TransientFailure so the
+ * message is retried.
+ */
+export async function processCreatedObject(
+  object: CreatedObject,
+  delivery: DeliveryContext,
+  deps: ProcessingDependencies,
+): Promise<ProcessingOutcome> {
+  const keyKind = classifyObjectKey(object.key);
+  if (keyKind.kind === 'folder-marker' || keyKind.kind === 'not-ours') {
+    return { status: 'ignored', reason: keyKind.kind };
+  }
+
+  const now = new Date((deps.now ?? Date.now)()).toISOString();
+  const documentId =
+    keyKind.kind === 'upload' ? keyKind.documentId : deriveDocumentId(object.bucket, object.key, object.versionId);
+
+  if (keyKind.kind === 'no-owner') {
+    const created = await deps.repository.create({
+      ...newRecord(documentId, object, 'drop-folder', now),
+      filename: keyKind.filename,
+      sourceKey: object.key,
+      status: 'FAILED',
+      error: {
+        code: 'NO_OWNER',
+        message: 'Drop-folder files must be under incoming/<ownerId>/; this one has no owner segment.',
+      },
+    });
+    return created
+      ? { status: 'failed', documentId, code: 'NO_OWNER' }
+      : { status: 'skipped', documentId, reason: 'duplicate' };
+  }
+
+  const fresh: DocumentRecord =
+    keyKind.kind === 'upload'
+      ? { ...newRecord(documentId, object, 'api', now), ownerId: keyKind.ownerId }
+      : {
+          ...newRecord(documentId, object, 'drop-folder', now),
+          ownerId: keyKind.ownerId,
+          filename: keyKind.filename,
+          sourceKey: object.key,
+        };
+
+  const claimed = await claimDocument(fresh, object, delivery, deps, now);
+  if ('status' in claimed) return claimed;
+
+  try {
+    return await extractDocument(claimed, object, delivery, deps);
+  } catch (error) {
+    if (error instanceof PermanentFailure) {
+      await recordFailure(claimed, error.code, error.message, deps);
+      return { status: 'failed', documentId, code: error.code };
+    }
+    return handleRetryableError(claimed, error, delivery, deps);
+  }
+}
+
+function newRecord(documentId: string, object: CreatedObject, source: DocumentSource, now: string): DocumentRecord {
+  return {
+    documentId,
+    source,
+    status: 'PROCESSING',
+    bucket: object.bucket,
+    objectKey: object.key,
+    versionId: object.versionId,
+    sequencer: object.sequencer,
+    size: object.size,
+    generation: 1,
+    attempts: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Moves the document to PROCESSING for this delivery, or says why not. Retries lost races. */
+async function claimDocument(
+  fresh: DocumentRecord,
+  object: CreatedObject,
+  delivery: DeliveryContext,
+  deps: ProcessingDependencies,
+  now: string,
+): Promise<Claim | ProcessingOutcome> {
+  const { repository, limits } = deps;
+  const documentId = fresh.documentId;
+  const objectFields = {
+    bucket: object.bucket,
+    objectKey: object.key,
+    versionId: object.versionId,
+    sequencer: object.sequencer,
+    size: object.size,
+    updatedAt: now,
+  };
+
+  for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
+    const record = await repository.get(documentId);
+    const decision = decideClaim(record, {
+      sequencer: object.sequencer,
+      receiveCount: delivery.receiveCount,
+      maxAttempts: limits.maxAttempts,
+    });
+    const claim = (generation: number, attempt: number): Claim => ({
+      documentId,
+      generation,
+      sequencer: object.sequencer,
+      attempt,
+    });
+
+    switch (decision.action) {
+      case 'skip':
+        return { status: 'skipped', documentId, reason: decision.reason };
+      case 'create':
+        if (await repository.create(fresh)) return claim(1, 1);
+        continue;
+    }
+
+    // Every remaining decision writes on top of the record just read, conditional on it.
+    const current = record!;
+    const expected = { generation: current.generation, status: current.status, attempts: current.attempts };
+    switch (decision.action) {
+      case 'claim':
+        if (await repository.transition(documentId, expected, { ...objectFields, status: 'PROCESSING', attempts: decision.attempt })) {
+          return claim(current.generation, decision.attempt);
+        }
+        continue;
+      case 'restart':
+      case 'revive': {
+        const generation = decision.action === 'restart' ? current.generation + 1 : current.generation;
+        const changes = { ...objectFields, status: 'PROCESSING' as const, attempts: 1, generation };
+        if (await repository.transition(documentId, expected, changes, ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256'])) {
+          return claim(generation, 1);
+        }
+        continue;
+      }
+      case 'poison': {
+        const reason = current.lastError ? ` Last error: ${current.lastError}` : '';
+        const changes = {
+          ...objectFields,
+          status: 'FAILED' as const,
+          attempts: decision.attempt,
+          error: {
+            code: 'POISON' as const,
+            message: `Gave up after ${decision.attempt - 1} attempts that did not finish.${reason}`,
+          },
+        };
+        if (await repository.transition(documentId, expected, changes)) return { status: 'dead-letter', documentId };
+        continue;
+      }
+      case 'dead-letter':
+        return { status: 'dead-letter', documentId };
+    }
+  }
+  throw new TransientFailure(`Could not claim document ${documentId}: its record kept changing.`);
+}
+
+async function extractDocument(
+  claim: Claim,
+  object: CreatedObject,
+  delivery: DeliveryContext,
+  deps: ProcessingDependencies,
+): Promise<ProcessingOutcome> {
+  const { limits, objects, repository } = deps;
+  const now = deps.now ?? Date.now;
+
+  if (object.size === 0) throw new PermanentFailure('NOT_A_PDF', 'The file is empty.');
+  if (object.size > limits.maxPdfBytes) {
+    throw new PermanentFailure('TOO_LARGE', `The file is ${object.size} bytes; the limit is ${limits.maxPdfBytes}.`);
+  }
+
+  const bytes = await objects.read(object.bucket, object.key, object.versionId, limits.maxPdfBytes);
+  if (bytes.byteLength === 0) throw new PermanentFailure('NOT_A_PDF', 'The file is empty.');
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW)).includes(PDF_MAGIC)) {
+    throw new PermanentFailure('NOT_A_PDF', 'The file is not a PDF (no %PDF- header).');
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  const ownBudgetEnd = now() + limits.documentTimeoutMs;
+  const bounds: ExtractionBounds = {
+    maxPages: limits.maxPages,
+    deadline: Math.min(ownBudgetEnd, delivery.deadline),
+    fullBudget: ownBudgetEnd <= delivery.deadline,
+    heapLimitMb: limits.workerMemoryMb,
+    rssLimitMb: limits.rssLimitMb,
+  };
+
+  let pageCount = 0;
+  let metadata: DocumentMetadata = {};
+  const writer = new PageWriter(claim, deps);
+  await deps.extract(bytes, bounds, {
+    document: (parsed) => {
+      pageCount = parsed.pageCount;
+      metadata = parsed.metadata;
+    },
+    page: (page) => writer.add(page.pageNumber, page.text),
+  });
+  await writer.finish();
+
+  const metadataJson = JSON.stringify(metadata);
+  let metadataFields: { metadata?: DocumentMetadata; metadataRef?: S3Pointer } = { metadata };
+  if (Buffer.byteLength(metadataJson) > INLINE_METADATA_LIMIT_BYTES) {
+    const key = spilledMetadataKey(claim.documentId, claim.generation);
+    await objects.write(limits.resultsBucket, key, metadataJson, 'application/json');
+    metadataFields = { metadataRef: { bucket: limits.resultsBucket, key } };
+  }
+
+  const recorded = await repository.transition(
+    claim.documentId,
+    { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
+    { status: 'COMPLETED', pageCount, sha256, size: bytes.byteLength, ...metadataFields },
+    ['error', 'lastError'],
+  );
+  return recorded
+    ? { status: 'completed', documentId: claim.documentId, pageCount, bytes: bytes.byteLength }
+    : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
+}
+
+/** Writes pages as they arrive, in batches, spilling text too large for an item to S3. */
+class PageWriter {
+  private pending: Promise<void> = Promise.resolve();
+  private batch: { pageNumber: number; text: string }[] = [];
+
+  constructor(
+    private readonly claim: Claim,
+    private readonly deps: ProcessingDependencies,
+  ) {}
+
+  add(pageNumber: number, text: string): void {
+    this.batch.push({ pageNumber, text });
+    if (this.batch.length >= PAGE_FLUSH_SIZE) this.flush();
+  }
+
+  async finish(): Promise<void> {
+    this.flush();
+    await this.pending;
+  }
+
+  private flush(): void {
+    const pages = this.batch;
+    this.batch = [];
+    if (pages.length === 0) return;
+    // Chained so writes stay in order and a failure surfaces at finish().
+    this.pending = this.pending.then(() => this.write(pages));
+  }
+
+  private async write(pages: readonly { pageNumber: number; text: string }[]): Promise<void> {
+    const { documentId, generation } = this.claim;
+    const { limits, objects, repository } = this.deps;
+    const records = await Promise.all(
+      pages.map(async ({ pageNumber, text }): Promise<PageRecord> => {
+        const base = { pageNumber, generation, charCount: text.length, hasText: text.trim().length > 0 };
+        if (Buffer.byteLength(text) <= INLINE_TEXT_LIMIT_BYTES) return { ...base, text };
+        const key = spilledPageKey(documentId, generation, pageNumber);
+        await objects.write(limits.resultsBucket, key, text, 'text/plain; charset=utf-8');
+        return { ...base, textRef: { bucket: limits.resultsBucket, key } };
+      }),
+    );
+    await repository.putPages(documentId, records);
+  }
+}
+
+async function recordFailure(claim: Claim, code: FailureCode, message: string, deps: ProcessingDependencies) {
+  await deps.repository.transition(
+    claim.documentId,
+    { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
+    { status: 'FAILED', error: { code, message } },
+    ['lastError'],
+  );
+}
+
+/**
+ * A failure that may pass is retried, except on the last delivery the queue allows: then the
+ * document is recorded POISON first, so it never sits in the DLQ as PROCESSING.
+ */
+async function handleRetryableError(
+  claim: Claim,
+  error: unknown,
+  delivery: DeliveryContext,
+  deps: ProcessingDependencies,
+): Promise<ProcessingOutcome> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const guard = { generation: claim.generation, status: 'PROCESSING' as const, sequencer: claim.sequencer };
+  const lastDelivery = delivery.receiveCount >= deps.limits.maxAttempts;
+  try {
+    if (lastDelivery) {
+      await deps.repository.transition(claim.documentId, guard, {
+        status: 'FAILED',
+        error: { code: 'POISON', message: `Gave up after ${claim.attempt} attempts. Last error: ${message}` },
+      });
+      return { status: 'dead-letter', documentId: claim.documentId };
+    }
+    await deps.repository.transition(claim.documentId, guard, { lastError: message.slice(0, 1000) });
+  } catch {
+    // The store may be what is failing; the redelivery will try again.
+  }
+  throw new TransientFailure(
+    isTransientAwsError(error) || error instanceof TransientFailure
+      ? `Transient failure, will retry: ${message}`
+      : `Unexpected failure, will retry: ${message}`,
+    { cause: error },
+  );
+}

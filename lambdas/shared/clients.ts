@@ -1,0 +1,19 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * SDK clients, created once per execution environment and reused across invocations.
+ *
+ * Endpoints come from the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, which the local
+ * runtime sets to the emulators; `S3_FORCE_PATH_STYLE` is needed there because the emulator
+ * is addressed by IP, where virtual-hosted bucket names cannot resolve.
+ */
+export const s3Client = new S3Client({
+  forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+  maxAttempts: 4,
+});
+
+export const dynamoDbClient = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+});

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { EXTRACT_ENV } from './contract.js';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const extractEnvSchema = z.object({
+  [EXTRACT_ENV.tableName]: z.string().min(1),
+  [EXTRACT_ENV.bucketName]: z.string().min(1),
+  [EXTRACT_ENV.maxPdfBytes]: positiveInt,
+  [EXTRACT_ENV.maxPages]: positiveInt,
+  [EXTRACT_ENV.maxAttempts]: positiveInt,
+  [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
+  [EXTRACT_ENV.workerMemoryMb]: positiveInt,
+  // Set by Lambda itself (and by the local runtime): the function's memory size.
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: positiveInt.default(1024),
+});
+
+export interface ExtractSettings {
+  readonly tableName: string;
+  readonly bucketName: string;
+  readonly maxPdfBytes: number;
+  readonly maxPages: number;
+  readonly maxAttempts: number;
+  readonly documentTimeoutMs: number;
+  readonly workerMemoryMb: number;
+  readonly functionMemoryMb: number;
+}
+
+/**
+ * Reads the extraction function's settings from the environment, failing fast with every
+ * missing or malformed variable named, so a misconfigured deploy breaks at cold start.
+ */
+export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): ExtractSettings {
+  const parsed = extractEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment for the extraction function: ${problems.join('; ')}`);
+  }
+  const values = parsed.data;
+  return {
+    tableName: values[EXTRACT_ENV.tableName],
+    bucketName: values[EXTRACT_ENV.bucketName],
+    maxPdfBytes: values[EXTRACT_ENV.maxPdfBytes],
+    maxPages: values[EXTRACT_ENV.maxPages],
+    maxAttempts: values[EXTRACT_ENV.maxAttempts],
+    documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
+    workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
+    functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  };
+}
