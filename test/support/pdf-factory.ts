@@ -1,0 +1,57 @@
+/**
+ * Writes small, valid PDFs for tests: one Helvetica text page per string given. Lets tests
+ * make exactly the documents they need (a huge page, many pages, distinct content) without
+ * committing binaries.
+ */
+export function makePdf(pageTexts: readonly string[], options: { title?: string } = {}): Uint8Array {
+  const objects: string[] = [];
+  const add = (body: string) => {
+    objects.push(body);
+    return objects.length;
+  };
+
+  const catalogId = add('');
+  const pagesId = add('');
+  const fontId = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  const infoId = add(`<< /Title (${escape(options.title ?? 'Test document')}) /Producer (pdf-pipeline tests) /CreationDate (D:20261123100000Z) >>`);
+
+  const pageIds = pageTexts.map((text) => {
+    // Lines past the bottom of the page are dropped by text extraction, so a long page keeps
+    // going on the same baseline instead.
+    const lines = wrap(text, 90);
+    const leading = lines.length > 60 ? 0 : 12;
+    const content = `BT /F1 10 Tf ${leading} TL 40 800 Td ${lines.map((line) => `(${escape(line)}) '`).join(' ')} ET`;
+    const contentId = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
+    return add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${contentId} 0 R >>`);
+  });
+
+  objects[catalogId - 1] = `<< /Type /Catalog /Pages ${pagesId} 0 R >>`;
+  objects[pagesId - 1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+
+  let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets = objects.map((body, index) => {
+    const offset = Buffer.byteLength(pdf, 'latin1');
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+    return offset;
+  });
+  const xrefOffset = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root ${catalogId} 0 R /Info ${infoId} 0 R >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(pdf, 'latin1'));
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\()]/g, (char) => `\\${char}`).replace(/[^\x20-\x7e]/g, '?');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    for (let start = 0; start < paragraph.length || start === 0; start += width) {
+      lines.push(paragraph.slice(start, start + width));
+      if (paragraph.length === 0) break;
+    }
+  }
+  return lines;
+}
