@@ -10,7 +10,7 @@ import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { ObjectStore } from './object-store.js';
-import { extractInWorker } from './pdf-extractor.js';
+import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
 import { processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
 import { MalformedMessageError, parseS3Message } from './s3-event.js';
 
@@ -24,13 +24,15 @@ const RSS_BUDGET_SHARE = 0.9;
 const dependencies: ProcessingDependencies = {
   repository: new DocumentRepository(dynamoDbClient, settings.tableName),
   objects: new ObjectStore(s3Client),
-  extract: extractInWorker,
+  extract: new ExtractionPool({
+    size: poolSizeForMemory(settings.functionMemoryMb),
+    heapLimitMb: settings.workerMemoryMb,
+  }).extract,
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,
     maxAttempts: settings.maxAttempts,
     documentTimeoutMs: settings.documentTimeoutMs,
-    workerMemoryMb: settings.workerMemoryMb,
     rssLimitMb: Math.floor(settings.functionMemoryMb * RSS_BUDGET_SHARE),
     resultsBucket: settings.bucketName,
   },

@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PermanentFailure, TransientFailure } from '../shared/errors.js';
 import type { ParseSink } from './pdf-document.js';
-import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
+import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
 
 /** Bounds for one extraction. */
 export interface ExtractionBounds {
@@ -16,13 +17,28 @@ export interface ExtractionBounds {
    * document and is retried instead of recorded.
    */
   readonly fullBudget: boolean;
-  /** V8 heap limit of the worker, in MB. */
-  readonly heapLimitMb: number;
-  /** Resident memory of the whole process above which the worker is stopped, in MB. */
+  /** Resident memory of the whole process above which parsing is stopped, in MB. */
   readonly rssLimitMb: number;
 }
 
+export interface ExtractionPoolOptions {
+  /** Parses that may run at once; each has a worker thread of its own. */
+  readonly size: number;
+  /** V8 heap limit of each worker, in MB. */
+  readonly heapLimitMb: number;
+}
+
+/** Parses a PDF, streaming results to `sink`; rejects with PermanentFailure or TransientFailure. */
+export type Extract = (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink) => Promise<void>;
+
 const WATCHDOG_INTERVAL_MS = 50;
+/** Lambda gives one vCPU per 1,769 MB of memory. */
+const MB_PER_VCPU = 1769;
+
+/** Pool size for a function of this memory: one worker per vCPU Lambda grants it. */
+export function poolSizeForMemory(memoryMb: number): number {
+  return Math.max(1, Math.min(Math.floor(memoryMb / MB_PER_VCPU), availableParallelism()));
+}
 
 // The worker sits beside this module with the same extension: `.mjs` in the bundle, `.ts` from
 // source, where the worker needs tsx's loader too (test runners do not pass theirs on to threads).
@@ -32,81 +48,137 @@ const workerExecArgv =
   moduleExtension === '.ts' ? [...process.execArgv, '--import', import.meta.resolve('tsx')] : undefined;
 
 /**
- * Parses a PDF in a worker thread and streams its results to `sink`, stopping the worker
- * when it passes its deadline or the process passes its memory budget.
+ * A pool of warm worker threads that parse PDFs, each stopped and replaced when it passes its
+ * deadline or the process passes its memory budget.
  *
- * Memory is watched from here by sampling RSS because inflated streams live off the V8 heap,
- * where the worker's heap limit cannot see them.
+ * Memory is watched here by sampling RSS because inflated streams live off the V8 heap, where
+ * a worker's heap limit cannot see them.
  */
-export function extractInWorker(bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink): Promise<void> {
-  const input: WorkerInput = { bytes, maxPages: bounds.maxPages };
-  const worker = new Worker(workerUrl, {
-    workerData: input,
-    execArgv: workerExecArgv,
-    resourceLimits: { maxOldGenerationSizeMb: bounds.heapLimitMb },
-    stdout: false,
-    stderr: false,
-  });
+export class ExtractionPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
 
-  return new Promise<void>((resolve, reject) => {
-    const startedAt = Date.now();
-    let settled = false;
-    const settle = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadlineTimer);
-      clearInterval(watchdog);
-      void worker.terminate();
-      if (error) reject(error);
-      else resolve();
-    };
+  constructor(private readonly options: ExtractionPoolOptions) {}
 
-    const deadlineTimer = setTimeout(() => {
-      const seconds = Math.round((bounds.deadline - startedAt) / 1000);
-      settle(
-        bounds.fullBudget
-          ? new PermanentFailure('TIMEOUT', `Extraction did not finish within its ${seconds}s budget.`)
-          : new TransientFailure(`The invocation ran out of time after ${seconds}s of extraction; retrying.`),
-      );
-    }, Math.max(0, bounds.deadline - startedAt));
-
-    const rssLimitBytes = bounds.rssLimitMb * 1024 * 1024;
-    const watchdog = setInterval(() => {
-      if (process.memoryUsage.rss() > rssLimitBytes) {
-        settle(new PermanentFailure('RESOURCE_LIMIT', `Extraction exceeded the ${bounds.rssLimitMb} MB memory budget.`));
+  readonly extract: Extract = async (bytes, bounds, sink) => {
+    await this.acquireSlot();
+    const worker = this.idle.pop() ?? this.spawn();
+    worker.ref();
+    try {
+      const healthy = await this.runJob(worker, bytes, bounds, sink);
+      if (healthy) {
+        worker.unref();
+        this.idle.push(worker);
       }
-    }, WATCHDOG_INTERVAL_MS);
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
+  };
 
-    worker.on('message', (message: WorkerMessage) => {
-      if (settled) return;
-      try {
-        switch (message.type) {
-          case 'document':
-            sink.document(message);
-            break;
-          case 'page':
-            sink.page(message);
-            break;
-          case 'done':
-            settle();
-            break;
-          case 'failed':
-            settle(new PermanentFailure(message.code, message.message));
-            break;
+  /** Stops every idle worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+  }
+
+  private async acquireSlot(): Promise<void> {
+    while (this.running >= this.options.size) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running += 1;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(workerUrl, {
+      execArgv: workerExecArgv,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },
+      stdout: false,
+      stderr: false,
+    });
+    // An idle worker must not keep the process (or a test run) alive.
+    worker.unref();
+    return worker;
+  }
+
+  /** Runs one job; resolves `true` when the worker is fit for another, rejects on failure. */
+  private runJob(worker: Worker, bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const startedAt = Date.now();
+      let settled = false;
+      const settle = (outcome: { healthy: boolean; error?: Error }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadlineTimer);
+        clearInterval(watchdog);
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (!outcome.healthy) void worker.terminate();
+        if (outcome.error) reject(outcome.error);
+        else resolve(outcome.healthy);
+      };
+
+      const deadlineTimer = setTimeout(() => {
+        const seconds = Math.round((bounds.deadline - startedAt) / 1000);
+        settle({
+          healthy: false,
+          error: bounds.fullBudget
+            ? new PermanentFailure('TIMEOUT', `Extraction did not finish within its ${seconds}s budget.`)
+            : new TransientFailure(`The invocation ran out of time after ${seconds}s of extraction; retrying.`),
+        });
+      }, Math.max(0, bounds.deadline - startedAt));
+
+      const rssLimitBytes = bounds.rssLimitMb * 1024 * 1024;
+      const watchdog = setInterval(() => {
+        if (process.memoryUsage.rss() <= rssLimitBytes) return;
+        // With several parses at once, RSS cannot say which one is to blame: only a lone
+        // parse is recorded; shared ones are retried, and the attempt count settles it.
+        const message = `Extraction exceeded the ${bounds.rssLimitMb} MB memory budget.`;
+        settle({
+          healthy: false,
+          error: this.running === 1 ? new PermanentFailure('RESOURCE_LIMIT', message) : new TransientFailure(message),
+        });
+      }, WATCHDOG_INTERVAL_MS);
+
+      const onMessage = (message: WorkerMessage) => {
+        try {
+          switch (message.type) {
+            case 'document':
+              sink.document(message);
+              break;
+            case 'page':
+              sink.page(message);
+              break;
+            case 'done':
+              settle({ healthy: true });
+              break;
+            case 'failed':
+              settle({ healthy: true, error: new PermanentFailure(message.code, message.message) });
+              break;
+          }
+        } catch (error) {
+          // The worker is still mid-job: it cannot be handed the next one.
+          settle({ healthy: false, error: error instanceof Error ? error : new Error(String(error)) });
         }
-      } catch (error) {
-        settle(error instanceof Error ? error : new Error(String(error)));
-      }
+      };
+      const onError = (error: Error & { code?: string }) => {
+        settle({
+          healthy: false,
+          error:
+            error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+              ? new PermanentFailure('RESOURCE_LIMIT', `Extraction exceeded the ${this.options.heapLimitMb} MB heap limit.`)
+              : new PermanentFailure('INTERNAL', `The extractor failed: ${error.message}`),
+        });
+      };
+      const onExit = (exitCode: number) => {
+        settle({
+          healthy: false,
+          error: new PermanentFailure('INTERNAL', `The extractor stopped unexpectedly (exit code ${exitCode}).`),
+        });
+      };
+
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      const job: ExtractJob = { type: 'extract', bytes, maxPages: bounds.maxPages };
+      worker.postMessage(job);
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      settle(
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new PermanentFailure('RESOURCE_LIMIT', `Extraction exceeded the ${bounds.heapLimitMb} MB heap limit.`)
-          : new PermanentFailure('INTERNAL', `The extractor failed: ${error.message}`),
-      );
-    });
-    worker.on('exit', (exitCode) => {
-      settle(new PermanentFailure('INTERNAL', `The extractor stopped unexpectedly (exit code ${exitCode}).`));
-    });
-  });
+  }
 }

@@ -12,8 +12,7 @@ import { classifyObjectKey, spilledMetadataKey, spilledPageKey } from '../shared
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
-import type { ParseSink } from './pdf-document.js';
-import type { ExtractionBounds } from './pdf-extractor.js';
+import type { Extract, ExtractionBounds } from './pdf-extractor.js';
 import type { CreatedObject } from './s3-event.js';
 
 /** Limits the core enforces, from the function's settings. */
@@ -22,7 +21,6 @@ export interface ProcessingLimits {
   readonly maxPages: number;
   readonly maxAttempts: number;
   readonly documentTimeoutMs: number;
-  readonly workerMemoryMb: number;
   readonly rssLimitMb: number;
   /** Bucket spilled results are written to. */
   readonly resultsBucket: string;
@@ -32,7 +30,7 @@ export interface ProcessingLimits {
 export interface ProcessingDependencies {
   readonly repository: DocumentRepository;
   readonly objects: ObjectStore;
-  readonly extract: (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink) => Promise<void>;
+  readonly extract: Extract;
   readonly limits: ProcessingLimits;
   readonly now?: () => number;
 }
@@ -255,7 +253,6 @@ async function extractDocument(
     maxPages: limits.maxPages,
     deadline: Math.min(ownBudgetEnd, delivery.deadline),
     fullBudget: ownBudgetEnd <= delivery.deadline,
-    heapLimitMb: limits.workerMemoryMb,
     rssLimitMb: limits.rssLimitMb,
   };
 

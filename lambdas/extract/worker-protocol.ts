@@ -1,13 +1,14 @@
 import type { ParsedDocument, ParsedPage } from './pdf-document.js';
 import type { FailureCode } from '../shared/contract.js';
 
-/** What the parent hands the extraction worker. */
-export interface WorkerInput {
+/** A job for the extraction worker. */
+export interface ExtractJob {
+  readonly type: 'extract';
   readonly bytes: Uint8Array;
   readonly maxPages: number;
 }
 
-/** Messages from the extraction worker to its parent, in order: document, pages, then done or failed. */
+/** Messages from the extraction worker for the current job, in order: document, pages, then done or failed. */
 export type WorkerMessage =
   | ({ readonly type: 'document' } & ParsedDocument)
   | ({ readonly type: 'page' } & ParsedPage)

@@ -1,17 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ParsedDocument, ParsedPage } from '../../lambdas/extract/pdf-document.js';
-import { extractInWorker, type ExtractionBounds } from '../../lambdas/extract/pdf-extractor.js';
+import { ExtractionPool, type ExtractionBounds } from '../../lambdas/extract/pdf-extractor.js';
 import { PermanentFailure } from '../../lambdas/shared/errors.js';
 import { loadCorpusManifest, readCorpusFile } from '../support/corpus.js';
 
 const manifest = loadCorpusManifest();
 const ofKind = (...kinds: string[]) => manifest.filter((entry) => kinds.includes(entry.kind));
 
+// As many parses at once as the tests run concurrently, so each test sees a lone parse.
+const pool = new ExtractionPool({ size: 5, heapLimitMb: 1024 });
+afterAll(() => pool.close());
+
 const bounds = (overrides: Partial<ExtractionBounds> = {}): ExtractionBounds => ({
   maxPages: 5000,
   deadline: Date.now() + 60_000,
   fullBudget: true,
-  heapLimitMb: 1024,
   rssLimitMb: 8192,
   ...overrides,
 });
@@ -19,7 +22,7 @@ const bounds = (overrides: Partial<ExtractionBounds> = {}): ExtractionBounds => 
 async function extract(file: string, overrides: Partial<ExtractionBounds> = {}) {
   let document: ParsedDocument | undefined;
   const pages: ParsedPage[] = [];
-  await extractInWorker(readCorpusFile(file), bounds(overrides), {
+  await pool.extract(readCorpusFile(file), bounds(overrides), {
     document: (parsed) => {
       document = parsed;
     },
@@ -37,7 +40,7 @@ async function failureOf(file: string, overrides: Partial<ExtractionBounds> = {}
   return error as PermanentFailure;
 }
 
-describe('extractInWorker on the shared corpus', () => {
+describe('ExtractionPool on the shared corpus', () => {
   it.concurrent.each(ofKind('long', 'report', 'table', 'form', 'nonlatin', 'small', 'metadata').map((e) => [e.file, e.pages]))(
     '%s: page count equals pdfinfo (%i), one page result per page, in order',
     async (file, expectedPages) => {
@@ -108,5 +111,34 @@ describe('extractInWorker on the shared corpus', () => {
     const failure = await failureOf('004-long-GeoTopo-komprimiert.pdf', { rssLimitMb: 1 });
 
     expect(failure.code).toBe('RESOURCE_LIMIT');
+  });
+
+  it('replaces a stopped worker and keeps serving', async () => {
+    await failureOf('901-synthetic-2000pages-text.pdf', { deadline: Date.now() + 200 });
+
+    const { document } = await extract('076-small-simple1.pdf');
+
+    expect(document.pageCount).toBe(1);
+  });
+
+  it('runs no more parses at once than its size', async () => {
+    const single = new ExtractionPool({ size: 1, heapLimitMb: 512 });
+    let active = 0;
+    let mostActive = 0;
+    // Each call counts itself active only once the pool lets it in.
+    const counted = async (file: string) => {
+      await single.extract(readCorpusFile(file), bounds(), {
+        document: () => {
+          active += 1;
+          mostActive = Math.max(mostActive, active);
+        },
+        page: () => undefined,
+      });
+      active -= 1;
+    };
+    await Promise.all([counted('076-small-simple1.pdf'), counted('077-small-trivial.pdf'), counted('079-small-minimal-document.pdf')]);
+    await single.close();
+
+    expect(mostActive).toBe(1);
   });
 });
