@@ -1,0 +1,190 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: entries, the lock file and `node_modules` are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** An extra ESM bundle built beside `index.mjs`, e.g. a worker thread's entry. */
+export interface ExtraBundle {
+  /** Entry file, relative to the project root. */
+  readonly entry: string;
+  /** Output file name inside the bundle, e.g. `extract-worker.mjs`. */
+  readonly outfile: string;
+}
+
+/** A directory copied into the bundle, e.g. data files a library loads at run time. */
+export interface BundledDirectory {
+  /** Source directory, relative to the project root. */
+  readonly from: string;
+  /** Destination directory, relative to the bundle root. */
+  readonly to: string;
+}
+
+export interface NodeFunctionProps {
+  /** Handler entry file, relative to the project root; it must export `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /** Memory in MB. */
+  readonly memorySize: number;
+  /** Invocation timeout. */
+  readonly timeout: Duration;
+  /** How long the function's log group keeps logs. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Concurrency reserved for this function.
+   * @default - none: the function draws on the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Modules left out of every bundle (the AWS SDK is bundled, so this is usually native code).
+   * @default - none
+   */
+  readonly externalModules?: string[];
+  /**
+   * Further entries bundled with the same esbuild options, beside `index.mjs`.
+   * @default - none
+   */
+  readonly extraBundles?: readonly ExtraBundle[];
+  /**
+   * Directories copied into the bundle.
+   * @default - none
+   */
+  readonly bundledDirectories?: readonly BundledDirectory[];
+}
+
+/**
+ * Lets a CommonJS dependency call `require` from the ESM bundle. The alias keeps the import
+ * from clashing with a `createRequire` that esbuild hoists from the bundled code.
+ */
+const REQUIRE_SHIM =
+  "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);";
+
+/** Every bundle of a function is built with these options, so the pieces agree with each other. */
+const ESBUILD_TARGET = 'node22';
+const ESBUILD_MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * A Node.js Lambda function with the pipeline's defaults, so every function is built and run
+ * the same way:
+ *
+ * - Node.js 22 on ARM64 (Graviton), X-Ray tracing active.
+ * - An ESM bundle (`index.mjs`) built locally by esbuild: `node22` target, `module` before
+ *   `main`, minified, with source maps (no embedded sources) and a `require` shim for CommonJS
+ *   dependencies. The AWS SDK is bundled, so the function runs the SDK versions it was tested with.
+ * - Extra bundles (for worker threads) built with the same options, and data directories copied
+ *   beside them.
+ * - Its own log group with explicit retention, and a role that may write only to that group
+ *   (no `AWSLambdaBasicExecutionRole`, which allows creating log groups anywhere).
+ */
+export class NodeFunction extends Construct {
+  /** The Lambda function. */
+  public readonly function: NodejsFunction;
+  /** The function's execution role; grants to the function land here. */
+  public readonly role: iam.Role;
+  /** Where the function logs. */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    const externalModules = props.externalModules ?? [];
+
+    // Logs: one group per function, written only by this function.
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    // Function: the handler bundle, plus extra bundles and data directories after it.
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        mainFields: ESBUILD_MAIN_FIELDS,
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        bundleAwsSDK: true,
+        externalModules,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            ...(props.extraBundles ?? []).map((bundle) =>
+              esbuildCommand(inputDir, join(inputDir, bundle.entry), join(outputDir, bundle.outfile), externalModules),
+            ),
+            ...(props.bundledDirectories ?? []).map((directory) =>
+              copyCommand(join(inputDir, directory.from), join(outputDir, directory.to)),
+            ),
+          ],
+        },
+      },
+    });
+  }
+}
+
+/** The esbuild call for an extra bundle, with the options NodejsFunction uses for `index.mjs`. */
+function esbuildCommand(inputDir: string, entry: string, outfile: string, externalModules: readonly string[]): string {
+  return [
+    join(inputDir, 'node_modules', '.bin', 'esbuild'),
+    '--bundle',
+    entry,
+    '--platform=node',
+    '--format=esm',
+    `--target=${ESBUILD_TARGET}`,
+    `--main-fields=${ESBUILD_MAIN_FIELDS.join(',')}`,
+    '--minify',
+    '--sourcemap',
+    '--sources-content=false',
+    ...externalModules.map((module) => `--external:${module}`),
+    `--banner:js=${REQUIRE_SHIM}`,
+    `--outfile=${outfile}`,
+  ]
+    .map(shellQuote)
+    .join(' ');
+}
+
+function copyCommand(from: string, to: string): string {
+  return `mkdir -p ${shellQuote(dirname(to))} && cp -r ${shellQuote(from)} ${shellQuote(to)}`;
+}
+
+/** Quotes one argument for a POSIX shell (the hooks run under `bash -c`). */
+function shellQuote(argument: string): string {
+  return `'${argument.replaceAll("'", `'\\''`)}'`;
+}

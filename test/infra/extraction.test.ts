@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import { ENVIRONMENT_NAMES, extractionEnvironment, type EnvironmentName } from '../../lib/config.js';
+import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+
+/** The extractor's function, event source mapping and policy statements, as synthesized. */
+function extractionOf(envName: EnvironmentName) {
+  const { config, stack, template } = environment(envName);
+  const extractor = stack.extraction.extractor;
+  const functionId = logicalId(extractor.function);
+  const mappings = Object.values(
+    template.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FunctionName: { Ref: functionId } },
+    }),
+  );
+  expect(mappings).toHaveLength(1);
+  return {
+    config,
+    stack,
+    template,
+    fn: propertiesOf(template, functionId),
+    eventSource: mappings[0]!.Properties as Record<string, any>,
+    statements: statementsOfRole(template, logicalId(extractor.role)),
+    bucketArn: `${logicalId(stack.storage.bucket)}.Arn`,
+  };
+}
+
+/** Statements granting `action`, with their resources rendered as text. */
+function resourcesGranting(statements: ReturnType<typeof extractionOf>['statements'], action: string): string[] {
+  return statements
+    .filter((statement) => statement.Effect === 'Allow' && asList(statement.Action).includes(action))
+    .flatMap((statement) => asList(statement.Resource).map(render));
+}
+
+describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
+  describe('function', () => {
+    it('runs Node.js 22 on arm64 with memory and timeout from config and active tracing', () => {
+      // Arrange
+      const { config, fn } = extractionOf(envName);
+
+      // Assert
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: config.extraction.memoryMb,
+        Timeout: config.extraction.timeoutSeconds,
+        TracingConfig: { Mode: 'Active' },
+      });
+    });
+
+    it('gets its limits from config and the table and bucket names from the stack', () => {
+      // Arrange
+      const { config, stack, fn } = extractionOf(envName);
+
+      // Assert
+      expect(fn.Environment).toEqual({
+        Variables: {
+          ...extractionEnvironment(config),
+          [EXTRACT_ENV.tableName]: { Ref: logicalId(stack.storage.table) },
+          [EXTRACT_ENV.bucketName]: { Ref: logicalId(stack.storage.bucket) },
+        },
+      });
+    });
+
+    it('logs to its own log group, kept as long as configured', () => {
+      // Arrange
+      const { config, stack, template, fn } = extractionOf(envName);
+      const logGroupId = logicalId(stack.extraction.extractor.logGroup);
+
+      // Assert
+      expect(fn.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+      expect(propertiesOf(template, logGroupId).RetentionInDays).toBe(config.observability.logRetentionDays);
+    });
+
+    it('reserves concurrency only when configured, never below the event source maximum', () => {
+      // Arrange
+      const { config, fn, eventSource } = extractionOf(envName);
+      const { reservedConcurrency } = config.extraction;
+
+      // Assert
+      if (reservedConcurrency === undefined) {
+        expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
+      } else {
+        expect(fn.ReservedConcurrentExecutions).toBe(reservedConcurrency);
+        expect(fn.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(eventSource.ScalingConfig.MaximumConcurrency);
+      }
+    });
+  });
+
+  describe('event source', () => {
+    it('batches, reports failed records one by one and caps concurrency as configured', () => {
+      // Arrange
+      const { config, stack, eventSource } = extractionOf(envName);
+
+      // Assert
+      expect(eventSource).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.ingestion.queue), 'Arn'] },
+        BatchSize: config.extraction.batchSize,
+        MaximumBatchingWindowInSeconds: config.extraction.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: config.extraction.maxConcurrency },
+      });
+    });
+  });
+
+  describe('permissions', () => {
+    it('has no managed policies: its role writes logs only to its own log group', () => {
+      // Arrange
+      const { stack, template, statements } = extractionOf(envName);
+      const role = propertiesOf(template, logicalId(stack.extraction.extractor.role));
+
+      // Assert
+      expect(role).not.toHaveProperty('ManagedPolicyArns');
+      expect(resourcesGranting(statements, 'logs:PutLogEvents')).toEqual([
+        `${logicalId(stack.extraction.extractor.logGroup)}.Arn`,
+      ]);
+    });
+
+    it('reads original object versions under the notified prefixes only', () => {
+      // Arrange
+      const { statements, bucketArn } = extractionOf(envName);
+      const originals = NOTIFIED_PREFIXES.map((prefix) => `${bucketArn}/${prefix}*`);
+
+      // Assert
+      expect(resourcesGranting(statements, 's3:GetObject').sort()).toEqual([...originals].sort());
+      expect(resourcesGranting(statements, 's3:GetObjectVersion').sort()).toEqual([...originals].sort());
+    });
+
+    it(`writes objects under ${KEY_PREFIXES.results} only, and deletes none`, () => {
+      // Arrange
+      const { statements, bucketArn } = extractionOf(envName);
+      const s3Actions = statements.flatMap((statement) => asList(statement.Action)).filter((action) => action.startsWith('s3:'));
+
+      // Assert
+      expect(resourcesGranting(statements, 's3:PutObject')).toEqual([`${bucketArn}/${KEY_PREFIXES.results}*`]);
+      expect(new Set(s3Actions)).toEqual(new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']));
+    });
+
+    it('reads and writes the document table and its indexes', () => {
+      // Arrange
+      const { stack, statements } = extractionOf(envName);
+      const tableArn = `${logicalId(stack.storage.table)}.Arn`;
+
+      // Assert
+      for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
+        expect(resourcesGranting(statements, action)).toEqual([tableArn, `${tableArn}/index/*`]);
+      }
+    });
+
+    it('grants nothing on "*" but X-Ray, which has no resource-level permissions', () => {
+      // Arrange
+      const { statements } = extractionOf(envName);
+
+      // Act
+      const onEverything = statements.filter((statement) => asList(statement.Resource).includes('*'));
+
+      // Assert
+      expect(onEverything.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+  });
+});
