@@ -17,7 +17,7 @@ export type ClaimDecision =
   /** Already recorded as poison and redelivered: no work, let the message continue to the DLQ. */
   | { readonly action: 'dead-letter' }
   /** Nothing to do: the event is a duplicate or older than what the record describes. */
-  | { readonly action: 'skip'; readonly reason: 'duplicate' | 'stale' };
+  | { readonly action: 'skip'; readonly reason: 'duplicate' | 'stale' | 'deleted' };
 
 export interface Delivery {
   readonly sequencer: string;
@@ -36,6 +36,7 @@ export interface Delivery {
  */
 export function decideClaim(record: DocumentRecord | undefined, delivery: Delivery): ClaimDecision {
   if (!record) return { action: 'create' };
+  if (record.deletedAt !== undefined) return { action: 'skip', reason: 'deleted' };
 
   if (record.sequencer !== undefined) {
     const order = compareSequencers(delivery.sequencer, record.sequencer);

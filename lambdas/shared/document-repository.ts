@@ -61,6 +61,11 @@ export interface DocumentRecord {
   readonly attempts: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * Set when the owner deleted the document: the record stays as a tombstone (out of the
+   * owner index, generation bumped so in-flight work cannot write) while a purge runs.
+   */
+  readonly deletedAt?: string;
 }
 
 /** One extracted page, stored as its own item beside the document record. */

@@ -45,6 +45,13 @@ describe('decideClaim', () => {
     expect(decideClaim(record({ status }), delivery())).toEqual({ action: 'skip', reason: 'duplicate' });
   });
 
+  it('never brings back a document its owner deleted', () => {
+    expect(decideClaim(record({ status: 'QUEUED', deletedAt: '2026-11-23T11:00:00.000Z' }), delivery())).toEqual({
+      action: 'skip',
+      reason: 'deleted',
+    });
+  });
+
   it('skips an event older than the one the record describes, whatever the status', () => {
     const stale = delivery({ sequencer: '000000000000000F' });
 
