@@ -3,10 +3,14 @@
  * hold everything the handler loads from beside itself at run time.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractionEnvironment, CONFIGS } from '../../lib/config.js';
+import { readCorpusFile } from '../support/corpus.js';
 import { buildApp, logicalId, propertiesOf } from './app-fixture.js';
 
 describe('extractor bundle (dev, bundled by esbuild)', () => {
@@ -41,5 +45,45 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
 
   it('ships no dependency tree: everything but native modules is bundled', () => {
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
+  });
+
+  describe('run from a copy with no node_modules anywhere above it', () => {
+    let isolated: string;
+
+    beforeAll(() => {
+      isolated = mkdtempSync(join(tmpdir(), 'pdf-pipeline-isolated-'));
+      cpSync(assetDir, isolated, { recursive: true });
+    });
+
+    afterAll(() => rmSync(isolated, { recursive: true, force: true }));
+
+    it('loads the handler module with the environment the stack sets', () => {
+      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', PATH: process.env.PATH };
+      const script = `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');`;
+
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: isolated });
+
+      expect(output.toString()).toContain('loaded');
+    });
+
+    it('extracts Japanese text with the bundled worker and CMaps', async () => {
+      const worker = new Worker(join(isolated, 'extract-worker.mjs'));
+      const messages: { type: string; text?: string; code?: string }[] = [];
+      try {
+        await new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: { type: string }) => {
+            messages.push(message);
+            if (message.type === 'done' || message.type === 'failed') resolve();
+          });
+          worker.on('error', reject);
+          worker.postMessage({ type: 'extract', bytes: readCorpusFile('052-nonlatin-kampo.pdf'), maxPages: 10 });
+        });
+      } finally {
+        await worker.terminate();
+      }
+
+      expect(messages.at(-1)?.type).toBe('done');
+      expect(messages.find((message) => message.type === 'page')?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
+    });
   });
 });
