@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFParse } from 'pdf-parse';
-import type { DocumentMetadata } from '../shared/document-repository.js';
+import type { DocumentMetadata, FormField, OutlineEntry, PageTable } from '../shared/document-repository.js';
 import { PermanentFailure } from '../shared/errors.js';
+import { detectScripts } from './scripts.js';
 
 /** What the parser learns about a document before reading its pages. */
 export interface ParsedDocument {
@@ -15,6 +16,11 @@ export interface ParsedDocument {
 export interface ParsedPage {
   readonly pageNumber: number;
   readonly text: string;
+  /** Ruled tables found on the page, each a rectangular grid of cell texts. */
+  readonly tables: readonly PageTable[];
+  readonly hasText: boolean;
+  /** So little text that the page is probably an image: a candidate for OCR. */
+  readonly needsOcr: boolean;
 }
 
 /** Receives results as they are produced, so pages never pile up in memory. */
@@ -25,7 +31,19 @@ export interface ParseSink {
 
 export interface ParseOptions {
   readonly maxPages: number;
+  /** Look for ruled tables on pages that have text. @default true */
+  readonly tables?: boolean;
 }
+
+/** Pages with fewer non-space characters than this are flagged as needing OCR. */
+export const LOW_TEXT_CHARS = 20;
+/** Hostile outlines can nest or repeat without end; this much is plenty for navigation. */
+const OUTLINE_MAX_DEPTH = 6;
+const OUTLINE_MAX_ENTRIES = 500;
+const FORM_FIELDS_MAX = 1000;
+const FIELD_VALUE_MAX_CHARS = 2000;
+/** Pages whose text is sampled for script hints: cheap and enough for a hint. */
+const SCRIPT_SAMPLE_PAGES = 5;
 
 /**
  * Finds pdf.js's CMaps and standard fonts: beside the bundle when deployed (`pdfjs/`), in
@@ -60,8 +78,65 @@ export function classifyParseError(error: unknown): PermanentFailure {
   return new PermanentFailure('CORRUPT', `The PDF could not be read: ${message}`);
 }
 
+/** Pads every row to the widest row and trims cells, so a table is a true grid; empty tables drop out. */
+export function normaliseTable(rows: readonly (readonly string[])[]): PageTable | undefined {
+  const cleaned = rows.map((row) => row.map((cell) => cell.replace(/\s+/g, ' ').trim()));
+  const width = Math.max(0, ...cleaned.map((row) => row.length));
+  if (width === 0 || cleaned.every((row) => row.every((cell) => cell === ''))) return undefined;
+  return { rows: cleaned.map((row) => [...row, ...Array<string>(width - row.length).fill('')]) };
+}
+
+interface RawOutlineNode {
+  title?: unknown;
+  items?: RawOutlineNode[];
+}
+
+function toOutline(nodes: readonly RawOutlineNode[] | null | undefined): OutlineEntry[] | undefined {
+  let budget = OUTLINE_MAX_ENTRIES;
+  const walk = (level: readonly RawOutlineNode[], depth: number): OutlineEntry[] =>
+    level.flatMap((node) => {
+      if (budget <= 0) return [];
+      budget -= 1;
+      const children = depth < OUTLINE_MAX_DEPTH && node.items?.length ? walk(node.items, depth + 1) : [];
+      return [{ title: String(node.title ?? '').trim(), ...(children.length ? { items: children } : {}) }];
+    });
+  return nodes?.length ? walk(nodes, 1) : undefined;
+}
+
+type FieldObjects = Record<string, { value?: unknown; type?: string }[]> | null;
+
+function toFormFields(objects: FieldObjects): FormField[] | undefined {
+  if (!objects) return undefined;
+  const fields = Object.entries(objects)
+    .slice(0, FORM_FIELDS_MAX)
+    .map(([name, widgets]): FormField => {
+      const first = widgets.find((widget) => widget.value !== undefined && widget.value !== null) ?? widgets[0];
+      const raw = first?.value;
+      const value = Array.isArray(raw) ? raw.map(String).join(', ') : raw === undefined || raw === null ? '' : String(raw);
+      return { name, type: first?.type ?? 'unknown', value: value.slice(0, FIELD_VALUE_MAX_CHARS) };
+    });
+  return fields.length ? fields : undefined;
+}
+
+function toXmp(metadata: { getAll?: () => unknown } | null | undefined): Record<string, string> | undefined {
+  const all = metadata?.getAll?.();
+  if (!all || typeof all !== 'object') return undefined;
+  const entries = Object.entries(all as Record<string, unknown>)
+    .filter(([, value]) => typeof value === 'string' && value.trim() !== '')
+    .map(([key, value]) => [key, String(value)]);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
 /**
- * Loads a PDF once and streams its metadata, then each page's text, to `sink`.
+ * pdf-parse loads the document once and keeps it, but exposes form fields only through the
+ * loaded pdf.js document, which it holds privately. Read it after `getInfo()` has loaded it.
+ */
+function loadedDocument(parser: PDFParse): { getFieldObjects(): Promise<FieldObjects> } {
+  return (parser as unknown as { doc: { getFieldObjects(): Promise<FieldObjects> } }).doc;
+}
+
+/**
+ * Loads a PDF once and streams its metadata, then each page's text and tables, to `sink`.
  * Scripting, XFA and font loading stay off: content is read, never executed.
  * Throws a PermanentFailure that says what is wrong with a document that cannot be read.
  */
@@ -78,34 +153,61 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
   try {
     const info = await parser.getInfo();
     if (info.total > options.maxPages) {
-      throw new PermanentFailure(
-        'TOO_MANY_PAGES',
-        `The PDF has ${info.total} pages; the limit is ${options.maxPages}.`,
-      );
+      throw new PermanentFailure('TOO_MANY_PAGES', `The PDF has ${info.total} pages; the limit is ${options.maxPages}.`);
     }
+
     const dict = (info.info ?? {}) as Record<string, unknown>;
     const dates = info.getDateNode();
-    sink.document({
-      pageCount: info.total,
-      metadata: {
-        title: text(dict.Title),
-        author: text(dict.Author),
-        subject: text(dict.Subject),
-        keywords: text(dict.Keywords),
-        creator: text(dict.Creator),
-        producer: text(dict.Producer),
-        creationDate: toIsoDate(dates.CreationDate ?? dates.XmpCreateDate),
-        modificationDate: toIsoDate(dates.ModDate ?? dates.XmpModifyDate),
-        pdfVersion: text(dict.PDFFormatVersion),
-      },
-    });
-    for (let pageNumber = 1; pageNumber <= info.total; pageNumber += 1) {
-      const result = await parser.getText({ first: pageNumber, last: pageNumber });
-      sink.page({ pageNumber, text: result.pages[0]?.text ?? '' });
+    const formFields = dict.IsAcroFormPresent ? toFormFields(await loadedDocument(parser).getFieldObjects()) : undefined;
+    const metadata: DocumentMetadata = {
+      title: text(dict.Title),
+      author: text(dict.Author),
+      subject: text(dict.Subject),
+      keywords: text(dict.Keywords),
+      creator: text(dict.Creator),
+      producer: text(dict.Producer),
+      creationDate: toIsoDate(dates.CreationDate ?? dates.XmpCreateDate),
+      modificationDate: toIsoDate(dates.ModDate ?? dates.XmpModifyDate),
+      pdfVersion: text(dict.PDFFormatVersion),
+      language: text(dict.Language),
+      encrypted: typeof dict.EncryptFilterName === 'string',
+      xmp: toXmp(info.metadata as never),
+      outline: toOutline(info.outline as RawOutlineNode[] | null),
+      formFields,
+    };
+
+    const readPage = async (pageNumber: number): Promise<ParsedPage> => {
+      const result = await parser.getText({ partial: [pageNumber] });
+      const pageText = result.pages[0]?.text ?? '';
+      const visibleChars = pageText.replace(/\s/g, '').length;
+      const tables = options.tables === false || visibleChars === 0 ? [] : await findTables(parser, pageNumber);
+      return { pageNumber, text: pageText, tables, hasText: visibleChars > 0, needsOcr: visibleChars < LOW_TEXT_CHARS };
+    };
+
+    // The first pages are read before the document is reported, to hint at its scripts.
+    const head: ParsedPage[] = [];
+    for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, info.total); pageNumber += 1) {
+      head.push(await readPage(pageNumber));
+    }
+    const scripts = detectScripts(head.map((page) => page.text).join('\n'));
+    sink.document({ pageCount: info.total, metadata: { ...metadata, scripts } });
+    head.forEach((page) => sink.page(page));
+    for (let pageNumber = head.length + 1; pageNumber <= info.total; pageNumber += 1) {
+      sink.page(await readPage(pageNumber));
     }
   } catch (error) {
     throw classifyParseError(error);
   } finally {
     await parser.destroy().catch(() => undefined);
+  }
+}
+
+/** Table detection is best effort: pdf-parse throws on some pages, which must not fail the document. */
+async function findTables(parser: PDFParse, pageNumber: number): Promise<PageTable[]> {
+  try {
+    const result = await parser.getTable({ partial: [pageNumber] });
+    return (result.pages[0]?.tables ?? []).map(normaliseTable).filter((table): table is PageTable => table !== undefined);
+  } catch {
+    return [];
   }
 }

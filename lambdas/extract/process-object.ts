@@ -8,10 +8,11 @@ import type {
   S3Pointer,
 } from '../shared/document-repository.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
-import { classifyObjectKey, spilledMetadataKey, spilledPageKey } from '../shared/s3-keys.js';
+import { classifyObjectKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
+import type { ParsedPage } from './pdf-document.js';
 import type { Extract, ExtractionBounds } from './pdf-extractor.js';
 import type { CreatedObject } from './s3-event.js';
 
@@ -264,7 +265,7 @@ async function extractDocument(
       pageCount = parsed.pageCount;
       metadata = parsed.metadata;
     },
-    page: (page) => writer.add(page.pageNumber, page.text),
+    page: (page) => writer.add(page),
   });
   await writer.finish();
 
@@ -287,18 +288,18 @@ async function extractDocument(
     : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
 }
 
-/** Writes pages as they arrive, in batches, spilling text too large for an item to S3. */
+/** Writes pages as they arrive, in batches, spilling content too large for an item to S3. */
 class PageWriter {
   private pending: Promise<void> = Promise.resolve();
-  private batch: { pageNumber: number; text: string }[] = [];
+  private batch: ParsedPage[] = [];
 
   constructor(
     private readonly claim: Claim,
     private readonly deps: ProcessingDependencies,
   ) {}
 
-  add(pageNumber: number, text: string): void {
-    this.batch.push({ pageNumber, text });
+  add(page: ParsedPage): void {
+    this.batch.push(page);
     if (this.batch.length >= PAGE_FLUSH_SIZE) this.flush();
   }
 
@@ -315,19 +316,45 @@ class PageWriter {
     this.pending = this.pending.then(() => this.write(pages));
   }
 
-  private async write(pages: readonly { pageNumber: number; text: string }[]): Promise<void> {
+  private async write(pages: readonly ParsedPage[]): Promise<void> {
+    const records = await Promise.all(pages.map((page) => this.toRecord(page)));
+    await this.deps.repository.putPages(this.claim.documentId, records);
+  }
+
+  private async toRecord(page: ParsedPage): Promise<PageRecord> {
     const { documentId, generation } = this.claim;
-    const { limits, objects, repository } = this.deps;
-    const records = await Promise.all(
-      pages.map(async ({ pageNumber, text }): Promise<PageRecord> => {
-        const base = { pageNumber, generation, charCount: text.length, hasText: text.trim().length > 0 };
-        if (Buffer.byteLength(text) <= INLINE_TEXT_LIMIT_BYTES) return { ...base, text };
-        const key = spilledPageKey(documentId, generation, pageNumber);
-        await objects.write(limits.resultsBucket, key, text, 'text/plain; charset=utf-8');
-        return { ...base, textRef: { bucket: limits.resultsBucket, key } };
-      }),
-    );
-    await repository.putPages(documentId, records);
+    const { limits, objects } = this.deps;
+    const base = {
+      pageNumber: page.pageNumber,
+      generation,
+      charCount: page.text.length,
+      hasText: page.hasText,
+      needsOcr: page.needsOcr,
+    };
+    const tables = page.tables.length ? page.tables : undefined;
+    const tablesJson = tables ? JSON.stringify(tables) : '';
+    const tablesBytes = Buffer.byteLength(tablesJson);
+    // Whatever does not fit one item moves to S3: large tables first, then the text if still needed.
+    const spillTables = tablesBytes > INLINE_TEXT_LIMIT_BYTES / 2;
+    const spillText = Buffer.byteLength(page.text) + (spillTables ? 0 : tablesBytes) > INLINE_TEXT_LIMIT_BYTES;
+    if (!spillText && !spillTables) return { ...base, text: page.text, tables };
+
+    const record: { -readonly [K in keyof PageRecord]: PageRecord[K] } = { ...base };
+    if (spillText) {
+      const key = spilledPageKey(documentId, generation, page.pageNumber);
+      await objects.write(limits.resultsBucket, key, page.text, 'text/plain; charset=utf-8');
+      record.textRef = { bucket: limits.resultsBucket, key };
+    } else {
+      record.text = page.text;
+    }
+    if (spillTables && tables) {
+      const key = spilledTablesKey(documentId, generation, page.pageNumber);
+      await objects.write(limits.resultsBucket, key, tablesJson, 'application/json');
+      record.tablesRef = { bucket: limits.resultsBucket, key };
+    } else {
+      record.tables = tables;
+    }
+    return record;
   }
 }
 

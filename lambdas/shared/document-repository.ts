@@ -20,6 +20,24 @@ export interface S3Pointer {
   readonly key: string;
 }
 
+/** An entry of the document outline (bookmarks). */
+export interface OutlineEntry {
+  readonly title: string;
+  readonly items?: readonly OutlineEntry[];
+}
+
+/** An AcroForm field and its value (field values are not part of page text). */
+export interface FormField {
+  readonly name: string;
+  readonly type: string;
+  readonly value: string;
+}
+
+/** A table found on a page: a rectangular grid of cell texts, header row first. */
+export interface PageTable {
+  readonly rows: readonly (readonly string[])[];
+}
+
 /** Document-level metadata extracted from a PDF. */
 export interface DocumentMetadata {
   readonly title?: string;
@@ -31,6 +49,16 @@ export interface DocumentMetadata {
   readonly creationDate?: string;
   readonly modificationDate?: string;
   readonly pdfVersion?: string;
+  /** Natural language declared by the document (`/Lang`). */
+  readonly language?: string;
+  /** Whether the file is encrypted (owner-password files open and extract normally). */
+  readonly encrypted?: boolean;
+  /** Writing systems seen in the first pages, most used first (e.g. `['Han', 'Hiragana']`). */
+  readonly scripts?: readonly string[];
+  /** XMP metadata properties, e.g. `dc:title`, `xmp:createdate`. */
+  readonly xmp?: Readonly<Record<string, string>>;
+  readonly outline?: readonly OutlineEntry[];
+  readonly formFields?: readonly FormField[];
 }
 
 /** The document record: one item per document, the source of truth for its status. */
@@ -75,8 +103,13 @@ export interface PageRecord {
   /** Inline text, absent when it spilled to S3. */
   readonly text?: string;
   readonly textRef?: S3Pointer;
+  readonly tables?: readonly PageTable[];
+  /** Tables too large for the item, spilled to S3 as JSON. */
+  readonly tablesRef?: S3Pointer;
   readonly charCount: number;
   readonly hasText: boolean;
+  /** Too little text for the page to be anything but an image: a candidate for OCR. */
+  readonly needsOcr: boolean;
 }
 
 /** The values a conditional write expects to find on the record. */

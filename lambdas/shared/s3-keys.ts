@@ -39,6 +39,11 @@ export function spilledPageKey(documentId: string, generation: number, pageNumbe
   return `${KEY_PREFIXES.results}${documentId}/g${generation}/page-${String(pageNumber).padStart(6, '0')}.txt`;
 }
 
+/** Where a page's tables spill when they are too large for an item. */
+export function spilledTablesKey(documentId: string, generation: number, pageNumber: number): string {
+  return `${KEY_PREFIXES.results}${documentId}/g${generation}/tables-${String(pageNumber).padStart(6, '0')}.json`;
+}
+
 /** Where document metadata spills when it is too large for the document record. */
 export function spilledMetadataKey(documentId: string, generation: number): string {
   return `${KEY_PREFIXES.results}${documentId}/g${generation}/metadata.json`;
