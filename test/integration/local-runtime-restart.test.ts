@@ -75,7 +75,7 @@ describe('restarting the local runtime', () => {
     for (const key of whileDown) {
       await local.clients.s3.send(new PutObjectCommand({ Bucket: local.outputs.BucketName, Key: key, Body: key }));
     }
-    await sleep(TWO_SCANS_MS);
+    await sleep(DEFAULT_SCAN_INTERVAL_MS);
     const unforwarded = await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName);
     for (const key of whileDown) expect(recordsFor(unforwarded, key)).toEqual([]);
     await stop();

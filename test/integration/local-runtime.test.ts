@@ -11,7 +11,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, sleep } from '../../local/child-processes.js';
 import { DEFAULT_SCAN_INTERVAL_MS } from '../../local/notifications.js';
-import { LOCAL_NAMES } from '../../local/settings.js';
+import { EMULATOR_ACCOUNT_ID, LOCAL_NAMES } from '../../local/settings.js';
 import {
   DIRECTIVES,
   fixtureBody,
@@ -22,9 +22,9 @@ import {
 } from '../support/fixture-records.js';
 import { FIXTURE_HANDLER, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 
-const FUNCTION_TIMEOUT_SECONDS = 3;
+const FUNCTION_TIMEOUT_SECONDS = 2;
 /** Above the function timeout plus the 1 s batching window, so a healthy batch is never redelivered. */
-const VISIBILITY_TIMEOUT_SECONDS = 5;
+const VISIBILITY_TIMEOUT_SECONDS = 4;
 /** Long enough for the forwarder's periodic scan to have run twice. */
 const TWO_SCANS_MS = 2 * DEFAULT_SCAN_INTERVAL_MS + 500;
 
@@ -173,7 +173,8 @@ describe('SQS event source', () => {
     );
 
     await waitForIds([failing], 20_000, 2);
-    await sleep(VISIBILITY_TIMEOUT_SECONDS * 1000 + 500); // a kept success would have come back by now
+    // The successes were received with it: had they been kept, they would be back by now too.
+    await sleep(1_500);
 
     const after = await records();
     const [first, second, ...more] = recordsFor(after, failing);
@@ -190,14 +191,6 @@ describe('SQS event source', () => {
       expect(first!.batchMessageIds).toContain(received[0]!.messageId);
     }
   }, 40_000);
-
-  it('deletes every record of an invocation that reports no failures', async () => {
-    const id = 'plain-success';
-    await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(id) }));
-    await waitForIds([id], 15_000);
-    await sleep(VISIBILITY_TIMEOUT_SECONDS * 1000 + 500);
-    expect(recordsFor(await records(), id).map((record) => record.receiveCount)).toEqual([1]);
-  }, 30_000);
 });
 
 describe('Lambda execution environments', () => {
@@ -206,7 +199,7 @@ describe('Lambda execution environments', () => {
     expect(record!.context).toMatchObject({
       functionName: local.runtime.settings.function.functionName,
       memoryLimitInMB: String(local.runtime.settings.function.memoryMb),
-      invokedFunctionArn: expect.stringMatching(/^arn:aws:lambda:eu-west-1:\d{12}:function:pdf-pipeline-extract$/),
+      invokedFunctionArn: `arn:aws:lambda:${local.outputs.Region}:${EMULATOR_ACCOUNT_ID}:function:${local.runtime.settings.function.functionName}`,
     });
     expect(record!.context.remainingTimeMs).toBeGreaterThan(0);
     expect(record!.context.remainingTimeMs).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS * 1000);

@@ -1,0 +1,129 @@
+/**
+ * Creates the local bucket, queues and table from the definitions the stack uses: sizes from the
+ * config (through `resolveSettings`), key names from the shared contract. Safe to run on every
+ * start: existing resources are kept, with their attributes brought back in line with the config.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { TABLE_LAYOUT } from '../lambdas/shared/contract.js';
+import type { AwsClients } from './aws-clients.js';
+import { LOCAL_NAMES, type QueueSettings } from './settings.js';
+
+export interface LocalResources {
+  readonly bucketName: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+  readonly tableName: string;
+}
+
+/** The source queue's attributes, as the Ingestion construct sets them. */
+export function queueAttributes(settings: QueueSettings, deadLetterQueueArn: string): Record<string, string> {
+  return {
+    VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(settings.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: settings.maxReceiveCount }),
+  };
+}
+
+export function deadLetterQueueAttributes(settings: QueueSettings): Record<string, string> {
+  return { MessageRetentionPeriod: String(settings.deadLetterRetentionSeconds) };
+}
+
+/** The document table, as the Storage construct defines it. */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, ownerIndex } = TABLE_LAYOUT;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [partitionKey, sortKey, ownerIndex.partitionKey, ownerIndex.sortKey].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: ownerIndex.name,
+        KeySchema: [
+          { AttributeName: ownerIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ownerIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+export async function ensureResources(clients: AwsClients, queueSettings: QueueSettings): Promise<LocalResources> {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })); // idempotent on fauxqs
+
+  const deadLetterQueue = await ensureQueue(clients, LOCAL_NAMES.deadLetterQueue, () =>
+    deadLetterQueueAttributes(queueSettings),
+  );
+  const queue = await ensureQueue(clients, LOCAL_NAMES.queue, () => queueAttributes(queueSettings, deadLetterQueue.arn));
+
+  await ensureTable(clients, LOCAL_NAMES.table);
+
+  return {
+    bucketName: LOCAL_NAMES.bucket,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    deadLetterQueueUrl: deadLetterQueue.url,
+    deadLetterQueueArn: deadLetterQueue.arn,
+    tableName: LOCAL_NAMES.table,
+  };
+}
+
+/**
+ * Creates the queue if needed, then sets its attributes: CreateQueue alone would refuse a queue
+ * whose attributes changed since the last run (a config edit, a test's shorter timeout).
+ */
+async function ensureQueue(
+  clients: AwsClients,
+  name: string,
+  attributes: () => Record<string, string>,
+): Promise<{ url: string; arn: string }> {
+  const { QueueUrl: url } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!url) throw new Error(`CreateQueue returned no URL for ${name}`);
+  await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes() }));
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`No ARN for queue ${name}`);
+  return { url, arn };
+}
+
+async function ensureTable(clients: AwsClients, tableName: string): Promise<void> {
+  try {
+    await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await clients.dynamoDb.send(new CreateTableCommand(tableDefinition(tableName)));
+    await waitUntilTableExists({ client: clients.dynamoDb, maxWaitTime: 30 }, { TableName: tableName });
+  }
+
+  // DynamoDB Local records the TTL setting but never deletes expired items.
+  const { TimeToLiveDescription } = await clients.dynamoDb.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+    await clients.dynamoDb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_LAYOUT.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}

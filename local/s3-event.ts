@@ -1,0 +1,114 @@
+/**
+ * S3 event notification messages, built the way S3 writes them to an SQS queue
+ * (event message structure 2.1), so the extractor sees locally what it sees on AWS.
+ */
+import { randomBytes } from 'node:crypto';
+import type { S3Event } from 'aws-lambda';
+import { EMULATOR_ACCOUNT_ID } from './settings.js';
+
+/** One object version as the bucket listing reports it. */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly size: number;
+  /** As S3 returns it, in double quotes. */
+  readonly eTag: string;
+  readonly lastModified: Date;
+  /** Absent: fauxqs does not version objects. */
+  readonly versionId?: string;
+}
+
+export interface ObjectCreatedEventInput {
+  readonly bucket: string;
+  readonly region: string;
+  readonly configurationId: string;
+  readonly object: ObjectVersion;
+  readonly sequencer: string;
+}
+
+/**
+ * Encodes a key as S3 does in notifications: `application/x-www-form-urlencoded` style (Java's
+ * `URLEncoder`), i.e. a space becomes `+`, everything but `A–Z a–z 0–9 . - * _` becomes `%XX`
+ * of its UTF-8 bytes, and `/` is left as it is.
+ */
+export function encodeEventKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment)
+        .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+'),
+    )
+    .join('/');
+}
+
+/** Sequencers are compared as right-zero-padded hex strings; a fixed width keeps that ordering numeric. */
+const SEQUENCER_WIDTH = 18;
+
+/**
+ * The next sequencer: later than `previous` and, across restarts, later than any earlier run's
+ * (it starts from the clock). S3 only promises ordering per key; this one orders every event.
+ */
+export function nextSequencer(previous: string | undefined, now = Date.now()): string {
+  const fromClock = BigInt(now) << 16n;
+  const afterPrevious = previous === undefined ? 0n : BigInt(`0x${previous}`) + 1n;
+  const value = fromClock > afterPrevious ? fromClock : afterPrevious;
+  return value.toString(16).toUpperCase().padStart(SEQUENCER_WIDTH, '0');
+}
+
+/**
+ * The event name cannot be read back from an object: a multipart ETag (`"<md5>-<parts>"`) says
+ * CompleteMultipartUpload, anything else is reported as Put (S3 would say Post or Copy for
+ * presigned-POST uploads and copies).
+ */
+function eventNameFor(eTag: string): string {
+  return eTag.includes('-') ? 'ObjectCreated:CompleteMultipartUpload' : 'ObjectCreated:Put';
+}
+
+export function objectCreatedEvent(input: ObjectCreatedEventInput): S3Event {
+  const { object } = input;
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: input.region,
+        eventTime: object.lastModified.toISOString(),
+        eventName: eventNameFor(object.eTag),
+        userIdentity: { principalId: `AWS:${EMULATOR_ACCOUNT_ID}` },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': requestId(), 'x-amz-id-2': hostId() },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: input.configurationId,
+          bucket: {
+            name: input.bucket,
+            ownerIdentity: { principalId: EMULATOR_ACCOUNT_ID },
+            arn: `arn:aws:s3:::${input.bucket}`,
+          },
+          object: {
+            key: encodeEventKey(object.key),
+            size: object.size,
+            eTag: object.eTag.replaceAll('"', ''),
+            ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
+            sequencer: input.sequencer,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The message S3 sends once when a queue is first configured as a notification destination. */
+export function testEvent(bucket: string, time = new Date()): Record<string, string> {
+  return {
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: time.toISOString(),
+    Bucket: bucket,
+    RequestId: requestId(),
+    HostId: hostId(),
+  };
+}
+
+const requestId = () => randomBytes(8).toString('hex').toUpperCase();
+const hostId = () => randomBytes(48).toString('base64');

@@ -1,0 +1,101 @@
+/**
+ * Everything the local runtime is named or sized by, in one place.
+ *
+ * Sizes come from the `dev` config through the same rules the stack applies (`deriveSettings`),
+ * so the local pipeline retries, batches and times out like the deployed one. Only the names
+ * are local: the stack lets CloudFormation name its resources.
+ */
+import { CONFIGS, deriveSettings, type EnvironmentConfig } from '../lib/config.js';
+
+/** The environment the local runtime imitates. */
+export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
+
+/** Physical names of the local resources. */
+export const LOCAL_NAMES = {
+  bucket: 'pdf-pipeline-local',
+  queue: 'pdf-pipeline-extract',
+  deadLetterQueue: 'pdf-pipeline-extract-dlq',
+  table: 'pdf-pipeline-local',
+  extractFunction: 'pdf-pipeline-extract',
+  /** The `configurationId` forwarded S3 events carry, as a bucket notification rule's id would. */
+  notificationConfiguration: 'pdf-pipeline-local-object-created',
+} as const;
+
+/** The account fauxqs puts in every ARN and queue URL. */
+export const EMULATOR_ACCOUNT_ID = '000000000000';
+
+/**
+ * Credentials for the emulators. Neither checks them, but the SDK signs every request, and
+ * DynamoDB Local accepts only letters and digits in the key id.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** The loopback address every client uses (fauxqs hands out `*.localhost` URLs, which need not resolve). */
+export const LOOPBACK = '127.0.0.1';
+
+export const DEFAULT_STATE_DIR = '.local';
+export const DEFAULT_PORTS = { fauxqs: 4566, dynamoDb: 8000 } as const;
+
+/** Environment variables `npm start` reads; tests pass options instead. */
+export const RUNTIME_ENV_VARS = {
+  stateDir: 'PDF_PIPELINE_STATE_DIR',
+  fauxqsPort: 'PDF_PIPELINE_FAUXQS_PORT',
+  dynamoDbPort: 'PDF_PIPELINE_DYNAMODB_PORT',
+} as const;
+
+/** How the extraction function and its event source behave locally, resolved from the config. */
+export interface FunctionSettings {
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxConcurrency: number;
+  /** The event source honours `batchItemFailures`, as `reportBatchItemFailures: true` does on AWS. */
+  readonly reportBatchItemFailures: boolean;
+}
+
+/** Queue attributes, in seconds, as the stack sets them. */
+export interface QueueSettings {
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionSeconds: number;
+  readonly deadLetterRetentionSeconds: number;
+  readonly maxReceiveCount: number;
+}
+
+export interface LocalSettings {
+  readonly region: string;
+  readonly function: FunctionSettings;
+  readonly queue: QueueSettings;
+}
+
+/** Test-only knobs: shorter clocks so timeouts and redeliveries happen within a test. */
+export interface SettingsOverrides {
+  readonly functionTimeoutSeconds?: number;
+  readonly queueVisibilityTimeoutSeconds?: number;
+}
+
+const SECONDS_PER_DAY = 24 * 60 * 60;
+
+export function resolveSettings(config: EnvironmentConfig, overrides: SettingsOverrides = {}): LocalSettings {
+  const { extraction, queue } = config;
+  return {
+    region: config.region,
+    function: {
+      functionName: LOCAL_NAMES.extractFunction,
+      timeoutSeconds: overrides.functionTimeoutSeconds ?? extraction.timeoutSeconds,
+      memoryMb: extraction.memoryMb,
+      batchSize: extraction.batchSize,
+      maxBatchingWindowSeconds: extraction.maxBatchingWindowSeconds,
+      maxConcurrency: extraction.maxConcurrency,
+      reportBatchItemFailures: true,
+    },
+    queue: {
+      visibilityTimeoutSeconds:
+        overrides.queueVisibilityTimeoutSeconds ?? deriveSettings(config).queueVisibilityTimeoutSeconds,
+      retentionSeconds: queue.retentionDays * SECONDS_PER_DAY,
+      deadLetterRetentionSeconds: queue.deadLetterRetentionDays * SECONDS_PER_DAY,
+      maxReceiveCount: queue.maxReceiveCount,
+    },
+  };
+}

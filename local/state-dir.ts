@@ -1,0 +1,95 @@
+/**
+ * The local runtime's state directory: every file it keeps between runs lives under one root,
+ * so a restart picks up where the last run stopped and `rm -rf .local` starts afresh.
+ */
+import { mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isAlive } from './child-processes.js';
+
+export interface StateLayout {
+  readonly root: string;
+  /** fauxqs's SQLite database (queues, messages, buckets, objects). */
+  readonly fauxqsDir: string;
+  /** DynamoDB Local's `-sharedDb` database file lives here. */
+  readonly dynamoDbDir: string;
+  /** Append-only record of the S3 events already forwarded to the queue. */
+  readonly forwardLedger: string;
+  /** Receipt handles of messages the event source holds but has not settled. */
+  readonly inFlightFile: string;
+  /** The function's stdout/stderr, like its CloudWatch log group. */
+  readonly extractLog: string;
+  readonly fauxqsLog: string;
+  readonly dynamoDbLog: string;
+  /** Resource names and endpoints, for scripts and tests. */
+  readonly outputsFile: string;
+  /** Held while a runtime uses the directory: two runtimes on one database would corrupt it. */
+  readonly lockFile: string;
+}
+
+export function stateLayout(stateDir: string): StateLayout {
+  const root = resolve(stateDir);
+  const logs = join(root, 'logs');
+  return {
+    root,
+    fauxqsDir: join(root, 'fauxqs'),
+    dynamoDbDir: join(root, 'dynamodb'),
+    forwardLedger: join(root, 'notifications', 'forwarded.ndjson'),
+    inFlightFile: join(root, 'event-source', 'in-flight.json'),
+    extractLog: join(logs, 'extract.log'),
+    fauxqsLog: join(logs, 'fauxqs.log'),
+    dynamoDbLog: join(logs, 'dynamodb.log'),
+    outputsFile: join(root, 'outputs.json'),
+    lockFile: join(root, 'runtime.lock'),
+  };
+}
+
+export function ensureDirs(layout: StateLayout): void {
+  for (const file of [layout.forwardLedger, layout.inFlightFile, layout.extractLog, layout.outputsFile]) {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  mkdirSync(layout.fauxqsDir, { recursive: true });
+  mkdirSync(layout.dynamoDbDir, { recursive: true });
+}
+
+/** Writes JSON through a temporary file and a rename, so a crash never leaves half a file. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, file);
+}
+
+export function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    if (isFileMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export function isFileMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * Takes the state directory's lock, or fails naming the runtime that holds it. A lock left by
+ * a process that no longer exists is taken over.
+ */
+export function acquireLock(layout: StateLayout): () => void {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(layout.lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(layout.lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(layout.lockFile, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new Error(`Another local runtime (pid ${holder}) is using ${layout.root}; stop it first.`);
+      }
+      rmSync(layout.lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${layout.root}`);
+}
