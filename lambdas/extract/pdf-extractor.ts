@@ -31,6 +31,12 @@ export interface ExtractionPoolOptions {
 /** Parses a PDF, streaming results to `sink`; rejects with PermanentFailure or TransientFailure. */
 export type Extract = (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink) => Promise<void>;
 
+/** How a job ended: `healthy` when its worker can take another job. */
+interface JobOutcome {
+  readonly healthy: boolean;
+  readonly error?: Error;
+}
+
 const WATCHDOG_INTERVAL_MS = 50;
 /** Lambda gives one vCPU per 1,769 MB of memory. */
 const MB_PER_VCPU = 1769;
@@ -65,16 +71,19 @@ export class ExtractionPool {
     await this.acquireSlot();
     const worker = this.idle.pop() ?? this.spawn();
     worker.ref();
+    let outcome: JobOutcome;
     try {
-      const healthy = await this.runJob(worker, bytes, bounds, sink);
-      if (healthy) {
-        worker.unref();
-        this.idle.push(worker);
-      }
+      outcome = await this.runJob(worker, bytes, bounds, sink);
     } finally {
       this.running -= 1;
       this.waiting.shift()?.();
     }
+    // A worker that finished its job, even by refusing the document, waits warm for the next.
+    if (outcome.healthy) {
+      worker.unref();
+      this.idle.push(worker);
+    }
+    if (outcome.error) throw outcome.error;
   };
 
   /** Stops every idle worker. */
@@ -101,20 +110,19 @@ export class ExtractionPool {
     return worker;
   }
 
-  /** Runs one job; resolves `true` when the worker is fit for another, rejects on failure. */
-  private runJob(worker: Worker, bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  /** Runs one job to its end; a worker that is not healthy afterwards has been stopped. */
+  private runJob(worker: Worker, bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink): Promise<JobOutcome> {
+    return new Promise<JobOutcome>((resolve) => {
       const startedAt = Date.now();
       let settled = false;
-      const settle = (outcome: { healthy: boolean; error?: Error }) => {
+      const settle = (outcome: JobOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadlineTimer);
         clearInterval(watchdog);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         if (!outcome.healthy) void worker.terminate();
-        if (outcome.error) reject(outcome.error);
-        else resolve(outcome.healthy);
+        resolve(outcome);
       };
 
       const deadlineTimer = setTimeout(() => {
@@ -142,12 +150,16 @@ export class ExtractionPool {
       const onMessage = (message: WorkerMessage) => {
         try {
           switch (message.type) {
-            case 'document':
-              sink.document(message);
+            case 'document': {
+              const { type: _type, ...document } = message;
+              sink.document(document);
               break;
-            case 'page':
-              sink.page(message);
+            }
+            case 'page': {
+              const { type: _type, ...page } = message;
+              sink.page(page);
               break;
+            }
             case 'done':
               settle({ healthy: true });
               break;

@@ -12,6 +12,7 @@ import { classifyObjectKey, spilledMetadataKey, spilledPageKey, spilledTablesKey
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
+import { checkPdfBytes } from './pdf-checks.js';
 import type { ParsedPage } from './pdf-document.js';
 import type { Extract, ExtractionBounds } from './pdf-extractor.js';
 import type { CreatedObject } from './s3-event.js';
@@ -58,9 +59,6 @@ export const INLINE_METADATA_LIMIT_BYTES = 64_000;
 const PAGE_FLUSH_SIZE = 25;
 const MAX_CLAIM_TRIES = 5;
 
-const PDF_MAGIC = Buffer.from('%PDF-');
-/** Readers accept junk before the header within the first kilobyte, as the PDF spec allows. */
-const PDF_HEADER_WINDOW = 1024;
 
 /** Where the claimed document stands: every later write is conditional on these. */
 interface Claim {
@@ -243,10 +241,7 @@ async function extractDocument(
   }
 
   const bytes = await objects.read(object.bucket, object.key, object.versionId, limits.maxPdfBytes);
-  if (bytes.byteLength === 0) throw new PermanentFailure('NOT_A_PDF', 'The file is empty.');
-  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW)).includes(PDF_MAGIC)) {
-    throw new PermanentFailure('NOT_A_PDF', 'The file is not a PDF (no %PDF- header).');
-  }
+  checkPdfBytes(bytes, limits.maxPdfBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   const ownBudgetEnd = now() + limits.documentTimeoutMs;
