@@ -1,0 +1,76 @@
+/**
+ * Reads the pipeline's results the way a user would: document records and pages from the
+ * table, through the project's own repository so the tests speak the contract's names.
+ */
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_LAYOUT, TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
+import { DocumentRepository, type DocumentRecord, type PageRecord } from '../../lambdas/shared/document-repository.js';
+import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
+import type { TestRuntime } from './local-runtime.js';
+import { waitFor } from './local-runtime.js';
+
+export class PipelineProbe {
+  readonly documents: DocumentRepository;
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(private readonly local: TestRuntime) {
+    this.client = DynamoDBDocumentClient.from(local.clients.dynamoDb);
+    this.documents = new DocumentRepository(this.client, local.outputs.TableName);
+  }
+
+  /** The id a drop-folder object gets (the emulator has no versioning, so no version id). */
+  dropFolderId(key: string): string {
+    return deriveDocumentId(this.local.outputs.BucketName, key, undefined);
+  }
+
+  async pages(documentId: string): Promise<PageRecord[]> {
+    const items: PageRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.local.outputs.TableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :page)',
+          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
+          ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': 'PAGE#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as PageRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Every document record in the table. */
+  async allDocuments(): Promise<DocumentRecord[]> {
+    const records: DocumentRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.local.outputs.TableName,
+          FilterExpression: 'begins_with(#pk, :doc) AND #sk = :document',
+          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
+          ExpressionAttributeValues: { ':doc': 'DOC#', ':document': 'DOCUMENT' },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      records.push(...((page.Items ?? []) as DocumentRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  /** Waits until the document exists and is COMPLETED or FAILED. */
+  async terminal(documentId: string, timeoutMs = 60_000): Promise<DocumentRecord> {
+    return waitFor(
+      async () => {
+        const record = await this.documents.get(documentId);
+        return record && TERMINAL_STATUSES.includes(record.status) ? record : undefined;
+      },
+      { timeoutMs, intervalMs: 200, description: `document ${documentId} to reach a terminal status` },
+    );
+  }
+}
