@@ -80,7 +80,13 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
   const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
   let poisoned = false;
   for (const object of message.objects) {
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
+    const usableMs = context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
+    if (usableMs < settings.documentTimeoutMs) {
+      // Starting now could only cut the document's budget short; a later invocation gives it
+      // the full budget, and the attempt is not counted because the document is not touched.
+      throw new TransientFailure('Not enough time left in this invocation for a full extraction budget; deferring.');
+    }
+    const deadline = Date.now() + usableMs;
     const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
     report(outcome, record.messageId);
     poisoned ||= outcome.status === 'dead-letter';

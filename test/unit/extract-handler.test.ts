@@ -124,3 +124,14 @@ describe('extraction handler', () => {
     expect(poison).toMatchObject({ ':s_status': 'FAILED', ':s_error': { code: 'POISON' } });
   });
 });
+
+describe('extraction handler near the end of an invocation', () => {
+  it('defers a record it could not give a full budget, without touching the document', async () => {
+    const lateContext = { ...context, getRemainingTimeInMillis: () => 20_000 } as Context;
+
+    const result = await handler({ Records: [sqsRecord('late', objectCreated('incoming/u1/a.pdf', 100))] }, lateContext);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'late' }]);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
