@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import './pdfjs-environment.js';
 // Imported for its side effect: it sets globalThis.pdfjsWorker (see pdfjs-environment.ts).
 import 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+import { refuseDecompressionBombs } from './bomb-check.js';
 import { classifyParseError, parsePdf } from './pdf-document.js';
 import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
 
@@ -16,6 +17,7 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 
 port.on('message', async (job: ExtractJob) => {
   try {
+    await refuseDecompressionBombs(job.bytes);
     await parsePdf(job.bytes, { maxPages: job.maxPages }, {
       document: (document) => post({ type: 'document', ...document }),
       page: (page) => post({ type: 'page', ...page }),
