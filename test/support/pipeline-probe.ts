@@ -24,43 +24,43 @@ export class PipelineProbe {
   }
 
   async pages(documentId: string): Promise<PageRecord[]> {
-    const items: PageRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
+    return this.all<PageRecord>(
+      (ExclusiveStartKey) =>
         new QueryCommand({
           TableName: this.local.outputs.TableName,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :page)',
           ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
           ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': 'PAGE#' },
-          ExclusiveStartKey: startKey,
+          ExclusiveStartKey,
         }),
-      );
-      items.push(...((page.Items ?? []) as PageRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    );
   }
 
   /** Every document record in the table. */
   async allDocuments(): Promise<DocumentRecord[]> {
-    const records: DocumentRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
+    return this.all<DocumentRecord>(
+      (ExclusiveStartKey) =>
         new ScanCommand({
           TableName: this.local.outputs.TableName,
           FilterExpression: 'begins_with(#pk, :doc) AND #sk = :document',
           ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
           ExpressionAttributeValues: { ':doc': 'DOC#', ':document': 'DOCUMENT' },
-          ExclusiveStartKey: startKey,
+          ExclusiveStartKey,
           ConsistentRead: true,
         }),
-      );
-      records.push(...((page.Items ?? []) as DocumentRecord[]));
+    );
+  }
+
+  /** Follows a query or scan through all its pages. */
+  private async all<T>(command: (startKey: Record<string, unknown> | undefined) => QueryCommand | ScanCommand): Promise<T[]> {
+    const items: T[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(command(startKey) as QueryCommand);
+      items.push(...((page.Items ?? []) as T[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return records;
+    return items;
   }
 
   /** Waits until the document exists and is COMPLETED or FAILED. */
