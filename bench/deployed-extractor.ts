@@ -1,0 +1,80 @@
+/**
+ * Our extractor as deployed: a copy of the CDK asset with the benchmark's extraction runner
+ * bundled beside its worker, run in fresh `node` processes.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { RunnerFileResult, RunnerRequest, RunnerResponse } from './extraction-runner.js';
+
+const RUNNER_FILE = 'extraction-runner.mjs';
+
+/**
+ * Copies the asset to `runtimeDir` (so the measured asset stays as built) and bundles the runner
+ * into it, where the pool finds `extract-worker.mjs` beside its own module.
+ */
+export async function prepareRuntime(assetDir: string, runtimeDir: string): Promise<void> {
+  cpSync(assetDir, runtimeDir, { recursive: true });
+  await build({
+    entryPoints: [fileURLToPath(new URL('./extraction-runner.ts', import.meta.url))],
+    outfile: join(runtimeDir, RUNNER_FILE),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    logLevel: 'warning',
+  });
+}
+
+export interface DeployedRun extends Omit<RunnerResponse, 'results'> {
+  readonly results: readonly (RunnerFileResult & { readonly text?: string })[];
+}
+
+/**
+ * Extracts `files` in a fresh process, `parallel` at a time with a pool of that size; texts are
+ * returned when `withText`. The process is killed after `hardLimitMs`.
+ */
+export function runDeployedExtractor(
+  runtimeDir: string,
+  scratchDir: string,
+  files: readonly string[],
+  options: { parallel: number; withText: boolean; hardLimitMs: number },
+): Promise<DeployedRun> {
+  const runDir = join(scratchDir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const textDir = join(runDir, 'text');
+  mkdirSync(textDir, { recursive: true });
+  const request: RunnerRequest = { files, parallel: options.parallel, ...(options.withText ? { textDir } : {}) };
+  const requestPath = join(runDir, 'request.json');
+  const responsePath = join(runDir, 'response.json');
+  writeFileSync(requestPath, JSON.stringify(request));
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(runtimeDir, RUNNER_FILE), requestPath, responsePath], {
+      cwd: runtimeDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    // pdf.js's warnings (no canvas, damaged objects) go here; they are shown only if the run fails.
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors = (errors + chunk.toString('utf8')).slice(-4000);
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.hardLimitMs);
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(killer);
+      if (exitCode !== 0) {
+        reject(new Error(`The extraction runner ended with ${signal ?? `exit code ${exitCode}`}:\n${errors.trim()}`));
+        return;
+      }
+      const response = JSON.parse(readFileSync(responsePath, 'utf8')) as RunnerResponse;
+      const results = response.results.map((result, index) =>
+        options.withText && !result.failure
+          ? { ...result, text: readFileSync(join(textDir, `${index}.txt`), 'utf8') }
+          : result,
+      );
+      resolve({ ...response, results });
+    });
+  });
+}
