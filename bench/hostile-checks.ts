@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDeployedExtractor } from './deployed-extractor.js';
-import { flateBomb, manyPagesPdf, type BombEncoding } from './hostile-pdfs.js';
+import { flateBomb, manyPagesPdf, type BombEncoding } from '../test/support/hostile-pdfs.js';
 import { toMb } from './measure.js';
 import { PRODUCTION_LIMITS } from './our-extractor.js';
 import { TARGETS } from './targets.js';

@@ -56,6 +56,14 @@ function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
   return { cMapUrl: `${join(root, 'cmaps')}/`, standardFontDataUrl: `${join(root, 'standard_fonts')}/` };
 }
 
+/**
+ * Joins words hyphenated across a line break (`extrac-⏎tion` → `extraction`), as pdftotext
+ * does, so search and word counts see whole words.
+ */
+export function joinHyphenatedLines(text: string): string {
+  return text.replace(/(\p{L})-\n(\p{Ll})/gu, '$1$2');
+}
+
 function toIsoDate(value: Date | null | undefined): string | undefined {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined;
 }
@@ -178,7 +186,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
 
     const readPage = async (pageNumber: number): Promise<ParsedPage> => {
       const result = await parser.getText({ partial: [pageNumber] });
-      const pageText = result.pages[0]?.text ?? '';
+      const pageText = joinHyphenatedLines(result.pages[0]?.text ?? '');
       const visibleChars = pageText.replace(/\s/g, '').length;
       const tables = options.tables === false || visibleChars === 0 ? [] : await findTables(parser, pageNumber);
       return { pageNumber, text: pageText, tables, hasText: visibleChars > 0, needsOcr: visibleChars < LOW_TEXT_CHARS };

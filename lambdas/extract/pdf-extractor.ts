@@ -86,6 +86,14 @@ export class ExtractionPool {
     if (outcome.error) throw outcome.error;
   };
 
+  /**
+   * Starts one worker ahead of need, so it loads pdf.js while the function initialises (in
+   * Lambda's init phase) rather than on the first document.
+   */
+  warm(): void {
+    if (this.idle.length === 0 && this.running === 0) this.idle.push(this.spawn());
+  }
+
   /** Stops every idle worker. */
   async close(): Promise<void> {
     await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));

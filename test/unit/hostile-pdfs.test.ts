@@ -3,9 +3,10 @@ import { refuseDecompressionBombs } from '../../lambdas/extract/bomb-check.js';
 import { ExtractionPool, type ExtractionBounds } from '../../lambdas/extract/pdf-extractor.js';
 import { PermanentFailure } from '../../lambdas/shared/errors.js';
 import { readCorpusFile } from '../support/corpus.js';
-import { makeFlateBomb, makeLyingPageCount, makeManyPages } from '../support/hostile-pdfs.js';
+import { flateBomb, lyingPageCountPdf, manyPagesPdf, type BombEncoding } from '../support/hostile-pdfs.js';
 import { makePdf } from '../support/pdf-factory.js';
 
+const GB = 1024 ** 3;
 const pool = new ExtractionPool({ size: 1, heapLimitMb: 1024 });
 afterAll(() => pool.close());
 
@@ -19,34 +20,34 @@ async function failureOf(bytes: Uint8Array): Promise<PermanentFailure> {
 }
 
 describe('hostile PDFs', () => {
-  it('refuses a Flate bomb before parsing, without inflating it into memory', async () => {
-    const bomb = await makeFlateBomb(1024);
+  it.each<BombEncoding>(['flate', 'flate+flate', 'hex+flate'])('refuses a %s bomb before parsing, without decoding it into memory', async (encoding) => {
+    const bomb = new Uint8Array(await flateBomb(encoding === 'flate+flate' ? 4 * GB : GB, encoding));
     await pool.extract(makePdf(['warm the worker first']), bounds(), sink);
     const rssBefore = process.memoryUsage.rss();
 
     const failure = await failureOf(bomb);
 
-    expect(bomb.byteLength).toBeLessThan(2 * 1024 * 1024);
+    expect(bomb.byteLength).toBeLessThan(2.5 * 1024 * 1024);
     expect(failure.code).toBe('RESOURCE_LIMIT');
     expect(failure.message).toMatch(/decompression bomb/);
     expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('refuses 100,000 real pages as TOO_MANY_PAGES before reading any', async () => {
-    expect((await failureOf(makeManyPages(100_000))).code).toBe('TOO_MANY_PAGES');
+    expect((await failureOf(new Uint8Array(manyPagesPdf(100_000)))).code).toBe('TOO_MANY_PAGES');
   });
 
   it('reads the one real page of a page tree that claims a million', async () => {
     let pageCount = 0;
     let pages = 0;
 
-    await pool.extract(makeLyingPageCount(1_000_000), bounds(), { document: (d) => (pageCount = d.pageCount), page: () => (pages += 1) });
+    await pool.extract(new Uint8Array(lyingPageCountPdf(1_000_000)), bounds(), { document: (d) => (pageCount = d.pageCount), page: () => (pages += 1) });
 
     expect({ pageCount, pages }).toEqual({ pageCount: 1, pages: 1 });
   });
 
   it('keeps serving good documents after hostile ones', async () => {
-    await failureOf(await makeFlateBomb(512));
+    await failureOf(new Uint8Array(await flateBomb(GB / 2, 'flate')));
     let pages = 0;
 
     await pool.extract(makePdf(['still fine']), bounds(), { document: () => undefined, page: () => (pages += 1) });
@@ -62,7 +63,7 @@ describe('refuseDecompressionBombs', () => {
   });
 
   it('refuses a stream exactly when it inflates past the limit', async () => {
-    const bomb = await makeFlateBomb(64);
+    const bomb = new Uint8Array(await flateBomb(64 * 1024 * 1024, 'hex+flate'));
 
     await expect(refuseDecompressionBombs(bomb, 63 * 1024 * 1024)).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
     await expect(refuseDecompressionBombs(bomb, 65 * 1024 * 1024)).resolves.toBeUndefined();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '../../lambdas/extract/pdfjs-environment.js';
-import { normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
+import { joinHyphenatedLines, normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
 import { detectScripts } from '../../lambdas/extract/scripts.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -76,6 +76,12 @@ describe('normaliseTable', () => {
   it('drops tables with no text', () => {
     expect(normaliseTable([['', ' '], []])).toBeUndefined();
     expect(normaliseTable([])).toBeUndefined();
+  });
+});
+
+describe('joinHyphenatedLines', () => {
+  it('joins a word broken across lines and leaves other hyphens alone', () => {
+    expect(joinHyphenatedLines('pat-\ntern and well-known\nNext-\nLine 3-\n4')).toBe('pattern and well-known\nNext-\nLine 3-\n4');
   });
 });
 
