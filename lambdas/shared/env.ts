@@ -1,18 +1,19 @@
-import { z } from 'zod';
+// zod/mini: the same validation, a fraction of the bundle (the extractor's cold start counts).
+import * as z from 'zod/mini';
 import { EXTRACT_ENV } from './contract.js';
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 const extractEnvSchema = z.object({
-  [EXTRACT_ENV.tableName]: z.string().min(1),
-  [EXTRACT_ENV.bucketName]: z.string().min(1),
+  [EXTRACT_ENV.tableName]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bucketName]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.maxPdfBytes]: positiveInt,
   [EXTRACT_ENV.maxPages]: positiveInt,
   [EXTRACT_ENV.maxAttempts]: positiveInt,
   [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
   [EXTRACT_ENV.workerMemoryMb]: positiveInt,
   // Set by Lambda itself (and by the local runtime): the function's memory size.
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: positiveInt.default(1024),
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });
 
 export interface ExtractSettings {

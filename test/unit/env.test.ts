@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadExtractSettings } from '../../lambdas/shared/env.js';
+
+const valid = {
+  TABLE_NAME: 'documents',
+  BUCKET_NAME: 'docs',
+  MAX_PDF_BYTES: '1048576',
+  MAX_PAGES: '500',
+  MAX_ATTEMPTS: '5',
+  DOCUMENT_TIMEOUT_SECONDS: '60',
+  WORKER_MEMORY_MB: '512',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048',
+};
+
+describe('loadExtractSettings', () => {
+  it('reads typed settings from the environment the stack sets', () => {
+    expect(loadExtractSettings(valid)).toEqual({
+      tableName: 'documents',
+      bucketName: 'docs',
+      maxPdfBytes: 1048576,
+      maxPages: 500,
+      maxAttempts: 5,
+      documentTimeoutMs: 60_000,
+      workerMemoryMb: 512,
+      functionMemoryMb: 2048,
+    });
+  });
+
+  it.each([
+    ['a missing table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
+    ['an empty bucket name', { BUCKET_NAME: '' }, 'BUCKET_NAME'],
+    ['a fractional page limit', { MAX_PAGES: '1.5' }, 'MAX_PAGES'],
+    ['a negative size limit', { MAX_PDF_BYTES: '-1' }, 'MAX_PDF_BYTES'],
+    ['a word for a number', { MAX_ATTEMPTS: 'five' }, 'MAX_ATTEMPTS'],
+  ])('fails fast on %s, naming the variable', (_name, change, variable) => {
+    expect(() => loadExtractSettings({ ...valid, ...change })).toThrow(variable);
+  });
+});
