@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { registerEvents } from './commands/events.js';
 import { registerExtract } from './commands/extract.js';
+import { registerRedrive } from './commands/redrive.js';
+import { registerStats } from './commands/stats.js';
 
 const program = new Command()
   .name('pdf-pipeline')
@@ -7,5 +10,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerExtract(program);
+registerRedrive(program);
+registerStats(program);
+registerEvents(program);
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,8 @@
  * The CDK app, the extraction handler (through the environment variables the stack sets)
  * and the local runtime all derive their settings from here, so a limit is changed once.
  */
-import { EXTRACT_ENV } from '../lambdas/shared/contract.js';
+import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV } from '../lambdas/shared/contract.js';
+import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -60,6 +61,112 @@ export interface ObservabilityConfig {
   readonly logRetentionDays: number;
   /** Powertools log level. */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Subscribed to the alarm topic when set (the address must confirm the subscription). */
+  readonly alarmEmail?: string;
+  /** When each alarm fires; `docs/runbook.md` says what each means and what to do. */
+  readonly alarms: AlarmThresholds;
+}
+
+/**
+ * Alarm thresholds. The dead-letter queues alarm on their first message in every environment
+ * (any message there needs a person), so they have no threshold here.
+ */
+export interface AlarmThresholds {
+  /** Source queue: its oldest message is older than this, in seconds (above one visibility timeout). */
+  readonly queueOldestMessageAgeSeconds: number;
+  /** Extractor: invocations that failed as a whole, as a percentage of invocations. */
+  readonly extractionErrorRatePercent: number;
+  /** Extractor: throttled invocations in 5 minutes at which the alarm fires. */
+  readonly extractionThrottles: number;
+  /** Extractor: p99 duration above this share of the function timeout (0–1]. */
+  readonly durationP99TimeoutShare: number;
+  /** Extractor: concurrent executions at this share of its cap (reserved, else the event source maximum) (0–1]. */
+  readonly concurrencyCapShare: number;
+  /** Table: throttled reads and writes in 5 minutes at which the alarm fires. */
+  readonly tableThrottles: number;
+  /** Table: system errors (DynamoDB 500s) in 5 minutes at which the alarm fires. */
+  readonly tableSystemErrors: number;
+  /** Document events: the oldest unpublished table change is older than this, in seconds. */
+  readonly eventPublishingLagSeconds: number;
+  /** API: requests answered 5XX, as a percentage of requests. */
+  readonly apiServerErrorRatePercent: number;
+  /** API: p99 latency above this, in milliseconds. */
+  readonly apiLatencyP99Ms: number;
+}
+
+export interface EventsConfig {
+  /** EventBridge bus document events go to: `default`, or the name or ARN of a bus that exists. */
+  readonly busName: string;
+  /**
+   * How long a table change may wait for its event (while the bus refuses it) before it is given
+   * up to the failed-events queue, in hours (1–24: the stream keeps changes for 24 hours).
+   */
+  readonly maxRecordAgeHours: number;
+}
+
+/** The REST API in front of the pipeline (issue 4). */
+export interface ApiConfig {
+  /** Largest PDF accepted in the body of `POST /v1/documents`, in bytes (Lambda's 6 MB payload, base64-encoded, bounds it). */
+  readonly maxDirectUploadBytes: number;
+  /** Largest PDF a presigned POST accepts (`content-length-range`), in bytes; at most `extraction.maxPdfBytes`. */
+  readonly maxPresignedUploadBytes: number;
+  /** How long a presigned POST stays valid, in seconds. */
+  readonly presignedUrlTtlSeconds: number;
+  /**
+   * How long after its URL expired an upload may still arrive before its document fails
+   * `UPLOAD_EXPIRED`, in seconds: an upload started just before expiry needs time to finish.
+   */
+  readonly uploadExpiryGraceSeconds: number;
+  /** How long a download (or spilled page) URL stays valid, in seconds. */
+  readonly downloadUrlTtlSeconds: number;
+  /** Browser origins allowed to call the API and to POST uploads to the bucket, e.g. `https://app.example.com`. */
+  readonly allowedOrigins: readonly string[];
+  /** Stage throttling: steady requests per second and burst, for the whole API. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Per-user upload quota (both upload routes), enforced atomically in DynamoDB. */
+  readonly quotas: { readonly uploadsPerMinute: number; readonly uploadsPerDay: number };
+  /** How long an `Idempotency-Key` is remembered, in hours. */
+  readonly idempotencyTtlHours: number;
+  /** How long a deleted document's tombstone stays (reads answer 404, extraction never revives it), in days. */
+  readonly deletedRetentionDays: number;
+  /** How often the sweeper expires abandoned uploads and retries lost purges, in minutes. */
+  readonly sweepIntervalMinutes: number;
+  /** Memory of the API function in MB. */
+  readonly memoryMb: number;
+  /** Days the API Gateway access logs are kept (a CloudWatch Logs retention period). */
+  readonly accessLogRetentionDays: number;
+  /** API Gateway execution logging (needs the account's CloudWatch role, set once per region). */
+  readonly executionLogLevel: 'ERROR' | 'INFO';
+  /**
+   * API keys with a usage plan for machine clients: when set, every route but health also needs
+   * an `x-api-key`, throttled and capped per key by the plan. Keys identify and meter clients;
+   * they are not credentials (Cognito still authorizes).
+   * @default - no API keys
+   */
+  readonly apiKeys?: { readonly rateLimit: number; readonly burstLimit: number; readonly quotaPerDay: number };
+}
+
+/** Who may call the API: a Cognito user pool, its app client and the API's OAuth scopes. */
+export interface AuthConfig {
+  /**
+   * Use this existing user pool instead of creating one (its app client and resource server are
+   * still created here).
+   * @default - a user pool is created for the environment
+   */
+  readonly existingUserPoolId?: string;
+  /**
+   * Prefix of the Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`) serving sign-in and
+   * the token endpoint; globally unique per region.
+   * @default - `pdf-pipeline-<env>-<account id>`; none for an existing pool
+   */
+  readonly domainPrefix?: string;
+  /** Where the sign-in flow may return to (authorization code grant with PKCE). */
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  /** `REQUIRED` makes every user set up a second factor (TOTP) before signing in. */
+  readonly mfa: 'OPTIONAL' | 'REQUIRED';
+  /** Lifetime of access tokens, in minutes (5–1440). */
+  readonly accessTokenValidityMinutes: number;
 }
 
 export interface EnvironmentConfig {
@@ -71,6 +178,9 @@ export interface EnvironmentConfig {
   readonly queue: QueueConfig;
   readonly storage: StorageConfig;
   readonly observability: ObservabilityConfig;
+  readonly events: EventsConfig;
+  readonly api: ApiConfig;
+  readonly auth: AuthConfig;
 }
 
 const MB = 1024 * 1024;
@@ -86,6 +196,19 @@ const baseExtraction = {
   workerMemoryMb: 1024,
 } as const;
 
+const baseApi = {
+  maxDirectUploadBytes: 4 * MB,
+  maxPresignedUploadBytes: 100 * MB,
+  presignedUrlTtlSeconds: 900,
+  uploadExpiryGraceSeconds: 600,
+  downloadUrlTtlSeconds: 300,
+  idempotencyTtlHours: 24,
+  deletedRetentionDays: 7,
+  sweepIntervalMinutes: 5,
+  memoryMb: 1024,
+  executionLogLevel: 'ERROR',
+} as const;
+
 export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
     envName: 'dev',
@@ -98,7 +221,36 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       abortIncompleteMultipartUploadDays: 1,
       accessLogRetentionDays: 30,
     },
-    observability: { logRetentionDays: 14, logLevel: 'DEBUG' },
+    observability: {
+      logRetentionDays: 14,
+      logLevel: 'DEBUG',
+      alarms: {
+        queueOldestMessageAgeSeconds: 7200,
+        extractionErrorRatePercent: 25,
+        extractionThrottles: 10,
+        durationP99TimeoutShare: 0.9,
+        concurrencyCapShare: 1,
+        tableThrottles: 25,
+        tableSystemErrors: 10,
+        eventPublishingLagSeconds: 1800,
+        apiServerErrorRatePercent: 10,
+        apiLatencyP99Ms: 5000,
+      },
+    },
+    events: { busName: 'default', maxRecordAgeHours: 6 },
+    api: {
+      ...baseApi,
+      allowedOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      quotas: { uploadsPerMinute: 30, uploadsPerDay: 1000 },
+      accessLogRetentionDays: 14,
+    },
+    auth: {
+      callbackUrls: ['http://localhost:5173/auth/callback'],
+      logoutUrls: ['http://localhost:5173/'],
+      mfa: 'OPTIONAL',
+      accessTokenValidityMinutes: 60,
+    },
   },
   staging: {
     envName: 'staging',
@@ -111,7 +263,36 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       abortIncompleteMultipartUploadDays: 1,
       accessLogRetentionDays: 90,
     },
-    observability: { logRetentionDays: 30, logLevel: 'INFO' },
+    observability: {
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      alarms: {
+        queueOldestMessageAgeSeconds: 3600,
+        extractionErrorRatePercent: 10,
+        extractionThrottles: 1,
+        durationP99TimeoutShare: 0.8,
+        concurrencyCapShare: 0.8,
+        tableThrottles: 10,
+        tableSystemErrors: 5,
+        eventPublishingLagSeconds: 900,
+        apiServerErrorRatePercent: 5,
+        apiLatencyP99Ms: 3000,
+      },
+    },
+    events: { busName: 'default', maxRecordAgeHours: 6 },
+    api: {
+      ...baseApi,
+      allowedOrigins: ['https://staging.pdf-pipeline.example.com'],
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      quotas: { uploadsPerMinute: 30, uploadsPerDay: 2000 },
+      accessLogRetentionDays: 30,
+    },
+    auth: {
+      callbackUrls: ['https://staging.pdf-pipeline.example.com/auth/callback'],
+      logoutUrls: ['https://staging.pdf-pipeline.example.com/'],
+      mfa: 'OPTIONAL',
+      accessTokenValidityMinutes: 60,
+    },
   },
   prod: {
     envName: 'prod',
@@ -124,9 +305,56 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       abortIncompleteMultipartUploadDays: 1,
       accessLogRetentionDays: 365,
     },
-    observability: { logRetentionDays: 90, logLevel: 'INFO' },
+    observability: {
+      logRetentionDays: 90,
+      logLevel: 'INFO',
+      alarms: {
+        queueOldestMessageAgeSeconds: 1800,
+        extractionErrorRatePercent: 5,
+        extractionThrottles: 1,
+        durationP99TimeoutShare: 0.8,
+        concurrencyCapShare: 0.8,
+        tableThrottles: 5,
+        tableSystemErrors: 5,
+        eventPublishingLagSeconds: 300,
+        apiServerErrorRatePercent: 1,
+        apiLatencyP99Ms: 2000,
+      },
+    },
+    events: { busName: 'default', maxRecordAgeHours: 6 },
+    api: {
+      ...baseApi,
+      allowedOrigins: ['https://app.pdf-pipeline.example.com'],
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      quotas: { uploadsPerMinute: 60, uploadsPerDay: 5000 },
+      accessLogRetentionDays: 90,
+    },
+    auth: {
+      callbackUrls: ['https://app.pdf-pipeline.example.com/auth/callback'],
+      logoutUrls: ['https://app.pdf-pipeline.example.com/'],
+      mfa: 'OPTIONAL',
+      accessTokenValidityMinutes: 60,
+    },
   },
 };
+
+/**
+ * The document-event publisher and its stream event source: the same in every environment.
+ * The stack and the local runtime both size them from here.
+ */
+export const DOCUMENT_EVENTS_PUBLISHER = {
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  /** Records per invocation; each terminal change is one PutEvents call. */
+  batchSize: 10,
+  /**
+   * Retries of a failing batch. The function checkpoints every record it published, so a retry
+   * resumes at the record that failed; the bus has many chances to come back before
+   * `events.maxRecordAgeHours`, and a record that can never be published does not block the
+   * shard for ever.
+   */
+  retryAttempts: 100,
+} as const;
 
 /** Settings that follow from the config by rule rather than being chosen. */
 export interface DerivedSettings {
@@ -134,6 +362,15 @@ export interface DerivedSettings {
   readonly queueVisibilityTimeoutSeconds: number;
   /** Stack name, e.g. `PdfPipeline-dev`. */
   readonly stackName: string;
+  /**
+   * CloudWatch namespace of the functions' custom metrics, e.g. `PdfPipeline/prod`: one per
+   * environment, so environments sharing an account and region never mix their figures.
+   */
+  readonly metricsNamespace: string;
+  /** `source` of the document events, e.g. `pdf-pipeline.prod`, so consumers tell environments apart. */
+  readonly documentEventSource: string;
+  /** Concurrency the extractor cannot pass: its reserved concurrency, else the event source maximum. */
+  readonly extractionConcurrencyCap: number;
 }
 
 export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
@@ -141,6 +378,9 @@ export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
     queueVisibilityTimeoutSeconds:
       6 * config.extraction.timeoutSeconds + config.extraction.maxBatchingWindowSeconds,
     stackName: `PdfPipeline-${config.envName}`,
+    metricsNamespace: `PdfPipeline/${config.envName}`,
+    documentEventSource: `pdf-pipeline.${config.envName}`,
+    extractionConcurrencyCap: config.extraction.reservedConcurrency ?? config.extraction.maxConcurrency,
   };
 }
 
@@ -186,10 +426,58 @@ export function validateConfig(config: EnvironmentConfig): void {
     deriveSettings(config).queueVisibilityTimeoutSeconds <= 43200,
     'queue visibility timeout (6 × timeout + window) must be at most 12 hours',
   );
+  problems.push(...alarmProblems(config));
+  check(
+    /^(arn:[\w-]+:events:[\w-]+:\d{12}:event-bus\/)?[\w.\-/]{1,256}$/.test(config.events.busName),
+    'events.busName must be `default` or the name or ARN of an EventBridge bus',
+  );
+
+  problems.push(...apiConfigProblems(config));
 
   if (problems.length > 0) {
     throw new Error(`Invalid ${config.envName} config:\n- ${problems.join('\n- ')}`);
   }
+}
+
+/** Broken rules of the alarm settings. */
+function alarmProblems(config: EnvironmentConfig): string[] {
+  const { alarms, alarmEmail } = config.observability;
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  const visibilitySeconds = deriveSettings(config).queueVisibilityTimeoutSeconds;
+  check(
+    alarms.queueOldestMessageAgeSeconds > visibilitySeconds,
+    `observability.alarms.queueOldestMessageAgeSeconds must exceed the queue visibility timeout (${visibilitySeconds} s), or one ordinary retry raises it`,
+  );
+  check(
+    alarms.queueOldestMessageAgeSeconds < config.queue.retentionDays * 86400,
+    'observability.alarms.queueOldestMessageAgeSeconds must be below the queue retention, or messages expire before it fires',
+  );
+  for (const key of ['extractionErrorRatePercent', 'apiServerErrorRatePercent'] as const) {
+    check(alarms[key] > 0 && alarms[key] <= 100, `observability.alarms.${key} must be a percentage above 0`);
+  }
+  for (const key of ['durationP99TimeoutShare', 'concurrencyCapShare'] as const) {
+    check(alarms[key] > 0 && alarms[key] <= 1, `observability.alarms.${key} must be a share in (0, 1]`);
+  }
+  for (const key of ['extractionThrottles', 'tableThrottles', 'tableSystemErrors', 'apiLatencyP99Ms'] as const) {
+    check(Number.isInteger(alarms[key]) && alarms[key] >= 1, `observability.alarms.${key} must be a whole number of at least 1`);
+  }
+  const { maxRecordAgeHours } = config.events;
+  check(
+    Number.isInteger(maxRecordAgeHours) && maxRecordAgeHours >= 1 && maxRecordAgeHours <= 24,
+    'events.maxRecordAgeHours must be 1–24 (the stream keeps changes for 24 hours)',
+  );
+  check(
+    alarms.eventPublishingLagSeconds >= 60 && alarms.eventPublishingLagSeconds < maxRecordAgeHours * 3600,
+    'observability.alarms.eventPublishingLagSeconds must be 60 s or more and below events.maxRecordAgeHours, so it fires before changes are given up',
+  );
+  check(
+    alarmEmail === undefined || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail),
+    'observability.alarmEmail must be an email address',
+  );
+  return problems;
 }
 
 /**
@@ -203,9 +491,162 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.maxAttempts]: String(config.queue.maxReceiveCount),
     [EXTRACT_ENV.documentTimeoutSeconds]: String(config.extraction.documentTimeoutSeconds),
     [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
-    POWERTOOLS_SERVICE_NAME: 'pdf-pipeline-extract',
-    POWERTOOLS_METRICS_NAMESPACE: 'PdfPipeline',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.extract,
+    POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,
     POWERTOOLS_LOG_LEVEL: config.observability.logLevel,
     NODE_OPTIONS: '--enable-source-maps',
   };
+}
+
+/** The environment variables the document-event publisher runs with, from the config. */
+export function documentEventsEnvironment(config: EnvironmentConfig): Record<string, string> {
+  const derived = deriveSettings(config);
+  return {
+    [DOCUMENT_EVENTS_ENV.eventBusName]: config.events.busName,
+    [DOCUMENT_EVENTS_ENV.eventSource]: derived.documentEventSource,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.documentEvents,
+    POWERTOOLS_METRICS_NAMESPACE: derived.metricsNamespace,
+    POWERTOOLS_LOG_LEVEL: config.observability.logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// API (issue 4): validation and the environments of the API, purge and sweeper functions.
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Sizing of the functions behind the API, the same in every environment: the API function
+ * answers within API Gateway's 29-second integration timeout; a purge lists and deletes, which
+ * five minutes covers for documents of thousands of pages.
+ */
+export const API_FUNCTIONS = {
+  api: { timeoutSeconds: 29 },
+  purge: {
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    /** Purge requests per invocation, failures reported one by one. */
+    batchSize: 5,
+    maxConcurrency: 2,
+    /** Deliveries of a purge request before its dead-letter queue. */
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    deadLetterRetentionDays: 14,
+  },
+  sweeper: { memoryMb: 512, timeoutSeconds: 300 },
+} as const;
+
+/**
+ * Largest direct upload a Lambda proxy event can carry: the body arrives base64-encoded (4/3
+ * larger) in a request payload of at most 6 MB, beside headers and the request context.
+ */
+export const MAX_DIRECT_UPLOAD_CEILING_BYTES = 4_500_000;
+/** S3 refuses a POST upload above 5 GB. */
+const MAX_POST_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
+/** SigV4 presigned URLs live at most 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
+const ORIGIN = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
+const REDIRECT_URL = /^(https:\/\/[^\s]+|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?\/[^\s]*)$/;
+
+function apiConfigProblems(config: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  const { api, auth, extraction } = config;
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  const positive = (value: number) => Number.isInteger(value) && value > 0;
+
+  check(
+    positive(api.maxDirectUploadBytes) && api.maxDirectUploadBytes <= MAX_DIRECT_UPLOAD_CEILING_BYTES,
+    `api.maxDirectUploadBytes must be 1–${MAX_DIRECT_UPLOAD_CEILING_BYTES}: larger bodies do not fit a Lambda payload once base64-encoded`,
+  );
+  check(
+    api.maxPresignedUploadBytes >= api.maxDirectUploadBytes && api.maxPresignedUploadBytes <= MAX_POST_OBJECT_BYTES,
+    'api.maxPresignedUploadBytes must be at least maxDirectUploadBytes and at most 5 GB (S3 POST limit)',
+  );
+  check(
+    api.maxPresignedUploadBytes <= extraction.maxPdfBytes,
+    'api.maxPresignedUploadBytes must not exceed extraction.maxPdfBytes, or accepted uploads would fail TOO_LARGE',
+  );
+  check(
+    api.presignedUrlTtlSeconds >= 60 && api.presignedUrlTtlSeconds <= MAX_PRESIGN_SECONDS,
+    'api.presignedUrlTtlSeconds must be 60–604800',
+  );
+  check(api.downloadUrlTtlSeconds >= 1 && api.downloadUrlTtlSeconds <= 3600, 'api.downloadUrlTtlSeconds must be 1–3600');
+  check(Number.isInteger(api.uploadExpiryGraceSeconds) && api.uploadExpiryGraceSeconds >= 0, 'api.uploadExpiryGraceSeconds must be ≥ 0');
+  for (const origin of api.allowedOrigins) {
+    check(ORIGIN.test(origin), `api.allowedOrigins: "${origin}" must be an https origin (or http://localhost) without a path or trailing slash`);
+  }
+  check(positive(api.throttle.rateLimit) && positive(api.throttle.burstLimit), 'api.throttle rate and burst must be positive integers');
+  check(
+    positive(api.quotas.uploadsPerMinute) && api.quotas.uploadsPerMinute <= api.quotas.uploadsPerDay,
+    'api.quotas.uploadsPerMinute must be positive and at most uploadsPerDay',
+  );
+  check(positive(api.idempotencyTtlHours), 'api.idempotencyTtlHours must be a positive integer');
+  check(positive(api.deletedRetentionDays), 'api.deletedRetentionDays must be a positive integer');
+  check(api.sweepIntervalMinutes >= 1 && api.sweepIntervalMinutes <= 60, 'api.sweepIntervalMinutes must be 1–60');
+  check(api.memoryMb >= 128 && api.memoryMb <= 10240, 'api.memoryMb must be 128–10240');
+  if (api.apiKeys) {
+    const { rateLimit, burstLimit, quotaPerDay } = api.apiKeys;
+    check(positive(rateLimit) && positive(burstLimit) && positive(quotaPerDay), 'api.apiKeys limits must be positive integers');
+  }
+
+  if (auth.existingUserPoolId !== undefined) {
+    check(/^[\w-]+_[0-9a-zA-Z]+$/.test(auth.existingUserPoolId), 'auth.existingUserPoolId must look like eu-west-1_AbCdEf123');
+  }
+  if (auth.domainPrefix !== undefined) {
+    check(
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(auth.domainPrefix) && !/aws|amazon|cognito/.test(auth.domainPrefix),
+      'auth.domainPrefix must be lower-case letters, digits and hyphens, without "aws", "amazon" or "cognito"',
+    );
+  }
+  check(auth.callbackUrls.length > 0, 'auth.callbackUrls must name at least one URL');
+  for (const url of [...auth.callbackUrls, ...auth.logoutUrls]) {
+    check(REDIRECT_URL.test(url), `auth: "${url}" must be an https URL (or http://localhost)`);
+  }
+  check(
+    auth.accessTokenValidityMinutes >= 5 && auth.accessTokenValidityMinutes <= 1440,
+    'auth.accessTokenValidityMinutes must be 5–1440',
+  );
+  return problems;
+}
+
+function powertoolsEnvironment(config: EnvironmentConfig, serviceName: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,
+    POWERTOOLS_LOG_LEVEL: config.observability.logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+/**
+ * The environment variables the API function runs with, from the config. The stack adds the
+ * table, bucket, extraction queue and purge queue from the resources it creates.
+ */
+export function apiEnvironment(config: EnvironmentConfig): Record<string, string> {
+  const { api } = config;
+  return {
+    [API_ENV.maxDirectUploadBytes]: String(api.maxDirectUploadBytes),
+    [API_ENV.maxPresignedUploadBytes]: String(api.maxPresignedUploadBytes),
+    [API_ENV.presignedUrlTtlSeconds]: String(api.presignedUrlTtlSeconds),
+    [API_ENV.downloadUrlTtlSeconds]: String(api.downloadUrlTtlSeconds),
+    [API_ENV.uploadExpiryGraceSeconds]: String(api.uploadExpiryGraceSeconds),
+    [API_ENV.allowedOrigins]: api.allowedOrigins.join(','),
+    [API_ENV.uploadsPerMinute]: String(api.quotas.uploadsPerMinute),
+    [API_ENV.uploadsPerDay]: String(api.quotas.uploadsPerDay),
+    [API_ENV.idempotencyTtlSeconds]: String(api.idempotencyTtlHours * 3600),
+    [API_ENV.deletedRetentionSeconds]: String(api.deletedRetentionDays * 24 * 3600),
+    ...powertoolsEnvironment(config, 'pdf-pipeline-api'),
+  };
+}
+
+/** The purge function's variables beside the table and bucket names the stack adds. */
+export function purgeEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return powertoolsEnvironment(config, 'pdf-pipeline-purge');
+}
+
+/** The sweeper's variables beside the table and bucket names the stack adds. */
+export function sweepEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return powertoolsEnvironment(config, 'pdf-pipeline-sweeper');
 }

@@ -6,6 +6,7 @@
  * added later is still reported.
  */
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import type { PdfPipelineStack } from './pdf-pipeline-stack.js';
 
@@ -42,12 +43,125 @@ export function acknowledgeNagFindings(stack: PdfPipelineStack): void {
       'Pinned to nodejs22.x on purpose: the bundle targets node22 and the code is tested on Node 22 (the `node` devDependency); runtime, esbuild target and toolchain move together.',
   });
 
+  // Document-event publisher: the same runtime choice and X-Ray wildcard as the extractor, and
+  // the stream read grant's one account-wide action.
+  const { publisher, failedEvents } = stack.documentEvents;
+  Validations.of(publisher.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and dynamodb:ListStreams (granted with stream read by the event source) support no resource-level permissions; the stream itself is read by its ARN only.',
+  });
+  Validations.of(publisher.function).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Pinned to nodejs22.x on purpose, like the extractor: the bundle targets node22 and the code is tested on Node 22 (the `node` devDependency).',
+  });
+  Validations.of(failedEvents).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      'This queue is itself a dead-letter destination: the on-failure destination of the table-stream event source. A queue behind it would only hide failures from the EventPublishingFailed alarm.',
+  });
+
+  acknowledgeApiNagFindings(stack);
+
   // CDK-managed custom resource: the function that puts the bucket's notification configuration.
   for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason:
         'CDK-managed BucketNotificationsHandler (runs only during deployment); CDK fixes its role to AWSLambdaBasicExecutionRole, which only lets it write its own logs.',
+    });
+  }
+}
+
+/**
+ * The API's acknowledgements: its three functions (API, purge, sweeper), the public health
+ * route, and the choices about MFA, the Cognito feature plan and WAF, each with its reason.
+ */
+function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
+  const { bucket, table } = stack.storage;
+  const bucketArn = arnInFinding(bucket.node.defaultChild as CfnResource);
+  const tableArn = arnInFinding(table.node.defaultChild as CfnResource);
+  const functions = [
+    {
+      fn: stack.api.handler,
+      prefixes: {
+        [KEY_PREFIXES.uploads]: 'Writes direct uploads (and signs presigned POSTs) under uploads/<ownerId>/<documentId>.pdf, reads originals there for downloads',
+        [KEY_PREFIXES.incoming]: 'Signs download URLs of drop-folder originals, which live under any key below incoming/',
+        [KEY_PREFIXES.results]: 'Reads page text, tables and metadata that spilled under results/<documentId>/ to inline them in answers',
+      },
+    },
+    {
+      fn: stack.cleanup.purger,
+      prefixes: {
+        [KEY_PREFIXES.uploads]: "Deletes every version of a deleted document's API upload",
+        [KEY_PREFIXES.incoming]: "Deletes every version of a deleted drop-folder document's original",
+        [KEY_PREFIXES.results]: "Deletes a deleted document's spilled results under results/<documentId>/",
+      },
+    },
+    {
+      fn: stack.cleanup.sweeper,
+      prefixes: {
+        [KEY_PREFIXES.uploads]: 'Checks whether an expired upload arrived (HeadObject) and removes uploads of documents deleted before they arrived',
+        [KEY_PREFIXES.incoming]: 'Finishes purges whose request was lost: deletes every version of a deleted drop-folder original',
+        [KEY_PREFIXES.results]: "Finishes purges whose request was lost: deletes a deleted document's spilled results",
+      },
+    },
+  ];
+  for (const { fn, prefixes } of functions) {
+    const policy = Validations.of(fn.role);
+    for (const [prefix, use] of Object.entries(prefixes)) {
+      policy.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+        reason: `${use}; object keys are chosen per document, so access is scoped to the ${prefix} prefix.`,
+      });
+    }
+    policy.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
+      reason: "Table.grantReadWriteData covers the document table's own indexes (byOwner, which lists a caller's documents); no other table is reachable.",
+    });
+    policy.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+    Validations.of(fn.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x on purpose, like the extractor: the bundle targets node22 and the code is tested on Node 22 (the `node` devDependency).',
+    });
+  }
+
+  // The one public route: load balancers and uptime checks call it without credentials.
+  const health = stack.api.restApi.root.resourceForPath('/v1/health').node.tryFindChild('GET');
+  if (health) {
+    for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+      Validations.of(health).acknowledge({
+        id,
+        reason:
+          'GET /v1/health is public by design (uptime checks carry no token); it reveals only ok/unavailable and is covered by stage throttling. Every other route uses the Cognito authorizer.',
+      });
+    }
+  }
+
+  Validations.of(stack.api.restApi.deploymentStage).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason:
+      'No WAF web ACL: abuse is bounded by stage throttling, per-user upload quotas in DynamoDB and Cognito auth on every data route; a web ACL (priced per ACL and request) is an account-level choice operators can attach to the stage.',
+  });
+
+  const userPool = stack.auth.userPool.node.defaultChild as CfnUserPool | undefined;
+  if (userPool) {
+    if (userPool.mfaConfiguration !== 'ON') {
+      Validations.of(userPool).acknowledge({
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional (TOTP) for consumer mobile and web users, per environment config (auth.mfa); set it to REQUIRED to force a second factor.',
+      });
+    }
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials feature plan: the Plus plan (threat protection) is priced per monthly active user and is a business decision; users are admin-created, self sign-up is off and passwords are strong.',
     });
   }
 }

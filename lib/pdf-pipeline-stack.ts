@@ -1,11 +1,41 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
-import { deriveSettings, extractionEnvironment, type EnvironmentConfig } from './config.js';
+import { GATEWAY_RESPONSES } from '../lambdas/api/errors.js';
+import {
+  API_SCOPES,
+  API_STAGE_NAME,
+  BINARY_MEDIA_TYPES,
+  CORS_ALLOWED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  RESOURCE_SERVER_IDENTIFIER,
+  ROUTES,
+} from '../lambdas/api/routes.js';
+import { requestModelSchema } from '../lambdas/api/schemas.js';
+import { API_ENV, EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
+import {
+  API_FUNCTIONS,
+  apiEnvironment,
+  deriveSettings,
+  DOCUMENT_EVENTS_PUBLISHER,
+  documentEventsEnvironment,
+  extractionEnvironment,
+  purgeEnvironment,
+  sweepEnvironment,
+  type EnvironmentConfig,
+} from './config.js';
+import { DocumentEvents } from './constructs/document-events.js';
+import { Api } from './constructs/api.js';
+import { Auth } from './constructs/auth.js';
+import { DocumentCleanup } from './constructs/document-cleanup.js';
 import { Extraction } from './constructs/extraction.js';
 import { Ingestion } from './constructs/ingestion.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 
@@ -27,10 +57,21 @@ export class PdfPipelineStack extends Stack {
   public readonly ingestion: Ingestion;
   /** The extractor function and its event source. */
   public readonly extraction: Extraction;
+  /** Document Completed/Failed events, from the table's change stream to EventBridge. */
+  public readonly documentEvents: DocumentEvents;
+  /** Alarms, their SNS topic and the dashboard. */
+  public readonly monitoring: Monitoring;
+  /** The user pool, the API's scopes and the app client. */
+  public readonly auth: Auth;
+  /** Purges of deleted documents and the sweeper of abandoned uploads. */
+  public readonly cleanup: DocumentCleanup;
+  /** The REST API, its function and authorizer. */
+  public readonly api: Api;
 
   constructor(scope: Construct, id: string, props: PdfPipelineStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const derived = deriveSettings(config);
     const removalPolicy = config.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     // Storage: document bucket, access logs and the document table.
@@ -39,6 +80,7 @@ export class PdfPipelineStack extends Stack {
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
       abortIncompleteMultipartUploadAfter: Duration.days(config.storage.abortIncompleteMultipartUploadDays),
       accessLogRetention: Duration.days(config.storage.accessLogRetentionDays),
+      tableStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
     const { bucket, table } = this.storage;
 
@@ -46,10 +88,12 @@ export class PdfPipelineStack extends Stack {
     this.ingestion = new Ingestion(this, 'Ingestion', {
       bucket,
       notifiedPrefixes: NOTIFIED_PREFIXES,
-      visibilityTimeout: Duration.seconds(deriveSettings(config).queueVisibilityTimeoutSeconds),
+      visibilityTimeout: Duration.seconds(derived.queueVisibilityTimeoutSeconds),
       retentionPeriod: Duration.days(config.queue.retentionDays),
       maxReceiveCount: config.queue.maxReceiveCount,
       deadLetterRetentionPeriod: Duration.days(config.queue.deadLetterRetentionDays),
+      // Where data outlives the stack, so do the messages an operator has yet to redrive.
+      deadLetterRemovalPolicy: removalPolicy,
     });
 
     // Extraction: consumes the queue, told where the bucket and table are.
@@ -88,6 +132,157 @@ export class PdfPipelineStack extends Stack {
       }),
     );
 
+    // Document events: terminal changes in the table become EventBridge events.
+    this.documentEvents = new DocumentEvents(this, 'DocumentEvents', {
+      table,
+      eventBusName: config.events.busName,
+      maxRecordAge: Duration.hours(config.events.maxRecordAgeHours),
+      batchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
+      retryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
+      memorySize: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
+      timeout: Duration.seconds(DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds),
+      logRetention: toRetentionDays(config.observability.logRetentionDays),
+      removalPolicy,
+      environment: documentEventsEnvironment(config),
+    });
+
+    // Auth: the user pool (or an existing one), the API's scopes and the app client.
+    this.auth = new Auth(this, 'Auth', {
+      resourceServerIdentifier: RESOURCE_SERVER_IDENTIFIER,
+      scopes: {
+        [API_SCOPES.read]: 'Read your documents, their pages and originals',
+        [API_SCOPES.write]: 'Upload and delete your documents',
+      },
+      existingUserPoolId: config.auth.existingUserPoolId,
+      domainPrefix:
+        config.auth.domainPrefix ?? (config.auth.existingUserPoolId ? undefined : `pdf-pipeline-${config.envName}-${this.account}`),
+      callbackUrls: config.auth.callbackUrls,
+      logoutUrls: config.auth.logoutUrls,
+      mfa: config.auth.mfa === 'REQUIRED' ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
+      accessTokenValidity: Duration.minutes(config.auth.accessTokenValidityMinutes),
+      removalPolicy,
+    });
+
+    // Cleanup: purges of deleted documents, and the sweeper of abandoned uploads and lost purges.
+    const documentLocation = { [API_ENV.tableName]: table.tableName, [API_ENV.bucketName]: bucket.bucketName };
+    this.cleanup = new DocumentCleanup(this, 'Cleanup', {
+      sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
+      purge: {
+        memorySize: API_FUNCTIONS.purge.memoryMb,
+        timeout: Duration.seconds(API_FUNCTIONS.purge.timeoutSeconds),
+        batchSize: API_FUNCTIONS.purge.batchSize,
+        maxConcurrency: API_FUNCTIONS.purge.maxConcurrency,
+        maxReceiveCount: API_FUNCTIONS.purge.maxReceiveCount,
+        retentionPeriod: Duration.days(API_FUNCTIONS.purge.retentionDays),
+        deadLetterRetentionPeriod: Duration.days(API_FUNCTIONS.purge.deadLetterRetentionDays),
+      },
+      sweeper: {
+        memorySize: API_FUNCTIONS.sweeper.memoryMb,
+        timeout: Duration.seconds(API_FUNCTIONS.sweeper.timeoutSeconds),
+      },
+      purgeEnvironment: { ...purgeEnvironment(config), ...documentLocation },
+      sweepEnvironment: { ...sweepEnvironment(config), ...documentLocation },
+      logRetention: toRetentionDays(config.observability.logRetentionDays),
+      removalPolicy,
+    });
+
+    // API: the REST API, its function and authorizer, all from the shared route table.
+    this.api = new Api(this, 'Api', {
+      routes: ROUTES,
+      requestModels: { CreateUploadRequest: requestModelSchema('CreateUploadRequest') },
+      gatewayResponses: GATEWAY_RESPONSES,
+      binaryMediaTypes: BINARY_MEDIA_TYPES,
+      stageName: API_STAGE_NAME,
+      userPool: this.auth.userPool,
+      authorizationScopes: this.auth.fullScopes,
+      allowedOrigins: config.api.allowedOrigins,
+      corsAllowedHeaders: CORS_ALLOWED_HEADERS,
+      corsMaxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+      throttlingRateLimit: config.api.throttle.rateLimit,
+      throttlingBurstLimit: config.api.throttle.burstLimit,
+      apiKeys: config.api.apiKeys,
+      accessLogRetention: toRetentionDays(config.api.accessLogRetentionDays),
+      executionLogLevel:
+        config.api.executionLogLevel === 'INFO' ? apigateway.MethodLoggingLevel.INFO : apigateway.MethodLoggingLevel.ERROR,
+      memorySize: config.api.memoryMb,
+      timeout: Duration.seconds(API_FUNCTIONS.api.timeoutSeconds),
+      logRetention: toRetentionDays(config.observability.logRetentionDays),
+      logRemovalPolicy: removalPolicy,
+      environment: {
+        ...apiEnvironment(config),
+        ...documentLocation,
+        [API_ENV.queueUrl]: this.ingestion.queue.queueUrl,
+        [API_ENV.purgeQueueUrl]: this.cleanup.purgeQueue.queueUrl,
+      },
+    });
+
+    // Browser uploads: presigned POSTs (and redirected downloads) from the configured origins.
+    if (config.api.allowedOrigins.length > 0) {
+      bucket.addCorsRule({
+        allowedOrigins: [...config.api.allowedOrigins],
+        allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+        allowedHeaders: ['*'],
+        exposedHeaders: ['ETag'],
+        maxAge: CORS_MAX_AGE_SECONDS,
+      });
+    }
+
+    // Grants for the API: records and counters in the table; uploads written only under
+    // `uploads/`; originals and spilled results read; the extraction queue checked by health;
+    // purge requests sent.
+    const apiFunction = this.api.handler.function;
+    table.grantReadWriteData(apiFunction);
+    apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.uploads}*`)] }),
+    );
+    apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.ingestion.queue.grant(apiFunction, 'sqs:GetQueueAttributes');
+    this.cleanup.purgeQueue.grantSendMessages(apiFunction);
+
+    // Grants for the purge and the sweeper: records, pages and tasks in the table; every version
+    // of originals and spilled results deleted; the sweeper also checks whether an upload arrived.
+    for (const cleaner of [this.cleanup.purger.function, this.cleanup.sweeper.function]) {
+      table.grantReadWriteData(cleaner);
+      cleaner.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucket.bucketArn] }),
+      );
+      cleaner.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        }),
+      );
+    }
+    this.cleanup.sweeper.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.uploads}*`)] }),
+    );
+
+    // Monitoring: alarms to one topic, and the dashboard, the API's included.
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      thresholds: config.observability.alarms,
+      alarmEmail: config.observability.alarmEmail,
+      metricsNamespace: derived.metricsNamespace,
+      queue: this.ingestion.queue,
+      deadLetterQueue: this.ingestion.deadLetterQueue,
+      extractor,
+      extractorTimeout: Duration.seconds(config.extraction.timeoutSeconds),
+      extractorConcurrencyCap: derived.extractionConcurrencyCap,
+      table,
+      documentEvents: {
+        publisher: this.documentEvents.publisher.function,
+        failedEvents: this.documentEvents.failedEvents,
+      },
+      keyRemovalPolicy: removalPolicy,
+      dashboardName: derived.stackName,
+    });
+    this.monitoring.monitorApi(this.api.restApi);
+
     // Outputs: what deploy scripts and integration tests look up.
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl, description: 'Extraction queue' });
@@ -96,6 +291,19 @@ export class PdfPipelineStack extends Stack {
       description: 'Extraction dead-letter queue',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
+    if (this.api.usagePlan) {
+      new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan API keys join' });
+    }
+    new CfnOutput(this, 'EventBusName', { value: this.documentEvents.bus.eventBusName, description: 'Bus of the document events' });
+    new CfnOutput(this, 'FailedEventsQueueUrl', {
+      value: this.documentEvents.failedEvents.queueUrl,
+      description: 'Table-change batches given up without their document events',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
 
     acknowledgeNagFindings(this);
   }

@@ -1,5 +1,6 @@
 /** SDK clients for the emulators, configured from the runtime's outputs. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -15,6 +16,16 @@ export interface LocalOutputs {
   readonly Region: string;
   readonly AccessKeyId: string;
   readonly SecretAccessKey: string;
+  /** The API's base URL (routes start with `/v1`), no trailing slash. */
+  readonly ApiUrl: string;
+  /** Locally, placeholders naming the local token authority (`npm run token`). */
+  readonly UserPoolId: string;
+  readonly UserPoolClientId: string;
+  /** The bus document events go to, and the local stand-in's endpoint. */
+  readonly EventBusName: string;
+  readonly EventBusEndpoint: string;
+  /** The NDJSON log of the events put on the bus (`npm run events` follows it). */
+  readonly EventLog: string;
 }
 
 export interface EmulatorEndpoints {
@@ -22,12 +33,15 @@ export interface EmulatorEndpoints {
   readonly dynamoDbEndpoint: string;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The local event bus (EventBridge `PutEvents`), when there is one. */
+  readonly eventBusEndpoint?: string;
 }
 
 export interface AwsClients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly dynamoDb: DynamoDBClient;
+  readonly dynamoDbStreams: DynamoDBStreamsClient;
   destroy(): void;
 }
 
@@ -37,6 +51,7 @@ export function endpointsFromOutputs(outputs: LocalOutputs): EmulatorEndpoints {
     dynamoDbEndpoint: outputs.DynamoDbEndpoint,
     region: outputs.Region,
     credentials: { accessKeyId: outputs.AccessKeyId, secretAccessKey: outputs.SecretAccessKey },
+    eventBusEndpoint: outputs.EventBusEndpoint,
   };
 }
 
@@ -46,14 +61,17 @@ export function createAwsClients(endpoints: EmulatorEndpoints): AwsClients {
   const s3 = new S3Client({ ...common, endpoint: endpoints.awsEndpoint, forcePathStyle: true });
   const sqs = new SQSClient({ ...common, endpoint: endpoints.awsEndpoint });
   const dynamoDb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamoDbEndpoint });
+  const dynamoDbStreams = new DynamoDBStreamsClient({ ...common, endpoint: endpoints.dynamoDbEndpoint });
   return {
     s3,
     sqs,
     dynamoDb,
+    dynamoDbStreams,
     destroy: () => {
       s3.destroy();
       sqs.destroy();
       dynamoDb.destroy();
+      dynamoDbStreams.destroy();
     },
   };
 }

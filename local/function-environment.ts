@@ -5,7 +5,7 @@
  * - what points the SDK at the emulators instead of AWS.
  */
 import { EXTRACT_ENV } from '../lambdas/shared/contract.js';
-import { extractionEnvironment, type EnvironmentConfig } from '../lib/config.js';
+import { documentEventsEnvironment, extractionEnvironment, type EnvironmentConfig } from '../lib/config.js';
 import type { EmulatorEndpoints } from './aws-clients.js';
 import type { FunctionSettings } from './settings.js';
 
@@ -21,8 +21,16 @@ export function stackFunctionEnvironment(
   };
 }
 
+/** Exactly the variables the stack gives the document-event publisher. */
+export function stackDocumentEventsEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return documentEventsEnvironment(config);
+}
+
 /** A subset of Lambda's reserved variables; the log stream name is added per environment. */
-export function lambdaReservedEnvironment(settings: FunctionSettings, region: string): Record<string, string> {
+export function lambdaReservedEnvironment(
+  settings: Pick<FunctionSettings, 'functionName' | 'memoryMb'>,
+  region: string,
+): Record<string, string> {
   return {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
@@ -48,6 +56,7 @@ export function emulatorSdkEnvironment(endpoints: EmulatorEndpoints): Record<str
     AWS_ENDPOINT_URL_S3: endpoints.awsEndpoint,
     AWS_ENDPOINT_URL_SQS: endpoints.awsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
+    ...(endpoints.eventBusEndpoint ? { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBusEndpoint } : {}),
     S3_FORCE_PATH_STYLE: 'true',
   };
 }

@@ -8,6 +8,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
@@ -25,6 +26,8 @@ export interface LocalResources {
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
   readonly tableName: string;
+  /** The table's change stream (NEW_AND_OLD_IMAGES), which document events are read from. */
+  readonly tableStreamArn: string;
 }
 
 /** The source queue's attributes, as the Ingestion construct sets them. */
@@ -39,6 +42,9 @@ export function queueAttributes(settings: QueueSettings, deadLetterQueueArn: str
 export function deadLetterQueueAttributes(settings: QueueSettings): Record<string, string> {
   return { MessageRetentionPeriod: String(settings.deadLetterRetentionSeconds) };
 }
+
+/** The table's stream, as the stack enables it for document events. */
+export const TABLE_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
 
 /** The document table, as the Storage construct defines it. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -64,6 +70,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         Projection: { ProjectionType: 'ALL' },
       },
     ],
+    StreamSpecification: TABLE_STREAM,
   };
 }
 
@@ -75,7 +82,7 @@ export async function ensureResources(clients: AwsClients, queueSettings: QueueS
   );
   const queue = await ensureQueue(clients, LOCAL_NAMES.queue, () => queueAttributes(queueSettings, deadLetterQueue.arn));
 
-  await ensureTable(clients, LOCAL_NAMES.table);
+  const tableStreamArn = await ensureTable(clients, LOCAL_NAMES.table);
 
   return {
     bucketName: LOCAL_NAMES.bucket,
@@ -84,6 +91,7 @@ export async function ensureResources(clients: AwsClients, queueSettings: QueueS
     deadLetterQueueUrl: deadLetterQueue.url,
     deadLetterQueueArn: deadLetterQueue.arn,
     tableName: LOCAL_NAMES.table,
+    tableStreamArn,
   };
 }
 
@@ -91,7 +99,7 @@ export async function ensureResources(clients: AwsClients, queueSettings: QueueS
  * Creates the queue if needed, then sets its attributes: CreateQueue alone would refuse a queue
  * whose attributes changed since the last run (a config edit, a test's shorter timeout).
  */
-async function ensureQueue(
+export async function ensureQueue(
   clients: AwsClients,
   name: string,
   attributes: () => Record<string, string>,
@@ -107,14 +115,23 @@ async function ensureQueue(
   return { url, arn };
 }
 
-async function ensureTable(clients: AwsClients, tableName: string): Promise<void> {
+/** Creates the table if needed (a table from an older state directory gets its stream); returns the stream's ARN. */
+async function ensureTable(clients: AwsClients, tableName: string): Promise<string> {
+  let table;
   try {
-    await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
+    ({ Table: table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName })));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await clients.dynamoDb.send(new CreateTableCommand(tableDefinition(tableName)));
     await waitUntilTableExists({ client: clients.dynamoDb, maxWaitTime: 30 }, { TableName: tableName });
+    ({ Table: table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName })));
   }
+  if (table?.StreamSpecification?.StreamViewType !== TABLE_STREAM.StreamViewType || !table.LatestStreamArn) {
+    await clients.dynamoDb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: TABLE_STREAM }));
+    ({ Table: table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName })));
+  }
+  const streamArn = table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
 
   // DynamoDB Local records the TTL setting but never deletes expired items.
   const { TimeToLiveDescription } = await clients.dynamoDb.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
@@ -126,4 +143,5 @@ async function ensureTable(clients: AwsClients, tableName: string): Promise<void
       }),
     );
   }
+  return streamArn;
 }

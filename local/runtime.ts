@@ -4,13 +4,16 @@
  * as one. `start.ts` runs it for people; the integration tests run it with shorter clocks.
  */
 import { fileURLToPath } from 'node:url';
+import { startLocalApi, type LocalApi, type LocalApiOverrides } from './api-services.js';
 import { createAwsClients, type AwsClients, type EmulatorEndpoints, type LocalOutputs } from './aws-clients.js';
 import { startEmulators, type Emulators } from './emulators.js';
+import { LocalEventBus } from './event-bus.js';
 import { SqsEventSource } from './event-source.js';
 import {
   emulatorSdkEnvironment,
   functionEnvironment,
   lambdaReservedEnvironment,
+  stackDocumentEventsEnvironment,
   stackFunctionEnvironment,
 } from './function-environment.js';
 import { LambdaInvoker } from './lambda-invoker.js';
@@ -27,15 +30,20 @@ import {
   type LocalSettings,
 } from './settings.js';
 import { acquireLock, ensureDirs, stateLayout, writeJsonAtomic, type StateLayout } from './state-dir.js';
+import { DynamoDbStreamSource } from './stream-source.js';
 
 export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/handler.ts', import.meta.url));
+/** The document-event publisher, fed by the table's stream. */
+export const DOCUMENT_EVENTS_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/document-events/handler.ts', import.meta.url));
 const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 export interface LocalRuntimeOptions {
   /** @default '.local' */
   readonly stateDir?: string;
-  /** 0 picks a free port. @default fauxqs 4566, DynamoDB Local 8000 */
-  readonly ports?: { readonly fauxqs?: number; readonly dynamoDb?: number };
+  /** 0 picks a free port. @default fauxqs 4566, DynamoDB Local 8000, API 3000 */
+  readonly ports?: { readonly fauxqs?: number; readonly dynamoDb?: number; readonly api?: number };
+  /** Tests: shorter clocks and smaller limits for the API. @default the dev config's */
+  readonly api?: LocalApiOverrides;
   /** Overrides the config's function timeout (tests: a hang is killed within seconds). */
   readonly functionTimeoutSeconds?: number;
   /** Overrides the derived visibility timeout (tests: redelivery within seconds). */
@@ -66,6 +74,10 @@ export interface LocalRuntime {
     readonly lambda: Readonly<Record<string, string>>;
     readonly sdk: Readonly<Record<string, string>>;
   };
+  /** What the stack gives the document-event publisher, as the local one gets it. */
+  readonly documentEventsEnvironment: Readonly<Record<string, string>>;
+  /** The API: gateway, functions, token authority. */
+  readonly api: LocalApi;
   stop(): Promise<void>;
 }
 
@@ -90,16 +102,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     stops.push(() => emulators.stop());
 
+    // The event bus: EventBridge's PutEvents, appending to the event log.
+    const bus = await LocalEventBus.start({
+      busName: settings.documentEvents.busName,
+      region: settings.region,
+      logFile: layout.eventLog,
+    });
+    stops.push(() => bus.stop());
+
     const endpoints: EmulatorEndpoints = {
       awsEndpoint: emulators.fauxqs.endpoint,
       dynamoDbEndpoint: emulators.dynamoDb.endpoint,
       region: settings.region,
       credentials: LOCAL_CREDENTIALS,
+      eventBusEndpoint: bus.endpoint,
     };
     const clients: AwsClients = createAwsClients(endpoints);
     stops.push(() => clients.destroy());
 
     const resources = await ensureResources(clients, settings.queue);
+
+    // The API: gateway, API function, purge consumer and sweeper.
+    const api = await startLocalApi({
+      config: LOCAL_CONFIG,
+      clients,
+      endpoints,
+      resources,
+      stateRoot: layout.root,
+      port: options.ports?.api ?? DEFAULT_PORTS.api,
+      overrides: options.api,
+      shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      log,
+    });
+    stops.push(() => api.stop());
     const outputs: LocalOutputs = {
       BucketName: resources.bucketName,
       QueueUrl: resources.queueUrl,
@@ -110,6 +145,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Region: endpoints.region,
       AccessKeyId: endpoints.credentials.accessKeyId,
       SecretAccessKey: endpoints.credentials.secretAccessKey,
+      ...api.outputs,
+      EventBusName: settings.documentEvents.busName,
+      EventBusEndpoint: bus.endpoint,
+      EventLog: layout.eventLog,
     };
     writeJsonAtomic(layout.outputsFile, outputs);
 
@@ -143,6 +182,37 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     stops.push(() => Promise.all([eventSource.stop(), invoker.stop(graceMs)]).then(() => undefined));
 
+    // Document events: the table's stream feeds the publisher, which puts events on the bus.
+    const documentEvents = settings.documentEvents;
+    const documentEventsEnvironment = stackDocumentEventsEnvironment(LOCAL_CONFIG);
+    const publisher = new LambdaInvoker({
+      handlerModule: DOCUMENT_EVENTS_HANDLER_MODULE,
+      handlerExport: 'handler',
+      functionName: documentEvents.functionName,
+      region: settings.region,
+      timeoutSeconds: documentEvents.timeoutSeconds,
+      memoryMb: documentEvents.memoryMb,
+      // One shard, parallelization factor 1: one invocation at a time, as on AWS.
+      maxEnvironments: 1,
+      environment: functionEnvironment({
+        stack: documentEventsEnvironment,
+        lambda: lambdaReservedEnvironment(documentEvents, settings.region),
+        sdk: environment.sdk,
+      }),
+      logFile: layout.documentEventsLog,
+    });
+    const streamSource = DynamoDbStreamSource.start({
+      streams: clients.dynamoDbStreams,
+      streamArn: resources.tableStreamArn,
+      region: settings.region,
+      settings: documentEvents,
+      invoke: (event) => publisher.invoke(event),
+      checkpointFile: layout.streamCheckpointFile,
+      failedBatchesFile: layout.failedEventBatches,
+      log,
+    });
+    stops.push(() => Promise.all([streamSource.stop(), publisher.stop(graceMs)]).then(() => undefined));
+
     if (options.forwardNotifications ?? true) {
       const forwarder = await NotificationForwarder.start({
         s3: clients.s3,
@@ -164,6 +234,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       settings,
       layout,
       functionEnvironment: environment,
+      api,
+      documentEventsEnvironment,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

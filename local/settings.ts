@@ -5,7 +5,8 @@
  * so the local pipeline retries, batches and times out like the deployed one. Only the names
  * are local: the stack lets CloudFormation name its resources.
  */
-import { CONFIGS, deriveSettings, type EnvironmentConfig } from '../lib/config.js';
+import { TERMINAL_RECORD_FILTER } from '../lambdas/shared/document-events.js';
+import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, type EnvironmentConfig } from '../lib/config.js';
 
 /** The environment the local runtime imitates. */
 export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
@@ -17,8 +18,14 @@ export const LOCAL_NAMES = {
   deadLetterQueue: 'pdf-pipeline-extract-dlq',
   table: 'pdf-pipeline-local',
   extractFunction: 'pdf-pipeline-extract',
+  documentEventsFunction: 'pdf-pipeline-document-events',
   /** The `configurationId` forwarded S3 events carry, as a bucket notification rule's id would. */
   notificationConfiguration: 'pdf-pipeline-local-object-created',
+  apiFunction: 'pdf-pipeline-api',
+  purgeFunction: 'pdf-pipeline-purge',
+  sweepFunction: 'pdf-pipeline-sweeper',
+  purgeQueue: 'pdf-pipeline-purge',
+  purgeDeadLetterQueue: 'pdf-pipeline-purge-dlq',
 } as const;
 
 /** The account fauxqs puts in every ARN and queue URL. */
@@ -34,13 +41,15 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOOPBACK = '127.0.0.1';
 
 export const DEFAULT_STATE_DIR = '.local';
-export const DEFAULT_PORTS = { fauxqs: 4566, dynamoDb: 8000 } as const;
+export const DEFAULT_PORTS = { fauxqs: 4566, dynamoDb: 8000, api: 3000 } as const;
 
 /** Environment variables `npm start` reads; tests pass options instead. */
 export const RUNTIME_ENV_VARS = {
   stateDir: 'PDF_PIPELINE_STATE_DIR',
   fauxqsPort: 'PDF_PIPELINE_FAUXQS_PORT',
   dynamoDbPort: 'PDF_PIPELINE_DYNAMODB_PORT',
+  /** Port of the local API gateway (`ApiUrl`). */
+  apiPort: 'PDF_PIPELINE_API_PORT',
 } as const;
 
 /** How the extraction function and its event source behave locally, resolved from the config. */
@@ -63,10 +72,26 @@ export interface QueueSettings {
   readonly maxReceiveCount: number;
 }
 
+/** The document-event publisher and its table-stream event source, as the stack sets them. */
+export interface DocumentEventsSettings {
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly batchSize: number;
+  readonly retryAttempts: number;
+  readonly maxRecordAgeSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  /** The event source mapping's filter patterns. */
+  readonly filters: readonly unknown[];
+  /** The bus events go to. */
+  readonly busName: string;
+}
+
 export interface LocalSettings {
   readonly region: string;
   readonly function: FunctionSettings;
   readonly queue: QueueSettings;
+  readonly documentEvents: DocumentEventsSettings;
 }
 
 /** Test-only knobs: shorter clocks so timeouts and redeliveries happen within a test. */
@@ -96,6 +121,17 @@ export function resolveSettings(config: EnvironmentConfig, overrides: SettingsOv
       retentionSeconds: queue.retentionDays * SECONDS_PER_DAY,
       deadLetterRetentionSeconds: queue.deadLetterRetentionDays * SECONDS_PER_DAY,
       maxReceiveCount: queue.maxReceiveCount,
+    },
+    documentEvents: {
+      functionName: LOCAL_NAMES.documentEventsFunction,
+      timeoutSeconds: DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds,
+      memoryMb: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
+      batchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
+      retryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
+      maxRecordAgeSeconds: config.events.maxRecordAgeHours * 3600,
+      reportBatchItemFailures: true,
+      filters: [TERMINAL_RECORD_FILTER],
+      busName: config.events.busName,
     },
   };
 }

@@ -2,7 +2,7 @@
  * `npm start`: runs the whole pipeline on this machine, on emulators, until Ctrl-C.
  *
  * Environment: PDF_PIPELINE_STATE_DIR (default `.local`), PDF_PIPELINE_FAUXQS_PORT (4566),
- * PDF_PIPELINE_DYNAMODB_PORT (8000).
+ * PDF_PIPELINE_DYNAMODB_PORT (8000), PDF_PIPELINE_API_PORT (3000).
  */
 import { relative } from 'node:path';
 import { errorMessage } from './log.js';
@@ -15,6 +15,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalRuntimeOptions {
     ports: {
       fauxqs: port(env, RUNTIME_ENV_VARS.fauxqsPort, DEFAULT_PORTS.fauxqs),
       dynamoDb: port(env, RUNTIME_ENV_VARS.dynamoDbPort, DEFAULT_PORTS.dynamoDb),
+      api: port(env, RUNTIME_ENV_VARS.apiPort, DEFAULT_PORTS.api),
     },
     log: (message) => console.log(`${new Date().toISOString().slice(11, 23)} ${message}`),
   };
@@ -45,14 +46,18 @@ function describe(runtime: LocalRuntime): string {
     `  queue               ${outputs.QueueUrl}`,
     `  dead-letter queue   ${outputs.DeadLetterQueueUrl}`,
     `  table               ${outputs.TableName}`,
+    `  API                 ${outputs.ApiUrl}   (routes under /v1; token: npm run --silent token -- <userId>)`,
     `  function            ${settings.function.functionName}: timeout ${settings.function.timeoutSeconds} s, ` +
       `batch ${settings.function.batchSize}, window ${settings.function.maxBatchingWindowSeconds} s, ` +
       `concurrency ${settings.function.maxConcurrency}`,
     `  state               ${show(layout.root)}   (outputs: ${show(layout.outputsFile)}, function log: ${show(layout.extractLog)})`,
+    `  document events     ${show(layout.eventLog)}   (follow: npm run events; figures: npm run stats; DLQ: npm run redrive)`,
     '',
     'Try it (credentials: any; region ' + outputs.Region + '):',
     `  AWS_ACCESS_KEY_ID=${outputs.AccessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.SecretAccessKey} AWS_REGION=${outputs.Region} \\`,
     `    aws s3 cp report.pdf s3://${outputs.BucketName}/incoming/user-1/ --endpoint-url ${outputs.AwsEndpoint}`,
+    `  curl -H "Authorization: Bearer $(npm run --silent token -- user-1)" -H 'Content-Type: application/pdf' \\`,
+    `    --data-binary @report.pdf ${outputs.ApiUrl}/v1/documents`,
     '',
     'Ctrl-C stops everything; state is kept for the next start (delete the state directory to reset).',
   ].join('\n');

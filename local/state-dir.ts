@@ -18,6 +18,14 @@ export interface StateLayout {
   readonly inFlightFile: string;
   /** The function's stdout/stderr, like its CloudWatch log group. */
   readonly extractLog: string;
+  /** The document-event publisher's stdout/stderr. */
+  readonly documentEventsLog: string;
+  /** Append-only NDJSON of the document events put on the local bus; `npm run events` follows it. */
+  readonly eventLog: string;
+  /** The table-stream event source's position in each shard. */
+  readonly streamCheckpointFile: string;
+  /** Table-change batches given up without their events (the on-failure destination), NDJSON. */
+  readonly failedEventBatches: string;
   readonly fauxqsLog: string;
   readonly dynamoDbLog: string;
   /** Resource names and endpoints, for scripts and tests. */
@@ -36,6 +44,10 @@ export function stateLayout(stateDir: string): StateLayout {
     forwardLedger: join(root, 'notifications', 'forwarded.ndjson'),
     inFlightFile: join(root, 'event-source', 'in-flight.json'),
     extractLog: join(logs, 'extract.log'),
+    documentEventsLog: join(logs, 'document-events.log'),
+    eventLog: join(root, 'events', 'document-events.ndjson'),
+    streamCheckpointFile: join(root, 'event-stream', 'checkpoint.json'),
+    failedEventBatches: join(root, 'event-stream', 'failed-batches.ndjson'),
     fauxqsLog: join(logs, 'fauxqs.log'),
     dynamoDbLog: join(logs, 'dynamodb.log'),
     outputsFile: join(root, 'outputs.json'),
@@ -44,7 +56,14 @@ export function stateLayout(stateDir: string): StateLayout {
 }
 
 export function ensureDirs(layout: StateLayout): void {
-  for (const file of [layout.forwardLedger, layout.inFlightFile, layout.extractLog, layout.outputsFile]) {
+  for (const file of [
+    layout.forwardLedger,
+    layout.inFlightFile,
+    layout.extractLog,
+    layout.outputsFile,
+    layout.eventLog,
+    layout.streamCheckpointFile,
+  ]) {
     mkdirSync(dirname(file), { recursive: true });
   }
   mkdirSync(layout.fauxqsDir, { recursive: true });

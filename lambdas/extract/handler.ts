@@ -8,11 +8,12 @@ import { dynamoDbClient, s3Client } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
+import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
-import { processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
-import { MalformedMessageError, parseS3Message } from './s3-event.js';
+import { documentIdOf, processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
+import { MalformedMessageError, parseS3Message, type CreatedObject } from './s3-event.js';
 
 const settings = loadExtractSettings();
 
@@ -21,13 +22,16 @@ const RECORDING_RESERVE_MS = 5_000;
 /** Share of the function's memory the process may use before a parse is stopped. */
 const RSS_BUDGET_SHARE = 0.9;
 
+const extractionPool = new ExtractionPool({
+  size: poolSizeForMemory(settings.functionMemoryMb),
+  heapLimitMb: settings.workerMemoryMb,
+});
+extractionPool.warm();
+
 const dependencies: ProcessingDependencies = {
   repository: new DocumentRepository(dynamoDbClient, settings.tableName),
   objects: new ObjectStore(s3Client),
-  extract: new ExtractionPool({
-    size: poolSizeForMemory(settings.functionMemoryMb),
-    heapLimitMb: settings.workerMemoryMb,
-  }).extract,
+  extract: extractionPool.extract,
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,
@@ -42,21 +46,30 @@ const dependencies: ProcessingDependencies = {
 // them in turn keeps a whole batch's documents from being in memory at once.
 const processor = new BatchProcessor(EventType.SQS);
 
-function report(outcome: ProcessingOutcome, messageId: string): void {
-  const documentId = 'documentId' in outcome ? outcome.documentId : undefined;
-  logger.info('Object processed', { ...outcome, documentId, messageId });
+function report(outcome: ProcessingOutcome, object: CreatedObject): void {
+  logger.info('Object processed', { ...outcome });
   switch (outcome.status) {
-    case 'completed':
-      metrics.addMetric('DocumentsCompleted', MetricUnit.Count, 1);
-      metrics.addMetric('PagesExtracted', MetricUnit.Count, outcome.pageCount);
-      metrics.addMetric('BytesProcessed', MetricUnit.Bytes, outcome.bytes);
+    case 'completed': {
+      metrics.addMetric(EXTRACT_METRICS.documentsCompleted, MetricUnit.Count, 1);
+      metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
+      metrics.addMetric(EXTRACT_METRICS.bytesProcessed, MetricUnit.Bytes, outcome.bytes);
+      // Upload to completion: from the object's creation (the S3 event time), so time spent
+      // queued, retried or re-driven counts too.
+      const latencyMs = Date.now() - Date.parse(object.eventTime);
+      if (Number.isFinite(latencyMs) && latencyMs >= 0) {
+        metrics.addMetric(EXTRACT_METRICS.endToEndLatency, MetricUnit.Milliseconds, latencyMs);
+      }
       break;
+    }
     case 'failed':
-      metrics.addMetric('DocumentsFailed', MetricUnit.Count, 1);
-      metrics.singleMetric().addDimension('ErrorCode', outcome.code).addMetric('DocumentsFailedByCode', MetricUnit.Count, 1);
+      metrics.addMetric(EXTRACT_METRICS.documentsFailed, MetricUnit.Count, 1);
+      metrics
+        .singleMetric()
+        .addDimension(METRIC_DIMENSIONS.errorCode, outcome.code)
+        .addMetric(EXTRACT_METRICS.documentsFailedByCode, MetricUnit.Count, 1);
       break;
     case 'dead-letter':
-      metrics.addMetric('DocumentsPoisoned', MetricUnit.Count, 1);
+      metrics.addMetric(EXTRACT_METRICS.documentsPoisoned, MetricUnit.Count, 1);
       break;
   }
 }
@@ -69,7 +82,7 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
     if (!(error instanceof MalformedMessageError)) throw error;
     // Nothing in such a message names a document; retrying cannot help, so it is logged and dropped.
     logger.error('Dropping a message that is not an S3 notification', { messageId: record.messageId, reason: error.message });
-    metrics.addMetric('MalformedMessages', MetricUnit.Count, 1);
+    metrics.addMetric(EXTRACT_METRICS.malformedMessages, MetricUnit.Count, 1);
     return;
   }
   if (message.kind === 'test-event') {
@@ -80,16 +93,27 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
   const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
   let poisoned = false;
   for (const object of message.objects) {
-    const usableMs = context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
-    if (usableMs < settings.documentTimeoutMs) {
-      // Starting now could only cut the document's budget short; a later invocation gives it
-      // the full budget, and the attempt is not counted because the document is not touched.
-      throw new TransientFailure('Not enough time left in this invocation for a full extraction budget; deferring.');
+    // Every line about this object carries its document id as the correlation id. Records and
+    // their objects run one at a time, so the keys belong to this object until removed below.
+    const documentId = documentIdOf(object);
+    logger.appendKeys({ messageId: record.messageId, ...(documentId ? { correlation_id: documentId, documentId } : {}) });
+    try {
+      const usableMs = context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
+      if (usableMs < settings.documentTimeoutMs) {
+        // Starting now could only cut the document's budget short; a later invocation gives it
+        // the full budget, and the attempt is not counted because the document is not touched.
+        throw new TransientFailure('Not enough time left in this invocation for a full extraction budget; deferring.');
+      }
+      const deadline = Date.now() + usableMs;
+      const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
+      report(outcome, object);
+      poisoned ||= outcome.status === 'dead-letter';
+    } catch (error) {
+      logger.warn('Object left on the queue for another attempt', { error });
+      throw error;
+    } finally {
+      logger.removeKeys(['messageId', 'correlation_id', 'documentId']);
     }
-    const deadline = Date.now() + usableMs;
-    const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
-    report(outcome, record.messageId);
-    poisoned ||= outcome.status === 'dead-letter';
   }
   if (poisoned) {
     throw new TransientFailure('Document recorded as POISON; sending the message on to the dead-letter queue.');
@@ -104,5 +128,5 @@ const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatch
   });
 
 export const handler = middy(processBatch)
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -60,6 +60,17 @@ const PAGE_FLUSH_SIZE = 25;
 const MAX_CLAIM_TRIES = 5;
 
 
+/**
+ * The id of the document an object is, as `processCreatedObject` assigns it; `undefined` for an
+ * object that is no document (a folder marker, a key outside the layout). The handler logs it as
+ * the correlation id, and the redrive tooling looks up a dead-lettered message's document by it.
+ */
+export function documentIdOf(object: CreatedObject): string | undefined {
+  const keyKind = classifyObjectKey(object.key);
+  if (keyKind.kind === 'folder-marker' || keyKind.kind === 'not-ours') return undefined;
+  return keyKind.kind === 'upload' ? keyKind.documentId : deriveDocumentId(object.bucket, object.key, object.versionId);
+}
+
 /** Where the claimed document stands: every later write is conditional on these. */
 interface Claim {
   readonly documentId: string;

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -17,3 +18,9 @@ export const s3Client = new S3Client({
 export const dynamoDbClient = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
 });
+
+/**
+ * The queue URL's host is not used as the endpoint: on AWS it is the regional endpoint anyway,
+ * and locally fauxqs's URLs name `*.localhost` hosts while `AWS_ENDPOINT_URL_SQS` is what works.
+ */
+export const sqsClient = new SQSClient({ maxAttempts: 4, useQueueUrlAsEndpoint: false });

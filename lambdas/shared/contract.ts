@@ -52,6 +52,16 @@ export const TABLE_LAYOUT = {
   ownerIndex: { name: 'byOwner', partitionKey: 'ownerPk', sortKey: 'createdAt' },
   /** Epoch seconds; expired items are removed by DynamoDB TTL. */
   ttlAttribute: 'expiresAt',
+  /** Sort key of a document's record (its pages sort as `PAGE#<number>` beside it). */
+  documentSortKey: 'DOCUMENT',
+} as const;
+
+/** Environment variables the stack (and the local runtime) set on the document-event publisher. */
+export const DOCUMENT_EVENTS_ENV = {
+  /** Name of the EventBridge bus events are put on (`default` for the account's default bus). */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** The events' `source`, e.g. `pdf-pipeline.prod`. */
+  eventSource: 'DOCUMENT_EVENT_SOURCE',
 } as const;
 
 /** Environment variables the stack (and the local runtime) set on the extraction function. */
@@ -63,4 +73,29 @@ export const EXTRACT_ENV = {
   maxAttempts: 'MAX_ATTEMPTS',
   documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
   workerMemoryMb: 'WORKER_MEMORY_MB',
+} as const;
+
+/**
+ * Environment variables the stack (and the local runtime) set on the API function and on the
+ * purge and sweeper functions behind it; each function reads the subset it needs.
+ */
+export const API_ENV = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  /** The extraction queue, which `GET /v1/health` checks. */
+  queueUrl: 'QUEUE_URL',
+  /** Deleted documents' purge requests. */
+  purgeQueueUrl: 'PURGE_QUEUE_URL',
+  maxDirectUploadBytes: 'MAX_DIRECT_UPLOAD_BYTES',
+  maxPresignedUploadBytes: 'MAX_PRESIGNED_UPLOAD_BYTES',
+  presignedUrlTtlSeconds: 'PRESIGNED_URL_TTL_SECONDS',
+  downloadUrlTtlSeconds: 'DOWNLOAD_URL_TTL_SECONDS',
+  uploadExpiryGraceSeconds: 'UPLOAD_EXPIRY_GRACE_SECONDS',
+  /** Comma-separated origins allowed to call the API from a browser. */
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  uploadsPerMinute: 'UPLOADS_PER_MINUTE',
+  uploadsPerDay: 'UPLOADS_PER_DAY',
+  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
+  /** How long a deleted document's tombstone stays before DynamoDB TTL removes it. */
+  deletedRetentionSeconds: 'DELETED_RETENTION_SECONDS',
 } as const;

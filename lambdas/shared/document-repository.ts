@@ -1,10 +1,15 @@
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import type { DocumentSource, DocumentStatus, FailureCode } from './contract.js';
 import { TABLE_LAYOUT } from './contract.js';
 
@@ -94,6 +99,10 @@ export interface DocumentRecord {
    * owner index, generation bumped so in-flight work cannot write) while a purge runs.
    */
   readonly deletedAt?: string;
+  /** When the purge of a deleted document's objects and pages finished. */
+  readonly purgedAt?: string;
+  /** API uploads: when the upload URL expires (ISO 8601); an `UPLOADING` record past it with no object fails. */
+  readonly uploadExpiresAt?: string;
 }
 
 /** One extracted page, stored as its own item beside the document record. */
@@ -118,7 +127,66 @@ export type RecordExpectation = Partial<Pick<DocumentRecord, 'status' | 'generat
   readonly statusIn?: readonly DocumentStatus[];
 };
 
-const DOCUMENT_SORT_KEY = 'DOCUMENT';
+/** One page of a listing, with an opaque cursor for the next page (absent on the last). */
+export interface Listing<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+/** A cursor that this repository did not issue (or that was tampered with). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/**
+ * Work due at a time: an upload that must have arrived by `dueAt`, or a deleted document whose
+ * purge must have finished by then. Stored as its own item so a sweeper finds due work with a
+ * query instead of a table scan; deleted once the work is done.
+ */
+export interface PendingTask {
+  readonly kind: 'upload' | 'purge';
+  readonly documentId: string;
+  readonly ownerId?: string;
+  readonly bucket?: string;
+  readonly objectKey?: string;
+  /** ISO 8601. */
+  readonly dueAt: string;
+}
+
+/** A response the API stored under an idempotency key, returned again for a retried request. */
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface IdempotencyRecord {
+  readonly status: 'IN_PROGRESS' | 'COMPLETED';
+  /** Hash of the request the key was first used with; the same key with another request is refused. */
+  readonly requestHash: string;
+  /** The document the request creates, chosen when the key is first claimed, so a takeover reuses it. */
+  readonly documentId: string;
+  readonly response?: StoredResponse;
+  /** Epoch milliseconds after which an unfinished claim may be taken over (its request died). */
+  readonly lockedUntil: number;
+  /** Epoch seconds; the table's TTL attribute. */
+  readonly expiresAt: number;
+}
+
+export type IdempotencyClaim =
+  | { readonly claimed: true; readonly documentId: string }
+  | { readonly claimed: false; readonly existing: IdempotencyRecord };
+
+export interface UploadQuota {
+  readonly perMinute: number;
+  readonly perDay: number;
+}
+
+export type QuotaDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly window: 'minute' | 'day'; readonly retryAfterSeconds: number };
+
+const DOCUMENT_SORT_KEY = TABLE_LAYOUT.documentSortKey;
 const PAGE_SORT_PREFIX = 'PAGE#';
 const BATCH_WRITE_LIMIT = 25;
 
@@ -159,6 +227,14 @@ export class DocumentRepository {
       new GetCommand({ TableName: this.tableName, Key: documentKey(documentId), ConsistentRead: true }),
     );
     return Item ? toRecord(Item) : undefined;
+  }
+
+  /** Reads one (absent) item, proving the table answers; for health checks. */
+  async ping(abortSignal: AbortSignal): Promise<void> {
+    await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [TABLE_LAYOUT.partitionKey]: 'HEALTH', [TABLE_LAYOUT.sortKey]: 'HEALTH' } }),
+      { abortSignal },
+    );
   }
 
   /** Writes a new record; `false` when one already exists. */
@@ -244,6 +320,378 @@ export class DocumentRepository {
     }
   }
 
+  /**
+   * Every document record (tombstones included), read a page of the table at a time: a full
+   * scan, for operators' tools such as `npm run stats`, never for a request path.
+   */
+  async *scanDocuments(): AsyncGenerator<DocumentRecord> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#sk = :document',
+          ExpressionAttributeNames: { '#sk': TABLE_LAYOUT.sortKey },
+          ExpressionAttributeValues: { ':document': DOCUMENT_SORT_KEY },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield toRecord(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // API: records created together with their pending task, listings, deletion.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Writes a new record and the task that checks on it later, atomically; `false` when the
+   * record already exists.
+   */
+  async createWithTask(record: DocumentRecord, task: PendingTask): Promise<boolean> {
+    return this.transaction([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...record },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: taskItem(task) } },
+    ]);
+  }
+
+  /**
+   * An owner's documents, newest first, through the owner index (eventually consistent: a
+   * document created a moment ago may not be listed yet). Tombstones are not in the index.
+   */
+  async listByOwner(
+    ownerId: string,
+    options: { readonly limit: number; readonly status?: DocumentStatus; readonly cursor?: string },
+  ): Promise<Listing<DocumentRecord>> {
+    const { ownerIndex } = TABLE_LAYOUT;
+    const ownerPk = `OWNER#${ownerId}`;
+    let startKey = options.cursor === undefined ? undefined : ownerCursorKey(options.cursor, ownerPk);
+    const items: Record<string, unknown>[] = [];
+    // One more than asked for tells whether a next page exists, so the last page has no cursor.
+    for (let round = 0; round < MAX_QUERY_ROUNDS && items.length <= options.limit; round += 1) {
+      const filter = options.status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeValues: { ':owner': ownerPk, ':status': options.status } }
+        : { ExpressionAttributeValues: { ':owner': ownerPk } };
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ownerIndex.name,
+          KeyConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': ownerIndex.partitionKey, ...(options.status ? { '#status': 'status' } : {}) },
+          ScanIndexForward: false,
+          Limit: options.limit + 1 - items.length,
+          ExclusiveStartKey: startKey,
+          ...filter,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+
+    if (items.length > options.limit) {
+      const kept = items.slice(0, options.limit);
+      return { items: kept.map(toRecord), nextCursor: ownerCursor(kept.at(-1)!) };
+    }
+    // Filtering may stop a long listing short of the limit; the cursor then resumes where DynamoDB stopped.
+    return { items: items.map(toRecord), nextCursor: startKey ? ownerCursor(startKey) : undefined };
+  }
+
+  /**
+   * Pages of one generation of a document in page order, after `afterPageNumber`. Items a
+   * previous generation left behind (a longer earlier version) are skipped.
+   */
+  async listPages(
+    documentId: string,
+    generation: number,
+    options: { readonly limit: number; readonly afterPageNumber: number },
+  ): Promise<{ readonly pages: readonly PageRecord[]; readonly hasMore: boolean }> {
+    const pages: PageRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    const from = pageKey(documentId, options.afterPageNumber + 1)[TABLE_LAYOUT.sortKey];
+    for (let round = 0; round < MAX_QUERY_ROUNDS && pages.length <= options.limit; round += 1) {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          FilterExpression: '#generation = :generation',
+          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey, '#generation': 'generation' },
+          ExpressionAttributeValues: {
+            ':pk': `DOC#${documentId}`,
+            ':from': from,
+            ':to': `${PAGE_SORT_PREFIX}999999`,
+            ':generation': generation,
+          },
+          ConsistentRead: true,
+          Limit: options.limit + 1 - pages.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      pages.push(...(result.Items ?? []).map((item) => stripKeys(item) as unknown as PageRecord));
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    const hasMore = pages.length > options.limit || startKey !== undefined;
+    return { pages: pages.slice(0, options.limit), hasMore };
+  }
+
+  /**
+   * Turns the record into a tombstone, conditional on the status and generation last read:
+   * `deletedAt` is set, the generation bumped (so in-flight extraction writes fail their
+   * condition), the owner index key removed (so it leaves every listing) and a TTL set. The
+   * purge task is written in the same transaction, so a lost purge request is still found.
+   */
+  async markDeleted(
+    documentId: string,
+    expected: Pick<DocumentRecord, 'generation' | 'status'>,
+    deletion: { readonly deletedAt: string; readonly tombstoneExpiresAt: number; readonly purgeTask: PendingTask },
+  ): Promise<boolean> {
+    return this.transaction([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: documentKey(documentId),
+          UpdateExpression:
+            'SET #deletedAt = :deletedAt, #updatedAt = :deletedAt, #generation = #generation + :one, #ttl = :ttl REMOVE #owner',
+          ConditionExpression:
+            'attribute_exists(#pk) AND attribute_not_exists(#deletedAt) AND #generation = :generation AND #status = :status',
+          ExpressionAttributeNames: {
+            '#pk': TABLE_LAYOUT.partitionKey,
+            '#deletedAt': 'deletedAt',
+            '#updatedAt': 'updatedAt',
+            '#generation': 'generation',
+            '#status': 'status',
+            '#ttl': TABLE_LAYOUT.ttlAttribute,
+            '#owner': TABLE_LAYOUT.ownerIndex.partitionKey,
+          },
+          ExpressionAttributeValues: {
+            ':deletedAt': deletion.deletedAt,
+            ':one': 1,
+            ':ttl': deletion.tombstoneExpiresAt,
+            ':generation': expected.generation,
+            ':status': expected.status,
+          },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: taskItem(deletion.purgeTask) } },
+    ]);
+  }
+
+  /** Notes on a tombstone that its purge finished; nothing happens if the tombstone has expired. */
+  async markPurged(documentId: string, purgedAt: string): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: documentKey(documentId),
+        UpdateExpression: 'SET #purgedAt = :purgedAt',
+        ConditionExpression: 'attribute_exists(#deletedAt)',
+        ExpressionAttributeNames: { '#purgedAt': 'purgedAt', '#deletedAt': 'deletedAt' },
+        ExpressionAttributeValues: { ':purgedAt': purgedAt },
+      }),
+    );
+  }
+
+  /** Deletes every page item of a document, whatever its generation; returns how many there were. */
+  async deletePages(documentId: string): Promise<number> {
+    let deleted = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :page)',
+          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
+          ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': PAGE_SORT_PREFIX },
+          ProjectionExpression: '#pk, #sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const keys = result.Items ?? [];
+      await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+      deleted += keys.length;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return deleted;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pending tasks: found by due time, spread over a few partitions.
+  // ---------------------------------------------------------------------------------------------
+
+  /** Tasks of a kind due at or before `now`, oldest first within each partition. */
+  async dueTasks(kind: PendingTask['kind'], now: Date, limit: number): Promise<PendingTask[]> {
+    const tasks: PendingTask[] = [];
+    for (let shard = 0; shard < TASK_SHARDS && tasks.length < limit; shard += 1) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const result = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk <= :due',
+            ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
+            // `~` sorts after every character of a document id, so tasks due exactly now are included.
+            ExpressionAttributeValues: { ':pk': taskPartition(kind, shard), ':due': `${now.toISOString()}#~` },
+            ConsistentRead: true,
+            Limit: limit - tasks.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        tasks.push(...(result.Items ?? []).map((item) => stripKeys(item) as unknown as PendingTask));
+        startKey = result.LastEvaluatedKey;
+      } while (startKey && tasks.length < limit);
+    }
+    return tasks;
+  }
+
+  async deleteTask(task: PendingTask): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: taskKey(task) }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Idempotency keys: one item per owner and key, expired by TTL.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Claims an idempotency key for a request. The key is free when it was never used, when its
+   * item expired, or when an earlier claim was never finished and its lock ran out; a takeover
+   * keeps the earlier claim's document id, so a retry never makes a second document.
+   */
+  async claimIdempotencyKey(
+    ownerId: string,
+    key: string,
+    claim: { readonly requestHash: string; readonly documentId: string; readonly lockedUntil: number; readonly expiresAt: number; readonly now: number },
+  ): Promise<IdempotencyClaim> {
+    const itemKey = idempotencyKey(ownerId, key);
+    for (let tries = 0; tries < 3; tries += 1) {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true }));
+      const existing = Item ? (stripKeys(Item) as unknown as IdempotencyRecord) : undefined;
+      const expired = existing !== undefined && existing.expiresAt * 1000 <= claim.now;
+      const abandoned =
+        existing !== undefined && existing.status === 'IN_PROGRESS' && existing.lockedUntil <= claim.now && existing.requestHash === claim.requestHash;
+      if (existing && !expired && !abandoned) return { claimed: false, existing };
+
+      const documentId = abandoned ? existing.documentId : claim.documentId;
+      const record: IdempotencyRecord = {
+        status: 'IN_PROGRESS',
+        requestHash: claim.requestHash,
+        documentId,
+        lockedUntil: claim.lockedUntil,
+        expiresAt: claim.expiresAt,
+      };
+      const written = await this.conditional(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...itemKey, ...record },
+          // Written over exactly what was read, or over nothing: a concurrent claim loses.
+          ...(existing
+            ? {
+                ConditionExpression: '#lockedUntil = :lockedUntil AND #status = :status',
+                ExpressionAttributeNames: { '#lockedUntil': 'lockedUntil', '#status': 'status' },
+                ExpressionAttributeValues: { ':lockedUntil': existing.lockedUntil, ':status': existing.status },
+              }
+            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey } }),
+        }),
+      );
+      if (written) return { claimed: true, documentId };
+    }
+    throw new Error('Could not claim the idempotency key: it kept changing');
+  }
+
+  /** Stores the response of a finished request under its key. */
+  async completeIdempotencyKey(ownerId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: idempotencyKey(ownerId, key),
+        UpdateExpression: 'SET #status = :completed, #response = :response',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':response': response },
+      }),
+    );
+  }
+
+  /** Frees a key whose request failed, so that a retry runs it again. */
+  async releaseIdempotencyKey(ownerId: string, key: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: idempotencyKey(ownerId, key) }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Upload quota: a counter per owner and minute and per owner and day, expired by TTL.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Counts one upload against both windows in one transaction: either both counters move or
+   * neither does, and neither passes its limit however many requests race.
+   */
+  async consumeUploadQuota(ownerId: string, now: Date, quota: UploadQuota): Promise<QuotaDecision> {
+    const windows = quotaWindows(ownerId, now, quota);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: windows.map((window) => ({
+            Update: {
+              TableName: this.tableName,
+              Key: window.key,
+              UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+              ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+              ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_LAYOUT.ttlAttribute },
+              ExpressionAttributeValues: { ':one': 1, ':limit': window.limit, ':ttl': window.expiresAt },
+            },
+          })),
+        }),
+      );
+      return { allowed: true };
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons.some((reason) => reason.Code && reason.Code !== 'ConditionalCheckFailed' && reason.Code !== 'None')) throw error;
+      // The longest window that is full decides how long the caller must wait.
+      const full = windows.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
+      const window = full.at(-1) ?? windows.at(-1)!;
+      return {
+        allowed: false,
+        window: window.name,
+        retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now.getTime()) / 1000)),
+      };
+    }
+  }
+
+  /** Runs a transaction; `false` when a condition failed, so the caller can re-read and decide. */
+  private async transaction(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      throw error;
+    }
+  }
+
+  /** Writes or deletes items in batches of 25, retrying what DynamoDB leaves unprocessed. */
+  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+        if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} writes unprocessed`);
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+        );
+        pending = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+  }
+
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
       await this.client.send(command as UpdateCommand);
@@ -253,6 +701,94 @@ export class DocumentRepository {
       throw error;
     }
   }
+}
+
+/** Query rounds a listing may take when a filter or generation check skips items. */
+const MAX_QUERY_ROUNDS = 10;
+/** Partitions pending tasks are spread over, so a burst of uploads does not load one key. */
+const TASK_SHARDS = 4;
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...item };
+  delete rest[TABLE_LAYOUT.partitionKey];
+  delete rest[TABLE_LAYOUT.sortKey];
+  return rest;
+}
+
+const taskPartition = (kind: PendingTask['kind'], shard: number) => `TASK#${kind}#${shard}`;
+
+function taskKey(task: PendingTask): Record<string, string> {
+  const shard = Number.parseInt(createHash('sha256').update(task.documentId).digest('hex').slice(0, 2), 16) % TASK_SHARDS;
+  return {
+    [TABLE_LAYOUT.partitionKey]: taskPartition(task.kind, shard),
+    [TABLE_LAYOUT.sortKey]: `${task.dueAt}#${task.documentId}`,
+  };
+}
+
+/** A task item expires a week after it was due, in case nothing ever deletes it. */
+function taskItem(task: PendingTask): Record<string, unknown> {
+  const expiresAt = Math.floor(Date.parse(task.dueAt) / 1000) + 7 * 24 * 60 * 60;
+  return { ...taskKey(task), ...task, [TABLE_LAYOUT.ttlAttribute]: expiresAt };
+}
+
+/** Keys are hashed: they are the client's strings, of any length and alphabet. */
+function idempotencyKey(ownerId: string, key: string): Record<string, string> {
+  const digest = createHash('sha256').update(`${ownerId}\n${key}`).digest('hex');
+  return { [TABLE_LAYOUT.partitionKey]: `IDEMPOTENCY#${digest}`, [TABLE_LAYOUT.sortKey]: 'IDEMPOTENCY' };
+}
+
+function quotaWindows(ownerId: string, now: Date, quota: UploadQuota) {
+  const minuteStart = Math.floor(now.getTime() / 60_000) * 60_000;
+  const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const window = (name: 'minute' | 'day', start: number, length: number, limit: number) => ({
+    name,
+    limit,
+    endsAt: start + length,
+    // Kept a little past its window, then removed by TTL.
+    expiresAt: Math.floor((start + length) / 1000) + 3600,
+    key: {
+      [TABLE_LAYOUT.partitionKey]: `QUOTA#${ownerId}`,
+      [TABLE_LAYOUT.sortKey]: `${name.toUpperCase()}#${new Date(start).toISOString()}`,
+    },
+  });
+  return [
+    window('minute', minuteStart, 60_000, quota.perMinute),
+    window('day', dayStart, 24 * 60 * 60_000, quota.perDay),
+  ];
+}
+
+const CURSOR_SCHEMA_VERSION = 1;
+const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+/** An opaque cursor naming the last listed document: its creation time and id. */
+function ownerCursor(item: Record<string, unknown>): string {
+  const documentId = String(item[TABLE_LAYOUT.partitionKey]).slice('DOC#'.length);
+  const payload = { v: CURSOR_SCHEMA_VERSION, c: item[TABLE_LAYOUT.ownerIndex.sortKey], d: documentId };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+/** The start key a cursor stands for, always within the caller's own partition of the index. */
+function ownerCursorKey(cursor: string, ownerPk: string): Record<string, unknown> {
+  let payload: { v?: unknown; c?: unknown; d?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof payload;
+  } catch {
+    throw new InvalidCursorError('The cursor is not one this API issued.');
+  }
+  if (
+    payload?.v !== CURSOR_SCHEMA_VERSION ||
+    typeof payload.c !== 'string' ||
+    Number.isNaN(Date.parse(payload.c)) ||
+    typeof payload.d !== 'string' ||
+    !ID_PATTERN.test(payload.d)
+  ) {
+    throw new InvalidCursorError('The cursor is not one this API issued.');
+  }
+  return {
+    ...documentKey(payload.d),
+    [TABLE_LAYOUT.ownerIndex.partitionKey]: ownerPk,
+    [TABLE_LAYOUT.ownerIndex.sortKey]: payload.c,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

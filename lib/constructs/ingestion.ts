@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -33,6 +33,12 @@ export interface IngestionProps {
    * @default Duration.days(14)
    */
   readonly deadLetterRetentionPeriod?: Duration;
+  /**
+   * What happens to the dead-letter queue when it leaves the stack: `RETAIN` keeps the messages
+   * an operator still has to look at.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly deadLetterRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -58,6 +64,7 @@ export class Ingestion extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+      removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

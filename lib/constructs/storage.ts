@@ -26,6 +26,11 @@ export interface StorageProps {
    * @default Duration.days(365)
    */
   readonly accessLogRetention?: Duration;
+  /**
+   * The table's change stream, e.g. for document events.
+   * @default - no stream
+   */
+  readonly tableStream?: dynamodb.StreamViewType;
 }
 
 /**
@@ -86,6 +91,7 @@ export class Storage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_LAYOUT.ttlAttribute,
       deletionProtection: !destroyWithStack,
+      stream: props.tableStream,
       removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({

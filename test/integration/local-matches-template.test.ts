@@ -20,12 +20,13 @@ let resources: Record<string, Resource>;
 let stackRegion: string;
 
 /** The one resource of `type` that satisfies `match`, as [logicalId, resource]. */
-function findOne(type: string, match: (resource: Resource) => boolean = () => true): [string, Resource] {
-  const found = Object.entries(resources).filter(([, resource]) => resource.Type === type && match(resource));
+function findOne(type: string, match: (resource: Resource, id: string) => boolean = () => true): [string, Resource] {
+  const found = Object.entries(resources).filter(([id, resource]) => resource.Type === type && match(resource, id));
   expect(found, `exactly one ${type}`).toHaveLength(1);
   return found[0]!;
 }
 
+const localApiEnvironments = () => local.runtime.api.stackEnvironments;
 const getAttTarget = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 const byName = <T extends { AttributeName?: string }>(items: readonly T[] = []) =>
   [...items].sort((a, b) => (a.AttributeName ?? '').localeCompare(b.AttributeName ?? ''));
@@ -54,7 +55,11 @@ describe('the local runtime against the dev template', () => {
   });
 
   it('has the source queue and dead-letter queue of the template', async () => {
-    const [queueId, queue] = findOne('AWS::SQS::Queue', (resource) => resource.Properties.RedrivePolicy !== undefined);
+    // The extraction queue (the purge queue behind the API has a redrive policy too).
+    const [queueId, queue] = findOne(
+      'AWS::SQS::Queue',
+      (resource, id) => resource.Properties.RedrivePolicy !== undefined && id.startsWith('Ingestion'),
+    );
     const deadLetterId = getAttTarget(queue.Properties.RedrivePolicy.deadLetterTargetArn);
     const deadLetter = resources[deadLetterId]!;
 
@@ -102,7 +107,7 @@ describe('the local runtime against the dev template', () => {
   it('invokes the function with the template’s timeout, memory and event source settings', () => {
     const [functionId, fn] = findOne(
       'AWS::Lambda::Function',
-      (resource) => resource.Properties.Environment?.Variables?.[EXTRACT_ENV.tableName] !== undefined,
+      (resource) => resource.Properties.Environment?.Variables?.[EXTRACT_ENV.maxPages] !== undefined,
     );
     const [, mapping] = findOne('AWS::Lambda::EventSourceMapping', (resource) => resource.Properties.FunctionName?.Ref === functionId);
     const settings = local.runtime.settings.function;
@@ -120,7 +125,7 @@ describe('the local runtime against the dev template', () => {
   it('gives the function the environment variables of the template', async () => {
     const [, fn] = findOne(
       'AWS::Lambda::Function',
-      (resource) => resource.Properties.Environment?.Variables?.[EXTRACT_ENV.tableName] !== undefined,
+      (resource) => resource.Properties.Environment?.Variables?.[EXTRACT_ENV.maxPages] !== undefined,
     );
     const templateVariables = fn.Properties.Environment.Variables as Record<string, unknown>;
     // Literal values must match; the table and bucket names are references on AWS.
@@ -150,6 +155,24 @@ describe('the local runtime against the dev template', () => {
       S3_FORCE_PATH_STYLE: 'true',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.Properties.MemorySize),
     });
+  });
+
+  it('gives the API, purge and sweeper functions the environment variables of the template', () => {
+    const byHandler = (description: string) =>
+      findOne('AWS::Lambda::Function', (resource) => String(resource.Properties.Description ?? '').startsWith(description))[1];
+    const functions = {
+      api: byHandler('pdf-pipeline API'),
+      purge: byHandler('pdf-pipeline purge'),
+      sweep: byHandler('pdf-pipeline sweeper'),
+    };
+
+    for (const [name, fn] of Object.entries(functions)) {
+      const templateVariables = fn.Properties.Environment.Variables as Record<string, unknown>;
+      const local = localApiEnvironments()[name as keyof typeof functions];
+      expect(Object.keys(local).sort(), name).toEqual(Object.keys(templateVariables).sort());
+      const literal = Object.fromEntries(Object.entries(templateVariables).filter(([, value]) => typeof value === 'string'));
+      expect(local, name).toMatchObject(literal);
+    }
   });
 
   it('writes outputs whose queue URLs work against the AWS endpoint', async () => {

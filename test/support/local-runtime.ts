@@ -39,7 +39,7 @@ export function removeStateDir(stateDir: string): void {
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const stateDir = options.stateDir ?? makeStateDir();
-  const runtime = await startLocalRuntime({ ...options, stateDir, ports: { fauxqs: 0, dynamoDb: 0 } });
+  const runtime = await startLocalRuntime({ ...options, stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 } });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   return {
     runtime,

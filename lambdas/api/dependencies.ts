@@ -1,0 +1,14 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ApiSettings } from '../shared/api-env.js';
+import type { DocumentRepository } from '../shared/document-repository.js';
+import type { ApiObjects } from './object-access.js';
+
+/** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
+export interface ApiDependencies {
+  readonly settings: ApiSettings;
+  readonly repository: DocumentRepository;
+  readonly objects: ApiObjects;
+  readonly sqs: SQSClient;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}

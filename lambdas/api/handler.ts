@@ -1,0 +1,30 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { loadApiSettings } from '../shared/api-env.js';
+import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
+import { DocumentRepository } from '../shared/document-repository.js';
+import { logger, metrics } from '../shared/powertools.js';
+import type { ApiDependencies } from './dependencies.js';
+import { ApiObjects } from './object-access.js';
+import { routeEvent } from './router.js';
+
+const settings = loadApiSettings();
+
+const dependencies: ApiDependencies = {
+  settings,
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  objects: new ApiObjects(s3Client),
+  sqs: sqsClient,
+  now: () => new Date(),
+  newId: () => randomUUID(),
+};
+
+/** Every route of the REST API (Lambda proxy integration); the route table picks the operation. */
+export const handler = middy(
+  (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => routeEvent(event, dependencies),
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,49 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadPurgeSettings } from '../shared/api-env.js';
+import { dynamoDbClient, s3Client } from '../shared/clients.js';
+import { DocumentRepository } from '../shared/document-repository.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { PurgeRequest } from '../shared/purge-request.js';
+import { purgeDocument, type PurgeDependencies } from './purge-document.js';
+
+const settings = loadPurgeSettings();
+
+const dependencies: PurgeDependencies = {
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  s3: s3Client,
+  bucketName: settings.bucketName,
+};
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  let request: PurgeRequest;
+  try {
+    request = PurgeRequest.parse(JSON.parse(record.body));
+  } catch (error) {
+    // Nothing in it names a document: retrying cannot help.
+    logger.error('Dropping a message that is not a purge request', { messageId: record.messageId, error });
+    metrics.addMetric('MalformedPurgeRequests', MetricUnit.Count, 1);
+    return;
+  }
+  const outcome = await purgeDocument(request, dependencies);
+  if (!outcome) {
+    logger.warn('Not purging a document that is not deleted', { documentId: request.documentId });
+    return;
+  }
+  logger.info('Document purged', { ...outcome });
+  metrics.addMetric('DocumentsPurged', MetricUnit.Count, 1);
+}
+
+/** Purges deleted documents, one message at a time; a failed one is retried, then dead-lettered. */
+const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+
+export const handler = middy(processBatch)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { API_ENV } from './contract.js';
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+const name = z.string().min(1);
+
+/** Settings of the API function: where documents live and the limits it enforces. */
+export interface ApiSettings {
+  readonly tableName: string;
+  readonly bucketName: string;
+  readonly queueUrl: string;
+  readonly purgeQueueUrl: string;
+  readonly maxDirectUploadBytes: number;
+  readonly maxPresignedUploadBytes: number;
+  readonly presignedUrlTtlSeconds: number;
+  readonly downloadUrlTtlSeconds: number;
+  readonly uploadExpiryGraceSeconds: number;
+  readonly allowedOrigins: readonly string[];
+  readonly uploadsPerMinute: number;
+  readonly uploadsPerDay: number;
+  readonly idempotencyTtlSeconds: number;
+  readonly deletedRetentionSeconds: number;
+}
+
+/** Settings of the purge function, which removes what a deleted document left behind. */
+export interface PurgeSettings {
+  readonly tableName: string;
+  readonly bucketName: string;
+}
+
+/**
+ * Settings of the sweeper, which expires abandoned uploads and retries lost purges. Each task
+ * carries its own due time (the upload's expiry plus the grace), so it needs no limits of its own.
+ */
+export type SweepSettings = PurgeSettings;
+
+const apiSchema = z.object({
+  [API_ENV.tableName]: name,
+  [API_ENV.bucketName]: name,
+  [API_ENV.queueUrl]: name,
+  [API_ENV.purgeQueueUrl]: name,
+  [API_ENV.maxDirectUploadBytes]: positiveInt,
+  [API_ENV.maxPresignedUploadBytes]: positiveInt,
+  [API_ENV.presignedUrlTtlSeconds]: positiveInt,
+  [API_ENV.downloadUrlTtlSeconds]: positiveInt,
+  [API_ENV.uploadExpiryGraceSeconds]: nonNegativeInt,
+  [API_ENV.allowedOrigins]: z.string().default(''),
+  [API_ENV.uploadsPerMinute]: positiveInt,
+  [API_ENV.uploadsPerDay]: positiveInt,
+  [API_ENV.idempotencyTtlSeconds]: positiveInt,
+  [API_ENV.deletedRetentionSeconds]: positiveInt,
+});
+
+const purgeSchema = z.object({ [API_ENV.tableName]: name, [API_ENV.bucketName]: name });
+
+/** Parses `env` or fails naming every missing or malformed variable, so a bad deploy breaks at cold start. */
+function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, functionName: string): z.output<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment for the ${functionName} function: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  const values = parse(apiSchema, env, 'API');
+  return {
+    tableName: values[API_ENV.tableName],
+    bucketName: values[API_ENV.bucketName],
+    queueUrl: values[API_ENV.queueUrl],
+    purgeQueueUrl: values[API_ENV.purgeQueueUrl],
+    maxDirectUploadBytes: values[API_ENV.maxDirectUploadBytes],
+    maxPresignedUploadBytes: values[API_ENV.maxPresignedUploadBytes],
+    presignedUrlTtlSeconds: values[API_ENV.presignedUrlTtlSeconds],
+    downloadUrlTtlSeconds: values[API_ENV.downloadUrlTtlSeconds],
+    uploadExpiryGraceSeconds: values[API_ENV.uploadExpiryGraceSeconds],
+    allowedOrigins: values[API_ENV.allowedOrigins]
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    uploadsPerMinute: values[API_ENV.uploadsPerMinute],
+    uploadsPerDay: values[API_ENV.uploadsPerDay],
+    idempotencyTtlSeconds: values[API_ENV.idempotencyTtlSeconds],
+    deletedRetentionSeconds: values[API_ENV.deletedRetentionSeconds],
+  };
+}
+
+export function loadPurgeSettings(env: NodeJS.ProcessEnv = process.env): PurgeSettings {
+  const values = parse(purgeSchema, env, 'purge');
+  return { tableName: values[API_ENV.tableName], bucketName: values[API_ENV.bucketName] };
+}
+
+export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
+  const values = parse(purgeSchema, env, 'sweeper');
+  return { tableName: values[API_ENV.tableName], bucketName: values[API_ENV.bucketName] };
+}

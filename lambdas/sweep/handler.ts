@@ -1,0 +1,35 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { loadSweepSettings } from '../shared/api-env.js';
+import { dynamoDbClient, s3Client } from '../shared/clients.js';
+import { DocumentRepository } from '../shared/document-repository.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { sweep, type SweepDependencies, type SweepOutcome } from './sweep.js';
+
+const settings = loadSweepSettings();
+
+const dependencies: SweepDependencies = {
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  s3: s3Client,
+  bucketName: settings.bucketName,
+  now: () => new Date(),
+};
+
+/** Time kept back so a sweep stops between tasks rather than being cut off inside one. */
+const RESERVE_MS = 10_000;
+
+/** Runs on a schedule (EventBridge): expires abandoned uploads and finishes lost purges. */
+const run = async (_event: ScheduledEvent, context: Context): Promise<SweepOutcome> => {
+  const outcome = await sweep(dependencies, () => context.getRemainingTimeInMillis() > RESERVE_MS);
+  logger.info('Sweep finished', { ...outcome });
+  metrics.addMetric('UploadsExpired', MetricUnit.Count, outcome.expired);
+  metrics.addMetric('PurgesRetried', MetricUnit.Count, outcome.purged);
+  return outcome;
+};
+
+export const handler = middy(run)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NodeFunction } from './node-function.js';
+
+/** How a function behind the API is sized. */
+export interface CleanupFunctionSizing {
+  readonly memorySize: number;
+  readonly timeout: Duration;
+}
+
+export interface DocumentCleanupProps {
+  /** How often the sweeper runs. */
+  readonly sweepInterval: Duration;
+  /** The purge function's size and its event source. */
+  readonly purge: CleanupFunctionSizing & {
+    /** Purge requests per invocation. */
+    readonly batchSize: number;
+    /** Most concurrent purge invocations (2–1000). */
+    readonly maxConcurrency: number;
+    /** Deliveries of a purge request before it moves to the dead-letter queue. */
+    readonly maxReceiveCount: number;
+    readonly retentionPeriod: Duration;
+    readonly deadLetterRetentionPeriod: Duration;
+  };
+  /** The sweeper's size. */
+  readonly sweeper: CleanupFunctionSizing;
+  /** Environment of the purge function. */
+  readonly purgeEnvironment: Record<string, string>;
+  /** Environment of the sweeper. */
+  readonly sweepEnvironment: Record<string, string>;
+  /** How long the functions' logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * What happens to the log groups and the purge dead-letter queue when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What happens after the API has answered:
+ * - the purge queue and function remove a deleted document's object versions, spilled results
+ *   and pages (retried, then dead-lettered);
+ * - the sweeper, on a schedule, fails uploads that never arrived (`UPLOAD_EXPIRED`) and runs
+ *   purges whose request was lost, from the pending tasks the API writes with each record.
+ */
+export class DocumentCleanup extends Construct {
+  public readonly purgeQueue: sqs.Queue;
+  public readonly purgeDeadLetterQueue: sqs.Queue;
+  public readonly purger: NodeFunction;
+  public readonly sweeper: NodeFunction;
+  public readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: DocumentCleanupProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    // Purge requests: SSE-SQS, TLS only, dead-lettered after repeated failures.
+    this.purgeDeadLetterQueue = new sqs.Queue(this, 'PurgeDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.purge.deadLetterRetentionPeriod,
+      removalPolicy,
+    });
+    this.purgeQueue = new sqs.Queue(this, 'PurgeQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS guidance for an SQS event source: six times the consumer's timeout.
+      visibilityTimeout: Duration.seconds(6 * props.purge.timeout.toSeconds()),
+      retentionPeriod: props.purge.retentionPeriod,
+      deadLetterQueue: { queue: this.purgeDeadLetterQueue, maxReceiveCount: props.purge.maxReceiveCount },
+    });
+
+    // Purge function: one request at a time per record, failures reported one by one.
+    this.purger = new NodeFunction(this, 'Purger', {
+      entry: 'lambdas/purge/handler.ts',
+      description: "pdf-pipeline purge: removes a deleted document's objects, results and pages",
+      memorySize: props.purge.memorySize,
+      timeout: props.purge.timeout,
+      logRetention: props.logRetention,
+      logRemovalPolicy: removalPolicy,
+      environment: props.purgeEnvironment,
+    });
+    this.purger.function.addEventSource(
+      new SqsEventSource(this.purgeQueue, {
+        batchSize: props.purge.batchSize,
+        maxConcurrency: props.purge.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // Sweeper: on a schedule, one run at a time.
+    this.sweeper = new NodeFunction(this, 'Sweeper', {
+      entry: 'lambdas/sweep/handler.ts',
+      description: 'pdf-pipeline sweeper: expires abandoned uploads and finishes lost purges',
+      memorySize: props.sweeper.memorySize,
+      timeout: props.sweeper.timeout,
+      logRetention: props.logRetention,
+      logRemovalPolicy: removalPolicy,
+      environment: props.sweepEnvironment,
+    });
+    this.schedule = new events.Rule(this, 'SweepSchedule', {
+      description: 'Runs the pdf-pipeline sweeper',
+      schedule: events.Schedule.rate(props.sweepInterval),
+      targets: [new targets.LambdaFunction(this.sweeper.function, { retryAttempts: 2, maxEventAge: props.sweepInterval })],
+    });
+  }
+}

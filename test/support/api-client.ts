@@ -1,0 +1,85 @@
+/**
+ * An HTTP client for the API that holds every answer to the contract: the status must be one the
+ * OpenAPI document lists for the operation, and the body must match the schema it names (the
+ * success schema, or the one error shape). A test that gets anything else fails, so the
+ * end-to-end tests also prove `docs/openapi.yaml` matches what the API really answers.
+ */
+import { expect } from 'vitest';
+import { ErrorResponse } from '../../lambdas/api/schemas.js';
+import { ROUTES, type OperationId } from '../../lambdas/api/routes.js';
+import { COMPONENT_SCHEMAS, documentedStatuses, OPERATION_RESPONSES } from '../../lib/openapi.js';
+
+export interface ApiAnswer<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. */
+  readonly body: T;
+}
+
+export interface CallOptions {
+  readonly id?: string;
+  readonly query?: Record<string, string | number>;
+  readonly headers?: Record<string, string>;
+  readonly body?: RequestInit['body'];
+  /** Sent as `Authorization: Bearer <token>`; `null` sends none. */
+  readonly token?: string | null;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  withToken(token: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, token);
+  }
+
+  url(path: string, query: Record<string, string | number> = {}): string {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
+    return url.toString();
+  }
+
+  /** Calls an operation and checks the answer against the contract. */
+  async call<T = any>(operationId: OperationId, options: CallOptions = {}): Promise<ApiAnswer<T>> {
+    const route = ROUTES.find((candidate) => candidate.operationId === operationId)!;
+    const path = route.path.replace('{id}', encodeURIComponent(options.id ?? ''));
+    const token = options.token === undefined ? this.token : options.token;
+    const response = await fetch(this.url(path, options.query), {
+      method: route.method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers },
+      body: options.body,
+      redirect: 'manual',
+    });
+    const answer = await readAnswer<T>(response);
+
+    expect(documentedStatuses(operationId), `${operationId} answered ${answer.status}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+    const success = OPERATION_RESPONSES[operationId].success;
+    if (answer.status === success.status) {
+      if (success.schema) COMPONENT_SCHEMAS[success.schema]!.parse(answer.body);
+    } else {
+      ErrorResponse.parse(answer.body);
+    }
+    return answer;
+  }
+
+  /** A request outside the contract (unknown routes, malformed input); its errors must still have the one shape. */
+  async raw(method: string, path: string, init: RequestInit & { token?: string | null } = {}): Promise<ApiAnswer> {
+    const token = init.token === undefined ? this.token : init.token;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string> | undefined) },
+      redirect: 'manual',
+    });
+    const answer = await readAnswer(response);
+    if (answer.status >= 400) ErrorResponse.parse(answer.body);
+    return answer;
+  }
+}
+
+async function readAnswer<T>(response: Response): Promise<ApiAnswer<T>> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
