@@ -124,7 +124,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'Upload PDFs, follow their extraction and read the results. Every route but health needs a Cognito',
         'access token (`Authorization: Bearer <token>`) with one of the API scopes; the owner of a document',
         "is the token's `sub`. Errors always have the shape `{ \"error\": { \"code\", \"message\" } }`,",
-        "API Gateway's own included. See docs/api.md for examples.",
+        "API Gateway's own included. See the README (section API) for examples.",
       ].join(' '),
     },
     servers: [
@@ -143,7 +143,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         cognito: {
           type: 'oauth2',
           description:
-            "The environment's Cognito user pool: authorization code grant with PKCE through its domain (see docs/api.md); locally, `npm run --silent token -- <userId>`.",
+            "The environment's Cognito user pool: authorization code grant with PKCE through its domain (see the README, section API); locally, `npm run --silent token -- <userId>`.",
           flows: {
             authorizationCode: {
               authorizationUrl: 'https://pdf-pipeline-dev-123456789012.auth.eu-west-1.amazoncognito.com/oauth2/authorize',

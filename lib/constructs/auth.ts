@@ -45,7 +45,7 @@ export interface AuthProps {
  * with the API's OAuth scopes, a public app client for mobile and web apps (authorization code
  * with PKCE; no secret) whose access tokens carry those scopes, and the hosted sign-in domain.
  *
- * Users are created by an administrator (self sign-up is off); see `docs/api.md`.
+ * Users are created by an administrator (self sign-up is off); see the README's API section.
  */
 export class Auth extends Construct {
   public readonly userPool: cognito.IUserPool;
