@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_ENV } from './contract.js';
+import { parseEnvironment } from './parse-environment.js';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
@@ -54,14 +55,8 @@ const apiSchema = z.object({
 
 const purgeSchema = z.object({ [API_ENV.tableName]: name, [API_ENV.bucketName]: name });
 
-/** Parses `env` or fails naming every missing or malformed variable, so a bad deploy breaks at cold start. */
 function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, functionName: string): z.output<T> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment for the ${functionName} function: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseEnvironment(schema, env, `${functionName} function`);
 }
 
 export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {

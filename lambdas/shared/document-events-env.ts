@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOCUMENT_EVENTS_ENV } from './contract.js';
+import { parseEnvironment } from './parse-environment.js';
 
 const documentEventsEnvSchema = z.object({
   [DOCUMENT_EVENTS_ENV.eventBusName]: z.string().min(1),
@@ -16,13 +17,9 @@ export interface DocumentEventsSettings {
 
 /** Reads the publisher's settings, failing fast with every missing variable named. */
 export function loadDocumentEventsSettings(env: NodeJS.ProcessEnv = process.env): DocumentEventsSettings {
-  const parsed = documentEventsEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment for the document-event publisher: ${problems.join('; ')}`);
-  }
+  const values = parseEnvironment(documentEventsEnvSchema, env, 'document-event publisher');
   return {
-    eventBusName: parsed.data[DOCUMENT_EVENTS_ENV.eventBusName],
-    eventSource: parsed.data[DOCUMENT_EVENTS_ENV.eventSource],
+    eventBusName: values[DOCUMENT_EVENTS_ENV.eventBusName],
+    eventSource: values[DOCUMENT_EVENTS_ENV.eventSource],
   };
 }

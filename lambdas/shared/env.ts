@@ -1,6 +1,7 @@
 // zod/mini: the same validation, a fraction of the bundle (the extractor's cold start counts).
 import * as z from 'zod/mini';
 import { EXTRACT_ENV } from './contract.js';
+import { parseEnvironment } from './parse-environment.js';
 
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
@@ -32,12 +33,7 @@ export interface ExtractSettings {
  * missing or malformed variable named, so a misconfigured deploy breaks at cold start.
  */
 export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): ExtractSettings {
-  const parsed = extractEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment for the extraction function: ${problems.join('; ')}`);
-  }
-  const values = parsed.data;
+  const values = parseEnvironment(extractEnvSchema, env, 'extraction function');
   return {
     tableName: values[EXTRACT_ENV.tableName],
     bucketName: values[EXTRACT_ENV.bucketName],
