@@ -69,13 +69,17 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime(options);
   console.log(describe(runtime));
 
-  let signals = 0;
+  // One Ctrl-C reaches this process twice under `npm start`: from the terminal (the whole
+  // process group) and relayed by tsx. Only a signal a moment after the first means "force".
+  const SAME_SIGNAL_WINDOW_MS = 1_000;
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
-    signals += 1;
-    if (signals > 1) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < SAME_SIGNAL_WINDOW_MS) return;
       console.log('Stopping at once.');
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     console.log(`\n${signal}: stopping (running invocations get a few seconds; Ctrl-C again to force)…`);
     runtime.stop().then(
       () => {
