@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import './pdfjs-environment.js';
 // Imported for its side effect: it sets globalThis.pdfjsWorker (see pdfjs-environment.ts).
-import 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+import 'pdfjs-dist/legacy/build/pdf.worker.min.mjs';
 import { refuseDecompressionBombs } from './bomb-check.js';
 import { classifyParseError, parsePdf } from './pdf-document.js';
 import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
