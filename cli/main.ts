@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerEvents } from './commands/events.js';
 import { registerExtract } from './commands/extract.js';
 import { registerRedrive } from './commands/redrive.js';
+import { registerReprocess } from './commands/reprocess.js';
 import { registerStats } from './commands/stats.js';
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerExtract(program);
 registerRedrive(program);
+registerReprocess(program);
 registerStats(program);
 registerEvents(program);
 

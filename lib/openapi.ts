@@ -18,11 +18,14 @@ import {
   DocumentResponse,
   DocumentSummary,
   ErrorResponse,
+  HealthDetailResponse,
   HealthResponse,
   ListDocumentsQuery,
   OutlineEntry,
   PageList,
   PageResponse,
+  QueueDepth,
+  ReprocessAccepted,
   UploadCreated,
 } from '../lambdas/api/schemas.js';
 
@@ -42,6 +45,9 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   Page: PageResponse,
   PageList,
   DeleteAccepted,
+  ReprocessAccepted,
+  QueueDepth,
+  HealthDetailResponse,
 };
 
 type Success = { readonly status: number; readonly schema?: string; readonly description: string; readonly headers?: Record<string, string> };
@@ -53,6 +59,10 @@ type Success = { readonly status: number; readonly schema?: string; readonly des
  */
 export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly success: Success; readonly errors: readonly number[] }>> = {
   getHealth: { success: { status: 200, schema: 'HealthResponse', description: 'Table, bucket and queue answered' }, errors: [] },
+  getHealthDetail: {
+    success: { status: 200, schema: 'HealthDetailResponse', description: 'The pipeline\'s figures (aggregates only, no document ids)' },
+    errors: [],
+  },
   uploadDocument: {
     success: { status: 202, schema: 'DirectUploadAccepted', description: 'Stored and queued for extraction' },
     errors: [400, 409, 413, 415],
@@ -74,6 +84,10 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
   },
   deleteDocument: {
     success: { status: 202, schema: 'DeleteAccepted', description: 'Deleted now; objects and pages are purged in the background' },
+    errors: [404, 409],
+  },
+  reprocessDocument: {
+    success: { status: 202, schema: 'ReprocessAccepted', description: 'A new generation is QUEUED for extraction' },
     errors: [404, 409],
   },
 };
@@ -151,7 +165,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               scopes: Object.fromEntries(
                 ALL_FULL_SCOPES.map((scope) => [
                   scope,
-                  scope.endsWith('.read') ? 'Read your documents, their pages and originals' : 'Upload and delete your documents',
+                  scope.endsWith('.read') ? "Read your documents, their pages and originals, and the pipeline's health detail" : 'Upload, reprocess and delete your documents',
                 ]),
               ),
             },
@@ -229,7 +243,7 @@ function operation(route: Route): Record<string, unknown> {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    tags: [route.path.startsWith('/v1/uploads') ? 'uploads' : route.path === '/v1/health' ? 'health' : 'documents'],
+    tags: [route.path.startsWith('/v1/uploads') ? 'uploads' : route.path.startsWith('/v1/health') ? 'health' : 'documents'],
     security: secured ? [{ cognito: [fullScope(route.scope)] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),

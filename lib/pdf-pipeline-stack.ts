@@ -212,6 +212,7 @@ export class PdfPipelineStack extends Stack {
         ...apiEnvironment(config),
         ...documentLocation,
         [API_ENV.queueUrl]: this.ingestion.queue.queueUrl,
+        [API_ENV.deadLetterQueueUrl]: this.ingestion.deadLetterQueue.queueUrl,
         [API_ENV.purgeQueueUrl]: this.cleanup.purgeQueue.queueUrl,
       },
     });
@@ -228,8 +229,8 @@ export class PdfPipelineStack extends Stack {
     }
 
     // Grants for the API: records and counters in the table; uploads written only under
-    // `uploads/`; originals and spilled results read; the extraction queue checked by health;
-    // purge requests sent.
+    // `uploads/`; originals and spilled results read; the extraction queue checked by health and
+    // sent reprocess notifications; the dead-letter queue's depth read; purge requests sent.
     const apiFunction = this.api.handler.function;
     table.grantReadWriteData(apiFunction);
     apiFunction.addToRolePolicy(
@@ -243,6 +244,8 @@ export class PdfPipelineStack extends Stack {
     );
     apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     this.ingestion.queue.grant(apiFunction, 'sqs:GetQueueAttributes');
+    this.ingestion.queue.grantSendMessages(apiFunction);
+    this.ingestion.deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
     this.cleanup.purgeQueue.grantSendMessages(apiFunction);
 
     // Grants for the purge and the sweeper: records, pages and tasks in the table; every version

@@ -46,7 +46,12 @@ export interface LocalApiOptions {
   readonly config: EnvironmentConfig;
   readonly clients: AwsClients;
   readonly endpoints: EmulatorEndpoints;
-  readonly resources: { readonly bucketName: string; readonly tableName: string; readonly queueUrl: string };
+  readonly resources: {
+    readonly bucketName: string;
+    readonly tableName: string;
+    readonly queueUrl: string;
+    readonly deadLetterQueueUrl: string;
+  };
   /** The state directory's root: the signing key, logs and in-flight files live under it. */
   readonly stateRoot: string;
   /** 0 picks a free port. */
@@ -110,6 +115,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         ...apiEnvironment(withOverrides(config, overrides)),
         ...location,
         [API_ENV.queueUrl]: resources.queueUrl,
+        [API_ENV.deadLetterQueueUrl]: resources.deadLetterQueueUrl,
         [API_ENV.purgeQueueUrl]: purgeQueue.url,
       },
       purge: { ...purgeEnvironment(config), ...location },

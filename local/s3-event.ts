@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
+import { encodeEventKey } from '../lambdas/shared/s3-notification.js';
 import { EMULATOR_ACCOUNT_ID } from './settings.js';
 
 /** One object version as the bucket listing reports it. */
@@ -25,21 +26,7 @@ export interface ObjectCreatedEventInput {
   readonly sequencer: string;
 }
 
-/**
- * Encodes a key as S3 does in notifications: `application/x-www-form-urlencoded` style (Java's
- * `URLEncoder`), i.e. a space becomes `+`, everything but `A–Z a–z 0–9 . - * _` becomes `%XX`
- * of its UTF-8 bytes, and `/` is left as it is.
- */
-export function encodeEventKey(key: string): string {
-  return key
-    .split('/')
-    .map((segment) =>
-      encodeURIComponent(segment)
-        .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
-        .replace(/%20/g, '+'),
-    )
-    .join('/');
-}
+export { encodeEventKey };
 
 /** Sequencers are compared as right-zero-padded hex strings; a fixed width keeps that ordering numeric. */
 const SEQUENCER_WIDTH = 18;

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { DOCUMENT_STATUSES, type DocumentStatus } from '../../lambdas/shared/contract.js';
+import { countDocuments } from '../../lambdas/shared/document-counts.js';
 import { queueDepth, type QueueDepth } from '../ops/queues.js';
 import { reportingErrors } from '../ops/report-errors.js';
 import { localTarget, type OpsTarget } from '../ops/target.js';
@@ -36,22 +37,7 @@ export async function collectStats(target: OpsTarget): Promise<PipelineStats> {
     queueDepth(target, target.queueUrl),
     queueDepth(target, target.deadLetterQueueUrl),
   ]);
-  const byStatus = Object.fromEntries(DOCUMENT_STATUSES.map((status) => [status, 0])) as Record<DocumentStatus, number>;
-  const failedByCode: Record<string, number> = {};
-  let total = 0;
-  let deleted = 0;
-  for await (const record of target.documents.scanDocuments()) {
-    if (record.deletedAt !== undefined) {
-      deleted += 1;
-      continue;
-    }
-    total += 1;
-    byStatus[record.status] += 1;
-    if (record.status === 'FAILED') {
-      const code = record.error?.code ?? 'UNKNOWN';
-      failedByCode[code] = (failedByCode[code] ?? 0) + 1;
-    }
-  }
+  const { total, byStatus, failedByCode, deleted } = await countDocuments(target.documents.scanDocuments());
 
   const byType: Record<string, number> = {};
   for (const line of readLines(target.layout?.eventLog)) {

@@ -10,7 +10,9 @@ import type { ApiDependencies } from './dependencies.js';
 import { ApiError, badRequest } from './errors.js';
 import { corsHeaders, errorResult, toApiRequest, toProxyResult, type ApiRequest, type ApiResult, type Caller } from './http.js';
 import { deleteDocument, downloadDocumentFile, getDocument, listDocumentPages, listDocuments } from './operations/documents.js';
+import { getHealthDetail } from './operations/health-detail.js';
 import { getHealth } from './operations/health.js';
+import { reprocessDocument } from './operations/reprocess.js';
 import { createUpload, uploadDocument } from './operations/uploads.js';
 import { findRoute, fullScope, type ApiScope, type OperationId } from './routes.js';
 
@@ -18,6 +20,7 @@ export type Operation = (request: ApiRequest, deps: ApiDependencies) => Promise<
 
 export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   getHealth,
+  getHealthDetail,
   uploadDocument,
   createUpload,
   listDocuments,
@@ -25,6 +28,7 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   listDocumentPages,
   downloadDocumentFile,
   deleteDocument,
+  reprocessDocument,
 };
 
 /**

@@ -27,13 +27,15 @@ export const ALL_FULL_SCOPES: readonly string[] = Object.values(API_SCOPES).map(
 
 export type OperationId =
   | 'getHealth'
+  | 'getHealthDetail'
   | 'uploadDocument'
   | 'createUpload'
   | 'listDocuments'
   | 'getDocument'
   | 'listDocumentPages'
   | 'downloadDocumentFile'
-  | 'deleteDocument';
+  | 'deleteDocument'
+  | 'reprocessDocument';
 
 /** Models the gateway validates JSON request bodies against (see `schemas.ts`). */
 export type RequestModelName = 'CreateUploadRequest';
@@ -68,6 +70,13 @@ export const ROUTES = [
     method: 'GET',
     path: '/v1/health',
     summary: 'Checks the table, bucket and queue within 2 seconds',
+  },
+  {
+    operationId: 'getHealthDetail',
+    method: 'GET',
+    path: '/v1/health/detail',
+    summary: 'Queue and dead-letter queue depth, documents by status and error code, oldest queued document',
+    scope: API_SCOPES.read,
   },
   {
     operationId: 'uploadDocument',
@@ -126,6 +135,13 @@ export const ROUTES = [
     path: '/v1/documents/{id}/file',
     summary: 'Redirects (303) to a short-lived download URL of the original PDF',
     scope: API_SCOPES.read,
+  },
+  {
+    operationId: 'reprocessDocument',
+    method: 'POST',
+    path: '/v1/documents/{id}/reprocess',
+    summary: 'Extracts a COMPLETED or FAILED document again, as a new generation, through the extraction queue',
+    scope: API_SCOPES.write,
   },
 ] as const satisfies readonly RouteDefinition[];
 

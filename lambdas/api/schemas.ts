@@ -114,6 +114,36 @@ export const PageList = z
 export const DeleteAccepted = z
   .strictObject({ documentId: DocumentId, deletedAt: z.iso.datetime() });
 
+export const ReprocessAccepted = z.strictObject({
+  documentId: DocumentId,
+  status: z.literal('QUEUED'),
+  generation: z.number().int().min(2).describe('The new generation: bumped by every reprocess'),
+});
+
+const count = z.number().int().nonnegative();
+
+export const QueueDepth = z.strictObject({
+  visible: count.describe('Messages waiting to be received'),
+  inFlight: count.describe('Received and not yet deleted (being processed, or waiting out a visibility timeout)'),
+  delayed: count,
+});
+
+export const HealthDetailResponse = z.strictObject({
+  status: z.literal('ok'),
+  checkedAt: z.iso.datetime(),
+  queues: z.strictObject({ extraction: QueueDepth, deadLetter: QueueDepth }),
+  documents: z.strictObject({
+    total: count.describe('Documents counted, deleted ones apart'),
+    byStatus: z.record(z.enum(DOCUMENT_STATUSES), count),
+    failedByCode: z.record(z.string(), count).describe('FAILED documents by error code'),
+    deleted: count.describe('Tombstones of deleted documents'),
+    oldestQueuedAgeSeconds: count
+      .optional()
+      .describe('How long the oldest QUEUED document has waited for the extractor; absent when none waits'),
+    complete: z.boolean().describe('false when counting stopped at its budget (a large table): the counts are a lower bound'),
+  }),
+});
+
 /** Query string of `GET /v1/documents`; unknown parameters are ignored, as caches and proxies add some. */
 export const ListDocumentsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

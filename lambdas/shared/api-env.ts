@@ -11,6 +11,7 @@ export interface ApiSettings {
   readonly tableName: string;
   readonly bucketName: string;
   readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
   readonly purgeQueueUrl: string;
   readonly maxDirectUploadBytes: number;
   readonly maxPresignedUploadBytes: number;
@@ -40,6 +41,7 @@ const apiSchema = z.object({
   [API_ENV.tableName]: name,
   [API_ENV.bucketName]: name,
   [API_ENV.queueUrl]: name,
+  [API_ENV.deadLetterQueueUrl]: name,
   [API_ENV.purgeQueueUrl]: name,
   [API_ENV.maxDirectUploadBytes]: positiveInt,
   [API_ENV.maxPresignedUploadBytes]: positiveInt,
@@ -65,6 +67,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     tableName: values[API_ENV.tableName],
     bucketName: values[API_ENV.bucketName],
     queueUrl: values[API_ENV.queueUrl],
+    deadLetterQueueUrl: values[API_ENV.deadLetterQueueUrl],
     purgeQueueUrl: values[API_ENV.purgeQueueUrl],
     maxDirectUploadBytes: values[API_ENV.maxDirectUploadBytes],
     maxPresignedUploadBytes: values[API_ENV.maxPresignedUploadBytes],

@@ -82,8 +82,10 @@ export const EXTRACT_ENV = {
 export const API_ENV = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
-  /** The extraction queue, which `GET /v1/health` checks. */
+  /** The extraction queue, which `GET /v1/health` checks and a reprocess sends to. */
   queueUrl: 'QUEUE_URL',
+  /** The extraction queue's dead-letter queue, whose depth `GET /v1/health/detail` reports. */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   /** Deleted documents' purge requests. */
   purgeQueueUrl: 'PURGE_QUEUE_URL',
   maxDirectUploadBytes: 'MAX_DIRECT_UPLOAD_BYTES',

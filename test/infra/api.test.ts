@@ -189,6 +189,7 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
       TABLE_NAME: { Ref: logicalId(stack.storage.table) },
       BUCKET_NAME: { Ref: logicalId(stack.storage.bucket) },
       QUEUE_URL: { Ref: logicalId(stack.ingestion.queue) },
+      DEAD_LETTER_QUEUE_URL: { Ref: logicalId(stack.ingestion.deadLetterQueue) },
       PURGE_QUEUE_URL: { Ref: logicalId(stack.cleanup.purgeQueue) },
     });
   });
@@ -202,6 +203,27 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     expect(granting('s3:DeleteObject')).toEqual([]);
     const onEverything = statements.filter((statement) => asList(statement.Resource).includes('*'));
     expect(onEverything.flatMap((statement) => asList(statement.Action)).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('routes POST /v1/documents/{id}/reprocess and GET /v1/health/detail through the authorizer', () => {
+    for (const key of ['POST /v1/documents/{id}/reprocess', 'GET /v1/health/detail']) {
+      expect(methods.get(key), key).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: { Ref: authorizerId },
+        AuthorizationScopes: [...ALL_FULL_SCOPES],
+      });
+    }
+  });
+
+  it('lets the API function send reprocess notifications to the extraction queue and read both queues’ depth', () => {
+    const statements = statementsOfRole(template, logicalId(stack.api.handler.role));
+    const granting = (action: string) =>
+      statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(render));
+    const queueArn = `${logicalId(stack.ingestion.queue)}.Arn`;
+    const deadLetterArn = `${logicalId(stack.ingestion.deadLetterQueue)}.Arn`;
+
+    expect(granting('sqs:SendMessage').sort()).toEqual([queueArn, `${logicalId(stack.cleanup.purgeQueue)}.Arn`].sort());
+    expect(granting('sqs:GetQueueAttributes').sort()).toEqual(expect.arrayContaining([queueArn, deadLetterArn]));
   });
 
   it('purges deleted documents from a dead-lettered queue and sweeps on a schedule', () => {

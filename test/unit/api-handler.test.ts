@@ -37,6 +37,7 @@ beforeAll(async () => {
     TABLE_NAME: 'documents',
     BUCKET_NAME: 'docs',
     QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract',
+    DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq',
     PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
     MAX_DIRECT_UPLOAD_BYTES: String(4 * MB),
     MAX_PRESIGNED_UPLOAD_BYTES: String(100 * MB),

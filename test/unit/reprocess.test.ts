@@ -1,0 +1,329 @@
+/**
+ * Reprocessing, over a mocked SDK: the shared core (conditions, what it writes and sends, every
+ * refusal), the extractor's claim of the message it sends, the API route in front of it (owner
+ * only, 202/404/409) and the health detail's figures.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApiDependencies } from '../../lambdas/api/dependencies.js';
+import { ApiObjects } from '../../lambdas/api/object-access.js';
+import { routeEvent } from '../../lambdas/api/router.js';
+import { ALL_FULL_SCOPES, API_SCOPES, fullScope } from '../../lambdas/api/routes.js';
+import { HealthDetailResponse, ReprocessAccepted } from '../../lambdas/api/schemas.js';
+import { decideClaim } from '../../lambdas/extract/claim.js';
+import { parseS3Message } from '../../lambdas/extract/s3-event.js';
+import { loadApiSettings } from '../../lambdas/shared/api-env.js';
+import { countDocuments } from '../../lambdas/shared/document-counts.js';
+import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
+import { S3Client } from '@aws-sdk/client-s3';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
+const OWNER = 'user-1';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract';
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+
+const sqsClient = new SQSClient({ region: 'eu-west-1' });
+const repository = new DocumentRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents');
+const deps = { repository, sqs: sqsClient, queueUrl: QUEUE_URL, now: () => NOW };
+
+function item(overrides: Partial<DocumentRecord> = {}): Record<string, unknown> {
+  return {
+    pk: `DOC#${DOC_ID}`,
+    sk: 'DOCUMENT',
+    documentId: DOC_ID,
+    ownerId: OWNER,
+    status: 'COMPLETED',
+    source: 'drop-folder',
+    bucket: 'docs',
+    objectKey: `incoming/${OWNER}/Q3 report (final).pdf`,
+    versionId: 'v-1',
+    sequencer: '00A1B2C3D4E5F60708',
+    size: 1234,
+    sha256: 'ab'.repeat(32),
+    pageCount: 3,
+    metadata: { title: 'Q3' },
+    lastError: 'Timeout: earlier',
+    generation: 2,
+    attempts: 1,
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T11:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+
+beforeEach(() => {
+  ddb.reset();
+  sqs.reset();
+  ddb.on(UpdateCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('reprocessDocument', () => {
+  it.each(['COMPLETED', 'FAILED'] as const)('starts a new generation of a %s document, conditional on what it read, then sends its object', async (status) => {
+    // Arrange
+    ddb.on(GetCommand).resolves({ Item: item({ status, ...(status === 'FAILED' ? { error: { code: 'POISON', message: 'x' } } : {}) }) });
+
+    // Act
+    const outcome = await reprocessDocument(DOC_ID, deps);
+
+    // Assess: the write
+    expect(outcome).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
+    const [update] = ddb.commandCalls(UpdateCommand);
+    const input = update!.args[0].input;
+    expect(input.ConditionExpression).toBe('attribute_exists(#pk) AND #e_generation = :e_generation AND #e_status = :e_status');
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':e_generation': 2,
+      ':e_status': status,
+      ':s_status': 'QUEUED',
+      ':s_generation': 3,
+      ':s_attempts': 0,
+      ':s_updatedAt': NOW.toISOString(),
+    });
+    const removed = input.UpdateExpression!.split(' REMOVE ')[1]!.split(', ').map((name) => input.ExpressionAttributeNames![name]);
+    expect(removed.sort()).toEqual([...REPROCESS_REMOVED_FIELDS].sort());
+
+    // Assess: the message, as the extractor reads it
+    const [send] = sqs.commandCalls(SendMessageCommand);
+    expect(send!.args[0].input.QueueUrl).toBe(QUEUE_URL);
+    const body = JSON.parse(send!.args[0].input.MessageBody!);
+    expect(body.Records[0].s3.configurationId).toBe(REPROCESS_CONFIGURATION_ID);
+    expect(body.Records[0].s3.object.key).toBe(`incoming/${OWNER}/Q3+report+%28final%29.pdf`);
+    expect(parseS3Message(send!.args[0].input.MessageBody!)).toEqual({
+      kind: 'objects-created',
+      objects: [
+        expect.objectContaining({
+          bucket: 'docs',
+          key: `incoming/${OWNER}/Q3 report (final).pdf`,
+          versionId: 'v-1',
+          sequencer: '00A1B2C3D4E5F60708',
+          size: 1234,
+        }),
+      ],
+    });
+  });
+
+  it('sends a message the extractor claims by the usual rules: same sequencer, QUEUED, attempt 1', () => {
+    const queued = { ...item(), status: 'QUEUED', generation: 3, attempts: 0 } as unknown as DocumentRecord;
+
+    expect(decideClaim(queued, { sequencer: '00A1B2C3D4E5F60708', receiveCount: 1, maxAttempts: 3 })).toEqual({ action: 'claim', attempt: 1 });
+    // An older event of the same key still loses.
+    expect(decideClaim(queued, { sequencer: '00A1B2C3D4E5F60700', receiveCount: 1, maxAttempts: 3 })).toEqual({ action: 'skip', reason: 'stale' });
+  });
+
+  it.each(['UPLOADING', 'QUEUED', 'PROCESSING'] as const)('refuses a %s document (busy) and writes nothing', async (status) => {
+    ddb.on(GetCommand).resolves({ Item: item({ status }) });
+
+    const outcome = await reprocessDocument(DOC_ID, deps);
+
+    expect(outcome).toEqual({ kind: 'busy', status });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers not-found for a missing record and for one the caller may not see; deleted for a tombstone', async () => {
+    ddb.on(GetCommand).resolvesOnce({}).resolvesOnce({ Item: item() }).resolvesOnce({ Item: item({ deletedAt: NOW.toISOString() }) });
+
+    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'not-found' });
+    expect(await reprocessDocument(DOC_ID, deps, { canSee: (record) => record.ownerId === 'someone-else' })).toEqual({ kind: 'not-found' });
+    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'deleted' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('refuses a document with nothing to extract again: an expired upload, a drop-folder file with no owner', async () => {
+    const expired = item({ status: 'FAILED', error: { code: 'UPLOAD_EXPIRED', message: 'x' }, sequencer: undefined, versionId: undefined });
+    delete expired.sequencer;
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: expired })
+      .resolvesOnce({ Item: item({ status: 'FAILED', ownerId: undefined, error: { code: 'NO_OWNER', message: 'x' } }) });
+
+    expect(await reprocessDocument(DOC_ID, deps)).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('UPLOAD_EXPIRED') });
+    expect(await reprocessDocument(DOC_ID, deps)).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('no owner') });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('re-reads when the record changed under it, and gives up after three tries without sending', async () => {
+    ddb.on(GetCommand).resolves({ Item: item() });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+
+    const outcome = await reprocessDocument(DOC_ID, deps);
+
+    expect(outcome).toEqual({ kind: 'changed' });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(3);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('ends the new generation FAILED when the message cannot be sent, so it can be reprocessed again', async () => {
+    ddb.on(GetCommand).resolves({ Item: item() });
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+
+    await expect(reprocessDocument(DOC_ID, deps)).rejects.toThrow('down');
+
+    const [, undo] = ddb.commandCalls(UpdateCommand);
+    expect(undo!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':e_generation': 3,
+      ':e_status': 'QUEUED',
+      ':e_attempts': 0,
+      ':s_status': 'FAILED',
+      ':s_error': { code: 'INTERNAL', message: expect.any(String) },
+    });
+  });
+
+  it('reports queued when the send failed but the extractor had already claimed the new generation', async () => {
+    ddb.on(GetCommand).resolves({ Item: item() });
+    ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
+    sqs.on(SendMessageCommand).rejects(new Error('timed out after sending'));
+
+    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
+  });
+});
+
+describe('countDocuments', () => {
+  async function* records(...list: Partial<DocumentRecord>[]) {
+    for (const record of list) yield record as DocumentRecord;
+  }
+
+  it('counts by status and error code, tombstones apart, and how long the oldest QUEUED document waited', async () => {
+    const counts = await countDocuments(
+      records(
+        { status: 'COMPLETED' },
+        { status: 'FAILED', error: { code: 'POISON', message: '' } },
+        { status: 'FAILED', error: { code: 'POISON', message: '' } },
+        { status: 'QUEUED', updatedAt: '2026-11-23T11:59:00.000Z' },
+        { status: 'QUEUED', updatedAt: '2026-11-23T11:59:30.000Z' },
+        { status: 'COMPLETED', deletedAt: '2026-11-23T11:00:00.000Z' },
+      ),
+      { now: () => NOW.getTime() },
+    );
+
+    expect(counts).toEqual({
+      total: 5,
+      byStatus: { UPLOADING: 0, QUEUED: 2, PROCESSING: 0, COMPLETED: 1, FAILED: 2 },
+      failedByCode: { POISON: 2 },
+      deleted: 1,
+      oldestQueuedAgeMs: 60_000,
+      complete: true,
+    });
+  });
+
+  it('stops at its record budget and says the counts are incomplete', async () => {
+    const counts = await countDocuments(records({ status: 'COMPLETED' }, { status: 'COMPLETED' }, { status: 'COMPLETED' }), { maxRecords: 2 });
+
+    expect(counts).toMatchObject({ total: 2, complete: false });
+  });
+});
+
+describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () => {
+  const settings = loadApiSettings({
+    TABLE_NAME: 'documents',
+    BUCKET_NAME: 'docs',
+    QUEUE_URL: QUEUE_URL,
+    DEAD_LETTER_QUEUE_URL: `${QUEUE_URL}-dlq`,
+    PURGE_QUEUE_URL: `${QUEUE_URL}-purge`,
+    MAX_DIRECT_UPLOAD_BYTES: '4000000',
+    MAX_PRESIGNED_UPLOAD_BYTES: '100000000',
+    PRESIGNED_URL_TTL_SECONDS: '900',
+    DOWNLOAD_URL_TTL_SECONDS: '300',
+    UPLOAD_EXPIRY_GRACE_SECONDS: '600',
+    UPLOADS_PER_MINUTE: '10',
+    UPLOADS_PER_DAY: '100',
+    IDEMPOTENCY_TTL_SECONDS: '86400',
+    DELETED_RETENTION_SECONDS: '604800',
+  });
+  const apiDeps: ApiDependencies = {
+    settings,
+    repository,
+    objects: new ApiObjects(new S3Client({ region: 'eu-west-1' })),
+    sqs: sqsClient,
+    now: () => NOW,
+    newId: () => DOC_ID,
+  };
+  const event = (method: string, resource: string, scopes: readonly string[] = ALL_FULL_SCOPES, id = DOC_ID): APIGatewayProxyEvent =>
+    ({
+      resource,
+      path: resource.replace('{id}', id),
+      httpMethod: method,
+      headers: {},
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: resource.includes('{id}') ? { id } : null,
+      stageVariables: null,
+      requestContext: { requestId: 'r-1', stage: 'api', authorizer: { claims: { sub: OWNER, scope: scopes.join(' ') } } },
+      body: null,
+      isBase64Encoded: false,
+    }) as never;
+  const reprocess = (scopes?: readonly string[], id?: string) => routeEvent(event('POST', '/v1/documents/{id}/reprocess', scopes, id), apiDeps);
+
+  it('answers 202 with the new generation for the owner', async () => {
+    ddb.on(GetCommand).resolves({ Item: item() });
+
+    const result = await reprocess();
+
+    expect(result.statusCode).toBe(202);
+    expect(ReprocessAccepted.parse(JSON.parse(result.body))).toEqual({ documentId: DOC_ID, status: 'QUEUED', generation: 3 });
+  });
+
+  it('answers 409 DOCUMENT_BUSY while the document is on its way', async () => {
+    ddb.on(GetCommand).resolves({ Item: item({ status: 'PROCESSING' }) });
+
+    const result = await reprocess();
+
+    expect(result.statusCode).toBe(409);
+    expect(JSON.parse(result.body).error.code).toBe('DOCUMENT_BUSY');
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers the missing-document 404 for another user’s, a deleted and a malformed id, without writing', async () => {
+    ddb.on(GetCommand).resolvesOnce({ Item: item({ ownerId: 'someone-else' }) }).resolvesOnce({ Item: item({ deletedAt: NOW.toISOString() }) });
+
+    const answers = [await reprocess(), await reprocess(), await reprocess(undefined, 'not-a-uuid')];
+
+    expect(answers.map((answer) => [answer.statusCode, JSON.parse(answer.body).error.code])).toEqual([
+      [404, 'NOT_FOUND'],
+      [404, 'NOT_FOUND'],
+      [404, 'NOT_FOUND'],
+    ]);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('needs the write scope (403 with read only)', async () => {
+    const result = await reprocess([fullScope(API_SCOPES.read)]);
+
+    expect(result.statusCode).toBe(403);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('health detail: both queues’ depth and the document counts, aggregates only', async () => {
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL }).resolves({
+      Attributes: { ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '1', ApproximateNumberOfMessagesDelayed: '0' },
+    });
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: `${QUEUE_URL}-dlq` }).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
+    ddb.on(ScanCommand).resolves({ Items: [item(), item({ status: 'QUEUED', updatedAt: '2026-11-23T11:58:00.000Z' })] });
+
+    const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)]), apiDeps);
+    const body = HealthDetailResponse.parse(JSON.parse(result.body));
+
+    expect(result.statusCode).toBe(200);
+    expect(body.queues).toEqual({ extraction: { visible: 4, inFlight: 1, delayed: 0 }, deadLetter: { visible: 2, inFlight: 0, delayed: 0 } });
+    expect(body.documents).toMatchObject({ total: 2, byStatus: { COMPLETED: 1, QUEUED: 1 }, oldestQueuedAgeSeconds: 120, complete: true });
+    expect(result.body).not.toContain(DOC_ID);
+  });
+
+  it('health detail needs a token (401 without a caller)', async () => {
+    const unauthenticated = { ...event('GET', '/v1/health/detail'), requestContext: { requestId: 'r-1', stage: 'api', authorizer: null } } as never;
+
+    const result = await routeEvent(unauthenticated, apiDeps);
+
+    expect(result.statusCode).toBe(401);
+  });
+});
