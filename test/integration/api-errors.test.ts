@@ -5,13 +5,12 @@
  */
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, fullScope, API_SCOPES } from '../../lambdas/api/routes.js';
 import { ErrorResponse } from '../../lambdas/api/schemas.js';
 import { LocalAuthority } from '../../local/gateway/local-auth.js';
 import { buildApp } from '../infra/app-fixture.js';
-import { ApiClient, type ApiAnswer } from '../support/api-client.js';
+import { ApiClient, rawGet, type ApiAnswer } from '../support/api-client.js';
 import { templateMethods } from '../support/api-template.js';
 import { createUpload, uploadDirect } from '../support/api-flows.js';
 import { makeStateDir, removeStateDir, startTestRuntime, type TestRuntime } from '../support/local-runtime.js';
@@ -131,16 +130,7 @@ describe('404, 409, 413, 415, 431', () => {
   });
 
   it('answers 431 in the error shape for huge headers', async () => {
-    const url = new URL(`${local.outputs.ApiUrl}/v1/documents`);
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: { 'X-Huge': 'h'.repeat(64 * 1024) } }, (response) => {
-        let body = '';
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
-      request.on('error', reject);
-      request.end();
-    });
+    const answer = await rawGet(`${local.outputs.ApiUrl}/v1/documents`, { 'X-Huge': 'h'.repeat(64 * 1024) });
 
     expect(answer.status).toBe(431);
     expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('REQUEST_HEADER_FIELDS_TOO_LARGE');

@@ -4,7 +4,7 @@
  * throttling, validation, CORS and the gateway's own error answers. No emulators are needed.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { request as httpRequest } from 'node:http';
+import { rawGet } from '../support/api-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, fullScope, API_SCOPES } from '../../lambdas/api/routes.js';
 import { ErrorResponse } from '../../lambdas/api/schemas.js';
@@ -176,19 +176,7 @@ describe('routing, limits and validation', () => {
   });
 
   it('answers 431 in the error shape for huge headers', async () => {
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const url = new URL(`${gateway.url}/v1/documents`);
-      const request = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, headers: { ...auth(), 'X-Padding': 'x'.repeat(20_000) } },
-        (response) => {
-          let body = '';
-          response.on('data', (chunk) => (body += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        },
-      );
-      request.on('error', reject);
-      request.end();
-    });
+    const answer = await rawGet(`${gateway.url}/v1/documents`, { ...auth(), 'X-Padding': 'x'.repeat(20_000) });
 
     expect(answer.status).toBe(431);
     expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('REQUEST_HEADER_FIELDS_TOO_LARGE');

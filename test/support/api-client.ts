@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { ErrorResponse } from '../../lambdas/api/schemas.js';
 import { ROUTES, type OperationId } from '../../lambdas/api/routes.js';
 import { COMPONENT_SCHEMAS, documentedStatuses, OPERATION_RESPONSES } from '../../lib/openapi.js';
+import { request as httpRequest } from 'node:http';
 
 export interface ApiAnswer<T = any> {
   readonly status: number;
@@ -83,3 +84,21 @@ async function readAnswer<T>(response: Response): Promise<ApiAnswer<T>> {
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/**
+ * A raw GET with the given headers, through node:http rather than fetch, which refuses headers
+ * as large as the ones the gateway must turn away.
+ */
+export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, headers }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
