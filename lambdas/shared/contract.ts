@@ -12,12 +12,30 @@ export const KEY_PREFIXES = {
   uploads: 'uploads/',
   /** Operator drop folder: `incoming/<ownerId>/<any path>`. */
   incoming: 'incoming/',
+  /** API uploads that asked for the bulk lane: `bulk-uploads/<ownerId>/<documentId>.pdf`. */
+  bulkUploads: 'bulk-uploads/',
   /** Spilled results: `results/<documentId>/...`. Never notified. */
   results: 'results/',
 } as const;
 
-/** Prefixes whose ObjectCreated events feed the extraction queue. */
-export const NOTIFIED_PREFIXES = [KEY_PREFIXES.uploads, KEY_PREFIXES.incoming] as const;
+/**
+ * Priority lanes: each has its own queue, dead-letter queue and event source, so a bulk load
+ * never delays what an interactive user is waiting for.
+ */
+export const LANES = ['interactive', 'bulk'] as const;
+export type Lane = (typeof LANES)[number];
+
+/** Which prefixes' ObjectCreated events feed which lane's queue. */
+export const LANE_PREFIXES: Readonly<Record<Lane, readonly string[]>> = {
+  interactive: [KEY_PREFIXES.uploads],
+  bulk: [KEY_PREFIXES.incoming, KEY_PREFIXES.bulkUploads],
+};
+
+/** Prefixes whose ObjectCreated events feed an extraction queue. */
+export const NOTIFIED_PREFIXES = [KEY_PREFIXES.uploads, KEY_PREFIXES.incoming, KEY_PREFIXES.bulkUploads] as const;
+
+/** Cognito group (a `cognito:groups` claim in local tokens) whose members may act on any owner's documents. */
+export const ADMIN_GROUP = 'admin';
 
 export const DOCUMENT_SOURCES = ['api', 'presigned', 'drop-folder'] as const;
 export type DocumentSource = (typeof DOCUMENT_SOURCES)[number];
@@ -86,6 +104,9 @@ export const API_ENV = {
   queueUrl: 'QUEUE_URL',
   /** The extraction queue's dead-letter queue, whose depth `GET /v1/health/detail` reports. */
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  /** The bulk lane's extraction queue and its dead-letter queue. */
+  bulkQueueUrl: 'BULK_QUEUE_URL',
+  bulkDeadLetterQueueUrl: 'BULK_DEAD_LETTER_QUEUE_URL',
   /** Deleted documents' purge requests. */
   purgeQueueUrl: 'PURGE_QUEUE_URL',
   maxDirectUploadBytes: 'MAX_DIRECT_UPLOAD_BYTES',
