@@ -4,7 +4,7 @@
  * The CDK app, the extraction handler (through the environment variables the stack sets)
  * and the local runtime all derive their settings from here, so a limit is changed once.
  */
-import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV } from '../lambdas/shared/contract.js';
+import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -20,8 +20,11 @@ export interface ExtractionConfig {
    * concurrency quota of 10, which leaves nothing to reserve.
    */
   readonly reservedConcurrency?: number;
-  /** SQS event source maximum concurrency (AWS minimum 2); never above the reserved concurrency. */
-  readonly maxConcurrency: number;
+  /**
+   * The priority lanes, each consumed by its own event source: interactive uploads never wait
+   * behind a bulk load. Their maximum concurrencies together never pass the reserved concurrency.
+   */
+  readonly lanes: Readonly<Record<Lane, LaneConfig>>;
   /** Records per invocation (1–10 for a standard queue without a batching window). */
   readonly batchSize: number;
   /** How long the event source gathers records before invoking, in seconds (0–300). */
@@ -34,6 +37,12 @@ export interface ExtractionConfig {
   readonly documentTimeoutSeconds: number;
   /** Heap budget of the worker thread that parses one document, in MB. */
   readonly workerMemoryMb: number;
+}
+
+/** One priority lane's event source. */
+export interface LaneConfig {
+  /** SQS event source maximum concurrency (AWS minimum 2): the most invocations this lane runs at once. */
+  readonly maxConcurrency: number;
 }
 
 export interface QueueConfig {
@@ -72,15 +81,18 @@ export interface ObservabilityConfig {
  * (any message there needs a person), so they have no threshold here.
  */
 export interface AlarmThresholds {
-  /** Source queue: its oldest message is older than this, in seconds (above one visibility timeout). */
-  readonly queueOldestMessageAgeSeconds: number;
+  /**
+   * Each lane's source queue: its oldest message is older than this, in seconds (above one
+   * visibility timeout). The bulk lane may take longer: a large drop queues for a while by design.
+   */
+  readonly queueOldestMessageAgeSeconds: Readonly<Record<Lane, number>>;
   /** Extractor: invocations that failed as a whole, as a percentage of invocations. */
   readonly extractionErrorRatePercent: number;
   /** Extractor: throttled invocations in 5 minutes at which the alarm fires. */
   readonly extractionThrottles: number;
   /** Extractor: p99 duration above this share of the function timeout (0–1]. */
   readonly durationP99TimeoutShare: number;
-  /** Extractor: concurrent executions at this share of its cap (reserved, else the event source maximum) (0–1]. */
+  /** Extractor: concurrent executions at this share of its cap (reserved, else the lanes' maximums together) (0–1]. */
   readonly concurrencyCapShare: number;
   /** Table: throttled reads and writes in 5 minutes at which the alarm fires. */
   readonly tableThrottles: number;
@@ -150,8 +162,9 @@ export interface ApiConfig {
 export interface AuthConfig {
   /**
    * Use this existing user pool instead of creating one (its app client and resource server are
-   * still created here).
-   * @default - a user pool is created for the environment
+   * still created here). Its `admin` group is not: it must exist in that pool already, since
+   * the group belongs to whoever owns the pool (see the README, "Administrators").
+   * @default - a user pool (and its admin group) is created for the environment
    */
   readonly existingUserPoolId?: string;
   /**
@@ -169,6 +182,64 @@ export interface AuthConfig {
   readonly accessTokenValidityMinutes: number;
 }
 
+/** The audit trail of API actions (`GET /v1/audit`). */
+export interface AuditConfig {
+  /** Days an entry is kept before DynamoDB TTL removes it (usually within a few days after). */
+  readonly retentionDays: number;
+}
+
+/**
+ * How long documents are kept. A document's record, pages, spilled results and original expire
+ * this long after its creation: DynamoDB TTL removes the items, the bucket's lifecycle rules the
+ * objects, and reads treat an expired document as gone at once (TTL can lag by days).
+ */
+export interface RetentionConfig {
+  /**
+   * Days a document is kept after its creation. Longer than the dead-letter queues keep a
+   * message, so a redriven message never finds its document already swept away.
+   */
+  readonly documentDays: number;
+}
+
+/** CodeDeploy's predefined ways of shifting a Lambda alias to a new version. */
+export const LAMBDA_DEPLOYMENT_CONFIGS = [
+  'ALL_AT_ONCE',
+  'CANARY_10PERCENT_5MINUTES',
+  'CANARY_10PERCENT_10MINUTES',
+  'CANARY_10PERCENT_15MINUTES',
+  'CANARY_10PERCENT_30MINUTES',
+  'LINEAR_10PERCENT_EVERY_1MINUTE',
+  'LINEAR_10PERCENT_EVERY_2MINUTES',
+  'LINEAR_10PERCENT_EVERY_3MINUTES',
+  'LINEAR_10PERCENT_EVERY_10MINUTES',
+] as const;
+export type LambdaDeploymentConfigName = (typeof LAMBDA_DEPLOYMENT_CONFIGS)[number];
+
+/**
+ * How new function code reaches traffic: every function serves through its `live` alias, and
+ * CodeDeploy shifts the alias of the extractor and of the API function to a new version, rolling
+ * back automatically when one of their alarms fires.
+ */
+export interface DeploymentConfig {
+  /** How traffic shifts to a new version. */
+  readonly lambdaConfig: LambdaDeploymentConfigName;
+  /**
+   * Failed invocations of a `live` alias within one minute that stop a deployment and roll it back
+   * (beside the functions' error-rate and throttle alarms).
+   */
+  readonly aliasErrorsPerMinute: number;
+}
+
+/** The web uploader: a static page on CloudFront, signing in with the environment's Cognito app client. */
+export interface WebConfig {
+  /**
+   * Deploy the page. Its CloudFront URL is added to the API's allowed origins and to the app
+   * client's callback and sign-out URLs by the stack (the URL exists only once CloudFront names
+   * the distribution, so it cannot be written here).
+   */
+  readonly enabled: boolean;
+}
+
 export interface EnvironmentConfig {
   readonly envName: EnvironmentName;
   /** AWS account; unset means the CLI's current account at deploy time (synth needs none). */
@@ -181,9 +252,19 @@ export interface EnvironmentConfig {
   readonly events: EventsConfig;
   readonly api: ApiConfig;
   readonly auth: AuthConfig;
+  readonly audit: AuditConfig;
+  readonly retention: RetentionConfig;
+  readonly deployment: DeploymentConfig;
+  readonly web: WebConfig;
 }
 
 const MB = 1024 * 1024;
+
+/**
+ * Where `pdf-pipeline login` receives the sign-in answer: a loopback redirect (RFC 8252) on a
+ * fixed port, because Cognito matches callback URLs exactly, port included.
+ */
+export const CLI_LOGIN_CALLBACK_URL = 'http://localhost:42813/callback';
 
 const baseExtraction = {
   memoryMb: 2048,
@@ -213,7 +294,9 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
     envName: 'dev',
     region: 'eu-west-1',
-    extraction: { ...baseExtraction, maxConcurrency: 2 },
+    // Nothing reserved: dev runs in new accounts, whose concurrency quota of 10 leaves nothing to
+    // reserve; the two lanes' 2 + 2 fit within that quota as it is.
+    extraction: { ...baseExtraction, lanes: { interactive: { maxConcurrency: 2 }, bulk: { maxConcurrency: 2 } } },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
     storage: {
       removalPolicy: 'destroy',
@@ -225,7 +308,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       logRetentionDays: 14,
       logLevel: 'DEBUG',
       alarms: {
-        queueOldestMessageAgeSeconds: 7200,
+        queueOldestMessageAgeSeconds: { interactive: 7200, bulk: 14400 },
         extractionErrorRatePercent: 25,
         extractionThrottles: 10,
         durationP99TimeoutShare: 0.9,
@@ -246,16 +329,26 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       accessLogRetentionDays: 14,
     },
     auth: {
-      callbackUrls: ['http://localhost:5173/auth/callback'],
+      callbackUrls: ['http://localhost:5173/auth/callback', CLI_LOGIN_CALLBACK_URL],
       logoutUrls: ['http://localhost:5173/'],
       mfa: 'OPTIONAL',
       accessTokenValidityMinutes: 60,
     },
+    audit: { retentionDays: 30 },
+    // Test data: a month is enough to look back at a run; each deploy goes out at once.
+    retention: { documentDays: 30 },
+    deployment: { lambdaConfig: 'ALL_AT_ONCE', aliasErrorsPerMinute: 5 },
+    web: { enabled: true },
   },
   staging: {
     envName: 'staging',
     region: 'eu-west-1',
-    extraction: { ...baseExtraction, reservedConcurrency: 5, maxConcurrency: 5 },
+    // Interactive keeps the larger share; both lanes at the event source minimum of 2 or more.
+    extraction: {
+      ...baseExtraction,
+      reservedConcurrency: 6,
+      lanes: { interactive: { maxConcurrency: 4 }, bulk: { maxConcurrency: 2 } },
+    },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
     storage: {
       removalPolicy: 'destroy',
@@ -267,7 +360,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       logRetentionDays: 30,
       logLevel: 'INFO',
       alarms: {
-        queueOldestMessageAgeSeconds: 3600,
+        queueOldestMessageAgeSeconds: { interactive: 3600, bulk: 14400 },
         extractionErrorRatePercent: 10,
         extractionThrottles: 1,
         durationP99TimeoutShare: 0.8,
@@ -288,16 +381,27 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       accessLogRetentionDays: 30,
     },
     auth: {
-      callbackUrls: ['https://staging.pdf-pipeline.example.com/auth/callback'],
+      callbackUrls: ['https://staging.pdf-pipeline.example.com/auth/callback', CLI_LOGIN_CALLBACK_URL],
       logoutUrls: ['https://staging.pdf-pipeline.example.com/'],
       mfa: 'OPTIONAL',
       accessTokenValidityMinutes: 60,
     },
+    audit: { retentionDays: 90 },
+    // A quarter: several release cycles of documents to reproduce a problem with.
+    retention: { documentDays: 90 },
+    deployment: { lambdaConfig: 'LINEAR_10PERCENT_EVERY_1MINUTE', aliasErrorsPerMinute: 1 },
+    // The staging and prod apps are hosted at their own domains (api.allowedOrigins).
+    web: { enabled: false },
   },
   prod: {
     envName: 'prod',
     region: 'eu-west-1',
-    extraction: { ...baseExtraction, memoryMb: 3008, reservedConcurrency: 20, maxConcurrency: 20 },
+    extraction: {
+      ...baseExtraction,
+      memoryMb: 3008,
+      reservedConcurrency: 20,
+      lanes: { interactive: { maxConcurrency: 12 }, bulk: { maxConcurrency: 8 } },
+    },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
     storage: {
       removalPolicy: 'retain',
@@ -309,7 +413,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       logRetentionDays: 90,
       logLevel: 'INFO',
       alarms: {
-        queueOldestMessageAgeSeconds: 1800,
+        queueOldestMessageAgeSeconds: { interactive: 1800, bulk: 7200 },
         extractionErrorRatePercent: 5,
         extractionThrottles: 1,
         durationP99TimeoutShare: 0.8,
@@ -330,11 +434,16 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       accessLogRetentionDays: 90,
     },
     auth: {
-      callbackUrls: ['https://app.pdf-pipeline.example.com/auth/callback'],
+      callbackUrls: ['https://app.pdf-pipeline.example.com/auth/callback', CLI_LOGIN_CALLBACK_URL],
       logoutUrls: ['https://app.pdf-pipeline.example.com/'],
       mfa: 'OPTIONAL',
       accessTokenValidityMinutes: 60,
     },
+    audit: { retentionDays: 365 },
+    // A year of a customer's documents; anything kept longer belongs in the customer's own archive.
+    retention: { documentDays: 365 },
+    deployment: { lambdaConfig: 'CANARY_10PERCENT_5MINUTES', aliasErrorsPerMinute: 1 },
+    web: { enabled: false },
   },
 };
 
@@ -369,7 +478,7 @@ export interface DerivedSettings {
   readonly metricsNamespace: string;
   /** `source` of the document events, e.g. `pdf-pipeline.prod`, so consumers tell environments apart. */
   readonly documentEventSource: string;
-  /** Concurrency the extractor cannot pass: its reserved concurrency, else the event source maximum. */
+  /** Concurrency the extractor cannot pass: its reserved concurrency, else the lanes' maximums together. */
   readonly extractionConcurrencyCap: number;
 }
 
@@ -380,8 +489,13 @@ export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
     stackName: `PdfPipeline-${config.envName}`,
     metricsNamespace: `PdfPipeline/${config.envName}`,
     documentEventSource: `pdf-pipeline.${config.envName}`,
-    extractionConcurrencyCap: config.extraction.reservedConcurrency ?? config.extraction.maxConcurrency,
+    extractionConcurrencyCap: config.extraction.reservedConcurrency ?? lanesMaxConcurrency(config),
   };
+}
+
+/** The lanes' maximum concurrencies together: what the event sources may run at once. */
+export function lanesMaxConcurrency(config: EnvironmentConfig): number {
+  return LANES.reduce((sum, lane) => sum + config.extraction.lanes[lane].maxConcurrency, 0);
 }
 
 /** Throws with every broken rule listed; the CDK app calls it before synthesizing anything. */
@@ -394,11 +508,20 @@ export function validateConfig(config: EnvironmentConfig): void {
 
   check(extraction.memoryMb >= 128 && extraction.memoryMb <= 10240, 'extraction.memoryMb must be 128–10240');
   check(extraction.timeoutSeconds >= 1 && extraction.timeoutSeconds <= 900, 'extraction.timeoutSeconds must be 1–900');
-  check(extraction.maxConcurrency >= 2 && extraction.maxConcurrency <= 1000, 'extraction.maxConcurrency must be 2–1000');
-  if (extraction.reservedConcurrency !== undefined) {
+  for (const lane of LANES) {
+    const { maxConcurrency } = extraction.lanes[lane];
     check(
-      extraction.maxConcurrency <= extraction.reservedConcurrency,
-      `extraction.maxConcurrency (${extraction.maxConcurrency}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
+      Number.isInteger(maxConcurrency) && maxConcurrency >= 2 && maxConcurrency <= 1000,
+      `extraction.lanes.${lane}.maxConcurrency must be 2–1000`,
+    );
+  }
+  // Without reserved concurrency (dev: new accounts cannot reserve any) the lanes share the
+  // account's pool and nothing here can be exceeded; with it, the lanes' maximums must fit.
+  if (extraction.reservedConcurrency !== undefined) {
+    const lanesTotal = lanesMaxConcurrency(config);
+    check(
+      lanesTotal <= extraction.reservedConcurrency,
+      `extraction.lanes' maxConcurrency together (${lanesTotal}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
     );
   }
   check(extraction.batchSize >= 1 && extraction.batchSize <= 10000, 'extraction.batchSize must be 1–10000');
@@ -433,6 +556,7 @@ export function validateConfig(config: EnvironmentConfig): void {
   );
 
   problems.push(...apiConfigProblems(config));
+  problems.push(...retentionAndDeploymentProblems(config));
 
   if (problems.length > 0) {
     throw new Error(`Invalid ${config.envName} config:\n- ${problems.join('\n- ')}`);
@@ -447,14 +571,17 @@ function alarmProblems(config: EnvironmentConfig): string[] {
     if (!ok) problems.push(message);
   };
   const visibilitySeconds = deriveSettings(config).queueVisibilityTimeoutSeconds;
-  check(
-    alarms.queueOldestMessageAgeSeconds > visibilitySeconds,
-    `observability.alarms.queueOldestMessageAgeSeconds must exceed the queue visibility timeout (${visibilitySeconds} s), or one ordinary retry raises it`,
-  );
-  check(
-    alarms.queueOldestMessageAgeSeconds < config.queue.retentionDays * 86400,
-    'observability.alarms.queueOldestMessageAgeSeconds must be below the queue retention, or messages expire before it fires',
-  );
+  for (const lane of LANES) {
+    const ageSeconds = alarms.queueOldestMessageAgeSeconds[lane];
+    check(
+      ageSeconds > visibilitySeconds,
+      `observability.alarms.queueOldestMessageAgeSeconds.${lane} must exceed the queue visibility timeout (${visibilitySeconds} s), or one ordinary retry raises it`,
+    );
+    check(
+      ageSeconds < config.queue.retentionDays * 86400,
+      `observability.alarms.queueOldestMessageAgeSeconds.${lane} must be below the queue retention, or messages expire before it fires`,
+    );
+  }
   for (const key of ['extractionErrorRatePercent', 'apiServerErrorRatePercent'] as const) {
     check(alarms[key] > 0 && alarms[key] <= 100, `observability.alarms.${key} must be a percentage above 0`);
   }
@@ -491,6 +618,7 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.maxAttempts]: String(config.queue.maxReceiveCount),
     [EXTRACT_ENV.documentTimeoutSeconds]: String(config.extraction.documentTimeoutSeconds),
     [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
+    [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.extract,
     POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,
     POWERTOOLS_LOG_LEVEL: config.observability.logLevel,
@@ -544,6 +672,8 @@ export const API_FUNCTIONS = {
 export const MAX_DIRECT_UPLOAD_CEILING_BYTES = 4_500_000;
 /** S3 refuses a POST upload above 5 GB. */
 const MAX_POST_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
+/** Ten years: longer is more likely a unit mix-up (seconds for days) than a retention policy. */
+const MAX_AUDIT_RETENTION_DAYS = 3650;
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
 const ORIGIN = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
@@ -602,12 +732,20 @@ function apiConfigProblems(config: EnvironmentConfig): string[] {
     );
   }
   check(auth.callbackUrls.length > 0, 'auth.callbackUrls must name at least one URL');
+  check(
+    !config.web.enabled || auth.existingUserPoolId === undefined || auth.domainPrefix !== undefined,
+    'web.enabled signs in through a Cognito domain: with auth.existingUserPoolId, set auth.domainPrefix too',
+  );
   for (const url of [...auth.callbackUrls, ...auth.logoutUrls]) {
     check(REDIRECT_URL.test(url), `auth: "${url}" must be an https URL (or http://localhost)`);
   }
   check(
     auth.accessTokenValidityMinutes >= 5 && auth.accessTokenValidityMinutes <= 1440,
     'auth.accessTokenValidityMinutes must be 5–1440',
+  );
+  check(
+    Number.isInteger(config.audit.retentionDays) && config.audit.retentionDays >= 1 && config.audit.retentionDays <= MAX_AUDIT_RETENTION_DAYS,
+    `audit.retentionDays must be 1–${MAX_AUDIT_RETENTION_DAYS}`,
   );
   return problems;
 }
@@ -638,7 +776,9 @@ export function apiEnvironment(config: EnvironmentConfig): Record<string, string
     [API_ENV.uploadsPerDay]: String(api.quotas.uploadsPerDay),
     [API_ENV.idempotencyTtlSeconds]: String(api.idempotencyTtlHours * 3600),
     [API_ENV.deletedRetentionSeconds]: String(api.deletedRetentionDays * 24 * 3600),
-    ...powertoolsEnvironment(config, 'pdf-pipeline-api'),
+    [API_ENV.auditRetentionDays]: String(config.audit.retentionDays),
+    [API_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
+    ...powertoolsEnvironment(config, SERVICE_NAMES.api),
   };
 }
 
@@ -649,5 +789,46 @@ export function purgeEnvironment(config: EnvironmentConfig): Record<string, stri
 
 /** The sweeper's variables beside the table and bucket names the stack adds. */
 export function sweepEnvironment(config: EnvironmentConfig): Record<string, string> {
-  return powertoolsEnvironment(config, 'pdf-pipeline-sweeper');
+  return {
+    [API_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
+    ...powertoolsEnvironment(config, 'pdf-pipeline-sweeper'),
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Retention and deployments.
+// -------------------------------------------------------------------------------------------------
+
+const SECONDS_PER_DAY = 24 * 60 * 60;
+/** Ten years: longer is more likely a unit mix-up than a retention policy. */
+const MAX_DOCUMENT_RETENTION_DAYS = 3650;
+
+/** How long a document is kept after its creation, in seconds (what the functions are told). */
+export function documentRetentionSeconds(config: EnvironmentConfig): number {
+  return config.retention.documentDays * SECONDS_PER_DAY;
+}
+
+function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  const { documentDays } = config.retention;
+  check(
+    Number.isInteger(documentDays) && documentDays >= 1 && documentDays <= MAX_DOCUMENT_RETENTION_DAYS,
+    `retention.documentDays must be 1–${MAX_DOCUMENT_RETENTION_DAYS}`,
+  );
+  check(
+    documentDays > config.queue.deadLetterRetentionDays,
+    'retention.documentDays must exceed queue.deadLetterRetentionDays, or a redriven message could outlive its document',
+  );
+  check(
+    (LAMBDA_DEPLOYMENT_CONFIGS as readonly string[]).includes(config.deployment.lambdaConfig),
+    `deployment.lambdaConfig must be one of ${LAMBDA_DEPLOYMENT_CONFIGS.join(', ')}`,
+  );
+  check(
+    Number.isInteger(config.deployment.aliasErrorsPerMinute) && config.deployment.aliasErrorsPerMinute >= 1,
+    'deployment.aliasErrorsPerMinute must be a whole number of at least 1',
+  );
+  return problems;
 }

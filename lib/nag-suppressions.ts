@@ -5,7 +5,7 @@
  * with a detail (`IAM5[Resource::…]`) is acknowledged one detail at a time, so a new wildcard
  * added later is still reported.
  */
-import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import type { PdfPipelineStack } from './pdf-pipeline-stack.js';
@@ -63,6 +63,7 @@ export function acknowledgeNagFindings(stack: PdfPipelineStack): void {
   });
 
   acknowledgeApiNagFindings(stack);
+  acknowledgeWebSiteNagFindings(stack);
 
   // CDK-managed custom resource: the function that puts the bucket's notification configuration.
   for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
@@ -87,6 +88,8 @@ function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
       fn: stack.api.handler,
       prefixes: {
         [KEY_PREFIXES.uploads]: 'Writes direct uploads (and signs presigned POSTs) under uploads/<ownerId>/<documentId>.pdf, reads originals there for downloads',
+        [KEY_PREFIXES.bulkUploads]:
+          'Writes uploads that asked for the bulk lane (and signs their presigned POSTs) under bulk-uploads/<ownerId>/<documentId>.pdf, reads originals there for downloads',
         [KEY_PREFIXES.incoming]: 'Signs download URLs of drop-folder originals, which live under any key below incoming/',
         [KEY_PREFIXES.results]: 'Reads page text, tables and metadata that spilled under results/<documentId>/ to inline them in answers',
       },
@@ -95,6 +98,7 @@ function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
       fn: stack.cleanup.purger,
       prefixes: {
         [KEY_PREFIXES.uploads]: "Deletes every version of a deleted document's API upload",
+        [KEY_PREFIXES.bulkUploads]: "Deletes every version of a deleted document's API upload made in the bulk lane",
         [KEY_PREFIXES.incoming]: "Deletes every version of a deleted drop-folder document's original",
         [KEY_PREFIXES.results]: "Deletes a deleted document's spilled results under results/<documentId>/",
       },
@@ -103,6 +107,8 @@ function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
       fn: stack.cleanup.sweeper,
       prefixes: {
         [KEY_PREFIXES.uploads]: 'Checks whether an expired upload arrived (HeadObject) and removes uploads of documents deleted before they arrived',
+        [KEY_PREFIXES.bulkUploads]:
+          'Checks whether an expired bulk-lane upload arrived (HeadObject) and removes such uploads of documents deleted before they arrived',
         [KEY_PREFIXES.incoming]: 'Finishes purges whose request was lost: deletes every version of a deleted drop-folder original',
         [KEY_PREFIXES.results]: "Finishes purges whose request was lost: deletes a deleted document's spilled results",
       },
@@ -149,6 +155,15 @@ function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
       'No WAF web ACL: abuse is bounded by stage throttling, per-user upload quotas in DynamoDB and Cognito auth on every data route; a web ACL (priced per ACL and request) is an account-level choice operators can attach to the stage.',
   });
 
+  // Safe deploys: CodeDeploy's role for shifting Lambda aliases.
+  for (const group of Object.values(stack.deployment.deploymentGroups)) {
+    Validations.of(group.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's own policy for Lambda deployments, which the deployment group construct always attaches: it may only read and update aliases, invoke CodeDeployHook_* functions and publish to CodeDeployTopic_* topics. AWS keeps it in step with what a rollback needs; a copy of ours could lag behind and make a rollback fail.",
+    });
+  }
+
   const userPool = stack.auth.userPool.node.defaultChild as CfnUserPool | undefined;
   if (userPool) {
     if (userPool.mfaConfiguration !== 'ON') {
@@ -162,6 +177,61 @@ function acknowledgeApiNagFindings(stack: PdfPipelineStack): void {
       id: 'AwsSolutions-COG8',
       reason:
         'Essentials feature plan: the Plus plan (threat protection) is priced per monthly active user and is a business decision; users are admin-created, self sign-up is off and passwords are strong.',
+    });
+  }
+}
+
+/**
+ * The web uploader's acknowledgements: the distribution's certificate, WAF and geography, and
+ * the function CDK's BucketDeployment runs to copy the page into the site bucket.
+ */
+function acknowledgeWebSiteNagFindings(stack: PdfPipelineStack): void {
+  const site = stack.webSite;
+  if (!site) return;
+  const distribution = Validations.of(site.distribution);
+  distribution.acknowledge({
+    id: 'AwsSolutions-CFR4',
+    reason:
+      'The distribution uses its default *.cloudfront.net certificate, whose minimum TLS version CloudFront fixes; a custom domain with an ACM certificate would allow TLSv1.2_2021. Viewers are redirected to HTTPS and the page carries no secrets (tokens stay in the browser).',
+  });
+  distribution.acknowledge({
+    id: 'AwsSolutions-CFR2',
+    reason:
+      'No WAF web ACL on the static page, as on the API stage: the page is public static files; the data behind it is protected by Cognito, stage throttling and per-user quotas. A web ACL is an account-level choice operators can attach.',
+  });
+  distribution.acknowledge({
+    id: 'AwsSolutions-CFR1',
+    reason: 'No geo restriction: users sign in from anywhere; access is decided by Cognito accounts, not by country.',
+  });
+
+  // CDK's BucketDeployment: one Lambda per stack (and memory size) that copies assets into buckets.
+  const assetBucket = `arn:aws:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${stack.region}/*`;
+  const siteBucketArn = arnInFinding(site.bucket.node.defaultChild as CfnResource);
+  for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    const deployer = Validations.of(handler);
+    deployer.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-managed BucketDeployment handler (runs only during deployment); CDK fixes its role to AWSLambdaBasicExecutionRole, which only lets it write its own logs.',
+    });
+    for (const detail of ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::${assetBucket}`]) {
+      deployer.acknowledge({
+        id: `AwsSolutions-IAM5[${detail}]`,
+        reason: "CDK's asset grant: the BucketDeployment handler reads the built page from the CDK asset bucket of this account and region, nothing else.",
+      });
+    }
+    for (const detail of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::${siteBucketArn}/*`]) {
+      deployer.acknowledge({
+        id: `AwsSolutions-IAM5[${detail}]`,
+        reason: "CDK's write grant on the site bucket only: the handler replaces the page's files and prunes the ones a new build no longer has.",
+      });
+    }
+    deployer.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudfront:CreateInvalidation and GetInvalidation, which CDK grants on "*" so the handler can invalidate the site\'s cache after a deploy.',
+    });
+    deployer.acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'CDK-managed BucketDeployment handler: aws-cdk-lib chooses and updates its runtime (it runs the AWS CLI layer), not this app.',
     });
   }
 }

@@ -7,8 +7,12 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { GATEWAY_RESPONSES } from '../lambdas/api/errors.js';
+import { ADMIN_GROUP, LANES } from '../lambdas/shared/contract.js';
+import { DEFAULT_MOVE_RATE, MAX_MOVE_RATE } from '../lambdas/shared/dead-letter-redrive.js';
 import { API_STAGE_NAME, ALL_FULL_SCOPES, BINARY_MEDIA_TYPES, fullScope, ROUTES, type OperationId, type Route } from '../lambdas/api/routes.js';
 import {
+  AuditEntry,
+  AuditList,
   CreateUploadRequest,
   DeleteAccepted,
   DirectUploadAccepted,
@@ -25,6 +29,7 @@ import {
   PageList,
   PageResponse,
   QueueDepth,
+  RedriveAccepted,
   ReprocessAccepted,
   UploadCreated,
 } from '../lambdas/api/schemas.js';
@@ -48,6 +53,9 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ReprocessAccepted,
   QueueDepth,
   HealthDetailResponse,
+  AuditEntry,
+  AuditList,
+  RedriveAccepted,
 };
 
 type Success = { readonly status: number; readonly schema?: string; readonly description: string; readonly headers?: Record<string, string> };
@@ -71,7 +79,10 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
     success: { status: 201, schema: 'UploadCreated', description: 'POST the form to `upload.url` before `expiresAt`' },
     errors: [400, 409, 413, 415],
   },
-  listDocuments: { success: { status: 200, schema: 'DocumentList', description: "The caller's documents, newest first" }, errors: [400] },
+  listDocuments: {
+    success: { status: 200, schema: 'DocumentList', description: "The caller's documents (or, for an admin, `ownerId`'s), newest first" },
+    errors: [400],
+  },
   getDocument: { success: { status: 200, schema: 'Document', description: 'The document' }, errors: [404] },
   listDocumentPages: { success: { status: 200, schema: 'PageList', description: 'Pages in order' }, errors: [400, 404, 409] },
   downloadDocumentFile: {
@@ -90,12 +101,17 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
     success: { status: 202, schema: 'ReprocessAccepted', description: 'A new generation is QUEUED for extraction' },
     errors: [404, 409],
   },
+  listAuditEntries: { success: { status: 200, schema: 'AuditList', description: 'Audit entries, newest first' }, errors: [400] },
+  redriveDeadLetters: {
+    success: { status: 202, schema: 'RedriveAccepted', description: 'The redrive of each lane: started (a move task) or done in part' },
+    errors: [400],
+  },
 };
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Malformed request: bad JSON, wrong types, unknown fields, bad parameters or cursor',
   401: 'No valid access token for this API',
-  403: "Authenticated, but the token lacks the operation's scope (or a required API key)",
+  403: "Authenticated, but the token lacks the operation's scope (or a required API key), or the operation is for administrators",
   404: 'No such document (or route); documents of other users answer the same',
   409: "Not allowed in the document's current status, or an Idempotency-Key conflict",
   413: 'Too large: direct uploads above the limit must use POST /v1/uploads',
@@ -137,7 +153,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description: [
         'Upload PDFs, follow their extraction and read the results. Every route but health needs a Cognito',
         'access token (`Authorization: Bearer <token>`) with one of the API scopes; the owner of a document',
-        "is the token's `sub`. Errors always have the shape `{ \"error\": { \"code\", \"message\" } }`,",
+        "is the token's `sub`, and only its owner sees it; members of the `admin` group may act on any owner's",
+        'documents and use the admin routes. Errors always have the shape `{ "error": { "code", "message" } }`,',
         "API Gateway's own included. See the README (section API) for examples.",
       ].join(' '),
     },
@@ -149,7 +166,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         variables: { restApiId: { default: 'abcdef1234' }, region: { default: 'eu-west-1' } },
       },
     ],
-    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'health' }],
+    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'health' }, { name: 'admin' }],
     paths,
     components: {
       schemas,
@@ -214,7 +231,7 @@ function operation(route: Route): Record<string, unknown> {
   if (route.path.includes('{id}')) {
     parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
   }
-  for (const name of 'queryParameters' in route ? route.queryParameters : []) parameters.push(queryParameter(name));
+  for (const name of 'queryParameters' in route ? route.queryParameters : []) parameters.push(queryParameter(name, route.operationId));
   for (const name of 'headerParameters' in route ? route.headerParameters : []) {
     parameters.push({
       name,
@@ -243,7 +260,10 @@ function operation(route: Route): Record<string, unknown> {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    tags: [route.path.startsWith('/v1/uploads') ? 'uploads' : route.path.startsWith('/v1/health') ? 'health' : 'documents'],
+    ...('admin' in route && route.admin
+      ? { description: `Administrators only: the user must be in the \`${ADMIN_GROUP}\` group (403 otherwise).` }
+      : {}),
+    tags: [tagOf(route.path)],
     security: secured ? [{ cognito: [fullScope(route.scope)] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
@@ -251,8 +271,49 @@ function operation(route: Route): Record<string, unknown> {
   };
 }
 
-function queryParameter(name: string): Record<string, unknown> {
+function tagOf(path: string): string {
+  if (path.startsWith('/v1/uploads')) return 'uploads';
+  if (path.startsWith('/v1/health')) return 'health';
+  if (path.startsWith('/v1/audit') || path.startsWith('/v1/admin')) return 'admin';
+  return 'documents';
+}
+
+function queryParameter(name: string, operationId: string): Record<string, unknown> {
   switch (name) {
+    case 'ownerId':
+      return { name, in: 'query', required: false, description: "Admins: whose documents to list (default: the caller's)", schema: { type: 'string' } };
+    case 'documentId':
+      return { name, in: 'query', required: false, description: 'Only entries about this document', schema: { type: 'string', format: 'uuid' } };
+    case 'actor':
+      return { name, in: 'query', required: false, description: "Only entries of this caller (a token's sub)", schema: { type: 'string' } };
+    case 'from':
+    case 'to':
+      return {
+        name,
+        in: 'query',
+        required: false,
+        description: name === 'from' ? 'Entries at or after this time (default: the retention period)' : 'Entries before this time (default: now)',
+        schema: { type: 'string', format: 'date-time' },
+      };
+    case 'lane':
+      if (operationId === 'uploadDocument') {
+        return {
+          name,
+          in: 'query',
+          required: false,
+          description: 'Priority lane: `interactive` for someone waiting; `bulk` for loads that may wait behind interactive uploads',
+          schema: { type: 'string', enum: [...LANES], default: 'interactive' },
+        };
+      }
+      return { name, in: 'query', required: false, description: 'One lane (default: every lane)', schema: { type: 'string', enum: [...LANES] } };
+    case 'maxPerSecond':
+      return {
+        name,
+        in: 'query',
+        required: false,
+        description: 'Messages moved per second at most',
+        schema: { type: 'integer', minimum: 1, maximum: MAX_MOVE_RATE, default: DEFAULT_MOVE_RATE },
+      };
     case 'limit':
       return { name, in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
     case 'cursor':

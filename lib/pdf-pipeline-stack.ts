@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,13 +12,14 @@ import {
   API_SCOPES,
   API_STAGE_NAME,
   BINARY_MEDIA_TYPES,
+  BUCKET_CORS,
   CORS_ALLOWED_HEADERS,
   CORS_MAX_AGE_SECONDS,
   RESOURCE_SERVER_IDENTIFIER,
   ROUTES,
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
-import { API_ENV, EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
+import { ADMIN_GROUP, API_ENV, EXTRACT_ENV, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import {
   API_FUNCTIONS,
   apiEnvironment,
@@ -31,12 +33,15 @@ import {
 } from './config.js';
 import { DocumentEvents } from './constructs/document-events.js';
 import { Api } from './constructs/api.js';
+import { AuditTrail } from './constructs/audit-trail.js';
 import { Auth } from './constructs/auth.js';
 import { DocumentCleanup } from './constructs/document-cleanup.js';
 import { Extraction } from './constructs/extraction.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { SafeDeployment } from './constructs/safe-deployment.js';
 import { Storage } from './constructs/storage.js';
+import { WebSite } from './constructs/web-site.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 
 export interface PdfPipelineStackProps extends StackProps {
@@ -53,9 +58,9 @@ export interface PdfPipelineStackProps extends StackProps {
 export class PdfPipelineStack extends Stack {
   /** Document bucket, its access logs and the document table. */
   public readonly storage: Storage;
-  /** Object-created notifications, the extraction queue and its dead-letter queue. */
+  /** Object-created notifications and each priority lane's extraction queue and dead-letter queue. */
   public readonly ingestion: Ingestion;
-  /** The extractor function and its event source. */
+  /** The extractor function and its event source per lane. */
   public readonly extraction: Extraction;
   /** Document Completed/Failed events, from the table's change stream to EventBridge. */
   public readonly documentEvents: DocumentEvents;
@@ -67,6 +72,12 @@ export class PdfPipelineStack extends Stack {
   public readonly cleanup: DocumentCleanup;
   /** The REST API, its function and authorizer. */
   public readonly api: Api;
+  /** The append-only audit table of API actions. */
+  public readonly auditTrail: AuditTrail;
+  /** CodeDeploy deployment groups that shift the extractor and the API function to new versions. */
+  public readonly deployment: SafeDeployment;
+  /** The web uploader on CloudFront, where `web.enabled`. */
+  public readonly webSite?: WebSite;
 
   constructor(scope: Construct, id: string, props: PdfPipelineStackProps) {
     super(scope, id, props);
@@ -78,16 +89,18 @@ export class PdfPipelineStack extends Stack {
     this.storage = new Storage(this, 'Storage', {
       removalPolicy,
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
+      documentExpiration: Duration.days(config.retention.documentDays),
+      expiringPrefixes: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results],
       abortIncompleteMultipartUploadAfter: Duration.days(config.storage.abortIncompleteMultipartUploadDays),
       accessLogRetention: Duration.days(config.storage.accessLogRetentionDays),
       tableStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
     const { bucket, table } = this.storage;
 
-    // Ingestion: uploads and drop-folder objects queue up; `results/` never does.
+    // Ingestion: uploads and drop-folder objects queue up, each on its lane's queue; `results/` never does.
     this.ingestion = new Ingestion(this, 'Ingestion', {
       bucket,
-      notifiedPrefixes: NOTIFIED_PREFIXES,
+      lanePrefixes: LANE_PREFIXES,
       visibilityTimeout: Duration.seconds(derived.queueVisibilityTimeoutSeconds),
       retentionPeriod: Duration.days(config.queue.retentionDays),
       maxReceiveCount: config.queue.maxReceiveCount,
@@ -96,13 +109,16 @@ export class PdfPipelineStack extends Stack {
       deadLetterRemovalPolicy: removalPolicy,
     });
 
-    // Extraction: consumes the queue, told where the bucket and table are.
+    // Extraction: consumes every lane's queue, told where the bucket and table are.
+    const { lanes } = this.ingestion;
     this.extraction = new Extraction(this, 'Extraction', {
-      queue: this.ingestion.queue,
+      lanes: {
+        interactive: { queue: lanes.interactive.queue, maxConcurrency: config.extraction.lanes.interactive.maxConcurrency },
+        bulk: { queue: lanes.bulk.queue, maxConcurrency: config.extraction.lanes.bulk.maxConcurrency },
+      },
       memorySize: config.extraction.memoryMb,
       timeout: Duration.seconds(config.extraction.timeoutSeconds),
       reservedConcurrency: config.extraction.reservedConcurrency,
-      maxConcurrency: config.extraction.maxConcurrency,
       batchSize: config.extraction.batchSize,
       maxBatchingWindow: Duration.seconds(config.extraction.maxBatchingWindowSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
@@ -146,6 +162,19 @@ export class PdfPipelineStack extends Stack {
       environment: documentEventsEnvironment(config),
     });
 
+    // Web uploader: its site comes first, because the API's CORS and the app client's callback
+    // and sign-out URLs must name its URL, which exists only once CloudFront names the
+    // distribution (so it is added here rather than written in the config).
+    if (config.web.enabled) {
+      this.webSite = new WebSite(this, 'WebSite', {
+        serverAccessLogsBucket: this.storage.accessLogBucket,
+        accessLogRetention: Duration.days(config.storage.accessLogRetentionDays),
+        logRemovalPolicy: removalPolicy,
+      });
+    }
+    const site = this.webSite;
+    const browserOrigins = [...config.api.allowedOrigins, ...(site ? [site.url] : [])];
+
     // Auth: the user pool (or an existing one), the API's scopes and the app client.
     this.auth = new Auth(this, 'Auth', {
       resourceServerIdentifier: RESOURCE_SERVER_IDENTIFIER,
@@ -154,10 +183,11 @@ export class PdfPipelineStack extends Stack {
         [API_SCOPES.write]: 'Upload and delete your documents',
       },
       existingUserPoolId: config.auth.existingUserPoolId,
+      adminGroupName: ADMIN_GROUP,
       domainPrefix:
         config.auth.domainPrefix ?? (config.auth.existingUserPoolId ? undefined : `pdf-pipeline-${config.envName}-${this.account}`),
-      callbackUrls: config.auth.callbackUrls,
-      logoutUrls: config.auth.logoutUrls,
+      callbackUrls: [...config.auth.callbackUrls, ...(site ? [site.callbackUrl] : [])],
+      logoutUrls: [...config.auth.logoutUrls, ...(site ? [site.callbackUrl] : [])],
       mfa: config.auth.mfa === 'REQUIRED' ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
       accessTokenValidity: Duration.minutes(config.auth.accessTokenValidityMinutes),
       removalPolicy,
@@ -186,6 +216,9 @@ export class PdfPipelineStack extends Stack {
       removalPolicy,
     });
 
+    // Audit trail: API actions and admin reads of other owners' data, kept audit.retentionDays.
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', { removalPolicy });
+
     // API: the REST API, its function and authorizer, all from the shared route table.
     this.api = new Api(this, 'Api', {
       routes: ROUTES,
@@ -195,7 +228,7 @@ export class PdfPipelineStack extends Stack {
       stageName: API_STAGE_NAME,
       userPool: this.auth.userPool,
       authorizationScopes: this.auth.fullScopes,
-      allowedOrigins: config.api.allowedOrigins,
+      allowedOrigins: browserOrigins,
       corsAllowedHeaders: CORS_ALLOWED_HEADERS,
       corsMaxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
       throttlingRateLimit: config.api.throttle.rateLimit,
@@ -211,30 +244,48 @@ export class PdfPipelineStack extends Stack {
       environment: {
         ...apiEnvironment(config),
         ...documentLocation,
-        [API_ENV.queueUrl]: this.ingestion.queue.queueUrl,
-        [API_ENV.deadLetterQueueUrl]: this.ingestion.deadLetterQueue.queueUrl,
+        [API_ENV.allowedOrigins]: browserOrigins.join(','),
+        [API_ENV.queueUrl]: lanes.interactive.queue.queueUrl,
+        [API_ENV.deadLetterQueueUrl]: lanes.interactive.deadLetterQueue.queueUrl,
+        [API_ENV.bulkQueueUrl]: lanes.bulk.queue.queueUrl,
+        [API_ENV.bulkDeadLetterQueueUrl]: lanes.bulk.deadLetterQueue.queueUrl,
         [API_ENV.purgeQueueUrl]: this.cleanup.purgeQueue.queueUrl,
+        [API_ENV.auditTableName]: this.auditTrail.table.tableName,
       },
     });
 
     // Browser uploads: presigned POSTs (and redirected downloads) from the configured origins.
-    if (config.api.allowedOrigins.length > 0) {
+    if (browserOrigins.length > 0) {
       bucket.addCorsRule({
-        allowedOrigins: [...config.api.allowedOrigins],
-        allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+        allowedOrigins: browserOrigins,
+        allowedMethods: BUCKET_CORS.methods.map((method) => s3.HttpMethods[method]),
         allowedHeaders: ['*'],
-        exposedHeaders: ['ETag'],
+        exposedHeaders: [...BUCKET_CORS.exposedHeaders],
         maxAge: CORS_MAX_AGE_SECONDS,
       });
     }
 
+    // The page itself, told where the API is and how to sign in, now that both exist.
+    if (site) {
+      if (!this.auth.domain) throw new Error('The web uploader signs in through a Cognito domain: set auth.domainPrefix');
+      site.deployPage({
+        apiUrl: this.api.url,
+        maxDirectUploadBytes: config.api.maxDirectUploadBytes,
+        maxUploadBytes: config.api.maxPresignedUploadBytes,
+        cognitoDomain: this.auth.domain.baseUrl(),
+        clientId: this.auth.appClient.userPoolClientId,
+        scopes: this.auth.fullScopes,
+      });
+    }
+
     // Grants for the API: records and counters in the table; uploads written only under
-    // `uploads/`; originals and spilled results read; the extraction queue checked by health and
-    // sent reprocess notifications; the dead-letter queue's depth read; purge requests sent.
+    // `uploads/` and `bulk-uploads/`; originals and spilled results read; each lane's queue
+    // checked by health and sent reprocess notifications; dead-letter depths read; purge requests sent.
+    const uploadPrefixes = [KEY_PREFIXES.uploads, KEY_PREFIXES.bulkUploads];
     const apiFunction = this.api.handler.function;
     table.grantReadWriteData(apiFunction);
     apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.uploads}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
     );
     apiFunction.addToRolePolicy(
       new iam.PolicyStatement({
@@ -243,10 +294,23 @@ export class PdfPipelineStack extends Stack {
       }),
     );
     apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    this.ingestion.queue.grant(apiFunction, 'sqs:GetQueueAttributes');
-    this.ingestion.queue.grantSendMessages(apiFunction);
-    this.ingestion.deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
+    for (const lane of LANES) {
+      const { queue, deadLetterQueue } = lanes[lane];
+      queue.grant(apiFunction, 'sqs:GetQueueAttributes');
+      queue.grantSendMessages(apiFunction);
+      deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
+      // The admin redrive: a message move task from the DLQ back to its queue, as SQS requires it
+      // (the move itself runs with the caller's permissions on both queues).
+      deadLetterQueue.grant(
+        apiFunction,
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+      );
+    }
     this.cleanup.purgeQueue.grantSendMessages(apiFunction);
+    this.auditTrail.grantAppendAndQuery(apiFunction);
 
     // Grants for the purge and the sweeper: records, pages and tasks in the table; every version
     // of originals and spilled results deleted; the sweeper also checks whether an upload arrived.
@@ -263,7 +327,7 @@ export class PdfPipelineStack extends Stack {
       );
     }
     this.cleanup.sweeper.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.uploads}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
     );
 
     // Monitoring: alarms to one topic, and the dashboard, the API's included.
@@ -271,8 +335,7 @@ export class PdfPipelineStack extends Stack {
       thresholds: config.observability.alarms,
       alarmEmail: config.observability.alarmEmail,
       metricsNamespace: derived.metricsNamespace,
-      queue: this.ingestion.queue,
-      deadLetterQueue: this.ingestion.deadLetterQueue,
+      lanes,
       extractor,
       extractorTimeout: Duration.seconds(config.extraction.timeoutSeconds),
       extractorConcurrencyCap: derived.extractionConcurrencyCap,
@@ -286,17 +349,39 @@ export class PdfPipelineStack extends Stack {
     });
     this.monitoring.monitorApi(this.api.restApi);
 
+    // Safe deploys: the extractor and the API function move to each new version as configured,
+    // and back on their alarms (defined above, so this comes after Monitoring).
+    const { alarms } = this.monitoring;
+    this.deployment = new SafeDeployment(this, 'Deployment', {
+      deploymentConfig: config.deployment.lambdaConfig,
+      aliasErrorsPerMinute: config.deployment.aliasErrorsPerMinute,
+      functions: [
+        { name: 'Extractor', function: this.extraction.extractor, alarms: definedAlarms(alarms.ExtractionErrorRate, alarms.ExtractionThrottled) },
+        { name: 'Api', function: this.api.handler, alarms: definedAlarms(alarms.ApiServerErrorRate) },
+      ],
+    });
+
     // Outputs: what deploy scripts and integration tests look up.
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
-    new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl, description: 'Extraction queue' });
+    new CfnOutput(this, 'QueueUrl', { value: lanes.interactive.queue.queueUrl, description: 'Extraction queue of the interactive lane' });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: this.ingestion.deadLetterQueue.queueUrl,
-      description: 'Extraction dead-letter queue',
+      value: lanes.interactive.deadLetterQueue.queueUrl,
+      description: 'Extraction dead-letter queue of the interactive lane',
+    });
+    new CfnOutput(this, 'BulkQueueUrl', { value: lanes.bulk.queue.queueUrl, description: 'Extraction queue of the bulk lane' });
+    new CfnOutput(this, 'BulkDeadLetterQueueUrl', {
+      value: lanes.bulk.deadLetterQueue.queueUrl,
+      description: 'Extraction dead-letter queue of the bulk lane',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
+    if (this.auth.domain) {
+      // `pdf-pipeline login` and browser apps send users here to sign in (hosted UI, /oauth2/*).
+      new CfnOutput(this, 'AuthUrl', { value: this.auth.domain.baseUrl(), description: 'Cognito sign-in and token endpoint domain' });
+    }
+    if (site) new CfnOutput(this, 'WebUrl', { value: site.url, description: 'The web uploader (sign in with a user of the pool)' });
     if (this.api.usagePlan) {
       new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan API keys join' });
     }
@@ -310,6 +395,11 @@ export class PdfPipelineStack extends Stack {
 
     acknowledgeNagFindings(this);
   }
+}
+
+/** The alarms that exist, so a deployment group never names one Monitoring did not create. */
+function definedAlarms(...alarms: (IAlarm | undefined)[]): IAlarm[] {
+  return alarms.filter((alarm): alarm is IAlarm => alarm !== undefined);
 }
 
 /** CloudWatch Logs accepts only certain retention periods; a config typo fails here, not at deploy. */

@@ -3,12 +3,14 @@
  * consumer, and the sweeper on a timer, all from the config and handler modules the stack
  * deploys (see `lib/pdf-pipeline-stack.ts`). `runtime.ts` starts this beside the pipeline.
  */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_STAGE_NAME, ROUTES } from '../lambdas/api/routes.js';
-import { API_ENV } from '../lambdas/shared/contract.js';
+import { AuditRepository } from '../lambdas/shared/audit-repository.js';
+import { API_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { API_FUNCTIONS, apiEnvironment, purgeEnvironment, sweepEnvironment, type EnvironmentConfig } from '../lib/config.js';
 import type { AwsClients, EmulatorEndpoints } from './aws-clients.js';
 import { SqsEventSource } from './event-source.js';
@@ -36,6 +38,8 @@ export interface LocalApiOverrides {
   readonly presignedUrlTtlSeconds?: number;
   readonly uploadExpiryGraceSeconds?: number;
   readonly sweepIntervalSeconds?: number;
+  /** How long documents are kept, in seconds, instead of the config's `retention.documentDays` (the extractor's too). */
+  readonly documentRetentionSeconds?: number;
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly quotas?: { readonly uploadsPerMinute: number; readonly uploadsPerDay: number };
   /** API keys the gateway accepts; when set, every authorized route needs one. @default the config's choice (none locally) */
@@ -49,8 +53,9 @@ export interface LocalApiOptions {
   readonly resources: {
     readonly bucketName: string;
     readonly tableName: string;
-    readonly queueUrl: string;
-    readonly deadLetterQueueUrl: string;
+    /** Each lane's extraction queue and dead-letter queue. */
+    readonly lanes: Readonly<Record<Lane, { readonly queueUrl: string; readonly deadLetterQueueUrl: string }>>;
+    readonly auditTableName: string;
   };
   /** The state directory's root: the signing key, logs and in-flight files live under it. */
   readonly stateRoot: string;
@@ -114,13 +119,21 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       api: {
         ...apiEnvironment(withOverrides(config, overrides)),
         ...location,
-        [API_ENV.queueUrl]: resources.queueUrl,
-        [API_ENV.deadLetterQueueUrl]: resources.deadLetterQueueUrl,
+        [API_ENV.queueUrl]: resources.lanes.interactive.queueUrl,
+        [API_ENV.deadLetterQueueUrl]: resources.lanes.interactive.deadLetterQueueUrl,
+        [API_ENV.bulkQueueUrl]: resources.lanes.bulk.queueUrl,
+        [API_ENV.bulkDeadLetterQueueUrl]: resources.lanes.bulk.deadLetterQueueUrl,
         [API_ENV.purgeQueueUrl]: purgeQueue.url,
+        [API_ENV.auditTableName]: resources.auditTableName,
       },
       purge: { ...purgeEnvironment(config), ...location },
       sweep: { ...sweepEnvironment(config), ...location },
     };
+    if (overrides.documentRetentionSeconds !== undefined) {
+      const retention = { [API_ENV.documentRetentionSeconds]: String(overrides.documentRetentionSeconds) };
+      Object.assign(stackEnvironments.api, retention);
+      Object.assign(stackEnvironments.sweep, retention);
+    }
     const sdk = emulatorSdkEnvironment(options.endpoints);
     const logs = join(options.stateRoot, 'logs');
     const invoker = (fn: {
@@ -130,6 +143,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       readonly timeoutSeconds: number;
       readonly maxEnvironments: number;
       readonly stack: Record<string, string>;
+      readonly emulator?: Record<string, string>;
     }) =>
       new LambdaInvoker({
         handlerModule: fn.handlerModule,
@@ -139,7 +153,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         timeoutSeconds: fn.timeoutSeconds,
         memoryMb: fn.memoryMb,
         maxEnvironments: fn.maxEnvironments,
-        environment: functionEnvironment({ stack: fn.stack, lambda: lambdaReservedEnvironment(fn, region), sdk }),
+        environment: functionEnvironment({ stack: fn.stack, lambda: lambdaReservedEnvironment(fn, region), sdk: { ...sdk, ...fn.emulator } }),
         logFile: join(logs, `${fn.functionName.replace(/^pdf-pipeline-/, '')}.log`),
       });
 
@@ -150,6 +164,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       timeoutSeconds: API_FUNCTIONS.api.timeoutSeconds,
       maxEnvironments: API_LOCAL_CONCURRENCY,
       stack: stackEnvironments.api,
+      // fauxqs has no message move tasks: the admin redrive moves the messages itself.
+      emulator: { [API_ENV.deadLetterRedrive]: 'receive-send-delete' },
     });
     stops.push(() => apiInvoker.stop(options.shutdownGraceMs));
 
@@ -192,8 +208,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       timeoutSeconds: sweeper.timeoutSeconds,
       maxEnvironments: 1, // one run at a time, as the schedule's target
       stack: stackEnvironments.sweep,
+      // DynamoDB Local never expires items and fauxqs has no lifecycle rules: the sweeper does both.
+      emulator: { [API_ENV.sweepExpiredDocuments]: 'true' },
     });
     stops.push(() => sweepInvoker.stop(options.shutdownGraceMs));
+    // DynamoDB Local never expires items: the schedule also does what TTL does for the audit trail.
+    const auditTrail = new AuditRepository(DynamoDBDocumentClient.from(clients.dynamoDb), resources.auditTableName, config.audit.retentionDays);
     let sweeping: Promise<void> | undefined;
     const sweepNow = () =>
       (sweeping ??= sweepInvoker
@@ -201,6 +221,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         .then((outcome) => {
           if (outcome.status === 'failed') options.log(`sweeper: ${outcome.reason}: ${outcome.message}`);
         })
+        .then(() => auditTrail.deleteExpired(new Date()))
+        .then(() => undefined)
         .catch((error: unknown) => options.log(`sweeper: ${errorMessage(error)}`))
         .finally(() => {
           sweeping = undefined;

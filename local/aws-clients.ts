@@ -7,8 +7,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 /** The flat `outputs.json`: the stack's outputs plus what a client needs to reach the emulators. */
 export interface LocalOutputs {
   readonly BucketName: string;
+  /** The interactive lane's extraction queue and its dead-letter queue. */
   readonly QueueUrl: string;
   readonly DeadLetterQueueUrl: string;
+  /** The bulk lane's extraction queue and its dead-letter queue. */
+  readonly BulkQueueUrl: string;
+  readonly BulkDeadLetterQueueUrl: string;
   readonly TableName: string;
   /** fauxqs: S3 and SQS. */
   readonly AwsEndpoint: string;
@@ -21,6 +25,8 @@ export interface LocalOutputs {
   /** Locally, placeholders naming the local token authority (`npm run token`). */
   readonly UserPoolId: string;
   readonly UserPoolClientId: string;
+  /** The web uploader, when the runtime serves it (`npm start` does). */
+  readonly WebUrl?: string;
   /** The bus document events go to, and the local stand-in's endpoint. */
   readonly EventBusName: string;
   readonly EventBusEndpoint: string;

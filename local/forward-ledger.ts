@@ -6,11 +6,13 @@
  * append means that one event is sent twice, which S3's at-least-once delivery allows anyway.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import type { Lane } from '../lambdas/shared/contract.js';
 import { isFileMissing } from './state-dir.js';
 import type { ObjectVersion } from './s3-event.js';
 
 type LedgerEntry =
-  | { readonly kind: 'test-event'; readonly messageId: string; readonly at: string }
+  /** `lane` is absent in ledgers from before there were lanes, when the one queue was the interactive lane's. */
+  | { readonly kind: 'test-event'; readonly lane?: Lane; readonly messageId: string; readonly at: string }
   | {
       readonly kind: 'object';
       readonly key: string;
@@ -33,7 +35,7 @@ export function versionIdentity(object: ObjectVersion): string {
 
 export class ForwardLedger {
   private readonly forwarded = new Set<string>();
-  private testEventSentAt: string | undefined;
+  private readonly testEventLanes = new Set<Lane>();
   private latestSequencer: string | undefined;
 
   private constructor(private readonly file: string) {}
@@ -53,8 +55,9 @@ export class ForwardLedger {
     return ledger;
   }
 
-  get testEventSent(): boolean {
-    return this.testEventSentAt !== undefined;
+  /** Whether the lane's queue has had its S3 test event (S3 sends one to each destination it is given). */
+  testEventSent(lane: Lane): boolean {
+    return this.testEventLanes.has(lane);
   }
 
   /** The sequencer of the last event sent, so the next one sorts after it, restarts included. */
@@ -70,8 +73,8 @@ export class ForwardLedger {
     return this.forwarded.has(versionIdentity(object));
   }
 
-  recordTestEvent(messageId: string): void {
-    this.append({ kind: 'test-event', messageId, at: new Date().toISOString() });
+  recordTestEvent(lane: Lane, messageId: string): void {
+    this.append({ kind: 'test-event', lane, messageId, at: new Date().toISOString() });
   }
 
   recordObject(object: ObjectVersion, sequencer: string, messageId: string): void {
@@ -95,7 +98,7 @@ export class ForwardLedger {
 
   private remember(entry: LedgerEntry): void {
     if (entry.kind === 'test-event') {
-      this.testEventSentAt = entry.at;
+      this.testEventLanes.add(entry.lane ?? 'interactive');
       return;
     }
     this.forwarded.add(

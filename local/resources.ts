@@ -15,19 +15,27 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { TABLE_LAYOUT } from '../lambdas/shared/contract.js';
+import { AUDIT_TABLE_LAYOUT, LANES, TABLE_LAYOUT, type Lane } from '../lambdas/shared/contract.js';
 import type { AwsClients } from './aws-clients.js';
-import { LOCAL_NAMES, type QueueSettings } from './settings.js';
+import { LOCAL_LANE_QUEUES, LOCAL_NAMES, type QueueSettings } from './settings.js';
 
-export interface LocalResources {
-  readonly bucketName: string;
+/** A lane's extraction queue and its dead-letter queue. */
+export interface LaneResources {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+}
+
+export interface LocalResources {
+  readonly bucketName: string;
+  /** Each lane's queues, alike in every attribute. */
+  readonly lanes: Readonly<Record<Lane, LaneResources>>;
   readonly tableName: string;
   /** The table's change stream (NEW_AND_OLD_IMAGES), which document events are read from. */
   readonly tableStreamArn: string;
+  /** The API's audit trail, as the AuditTrail construct defines it. */
+  readonly auditTableName: string;
 }
 
 /** The source queue's attributes, as the Ingestion construct sets them. */
@@ -74,24 +82,69 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
+/** The audit table, as the AuditTrail construct defines it. */
+export function auditTableDefinition(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, documentIndex, actorIndex } = AUDIT_TABLE_LAYOUT;
+  const indexes = [documentIndex, actorIndex];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...new Set([partitionKey, sortKey, ...indexes.map((index) => index.partitionKey)])].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
+
+/** Creates the audit table if needed; its TTL is recorded, and `AuditRepository.deleteExpired` stands in for it. */
+async function ensureAuditTable(clients: AwsClients, tableName: string): Promise<void> {
+  try {
+    await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await clients.dynamoDb.send(new CreateTableCommand(auditTableDefinition(tableName)));
+    await waitUntilTableExists({ client: clients.dynamoDb, maxWaitTime: 30 }, { TableName: tableName });
+    await clients.dynamoDb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: AUDIT_TABLE_LAYOUT.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}
+
 export async function ensureResources(clients: AwsClients, queueSettings: QueueSettings): Promise<LocalResources> {
   await clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })); // idempotent on fauxqs
 
-  const deadLetterQueue = await ensureQueue(clients, LOCAL_NAMES.deadLetterQueue, () =>
-    deadLetterQueueAttributes(queueSettings),
-  );
-  const queue = await ensureQueue(clients, LOCAL_NAMES.queue, () => queueAttributes(queueSettings, deadLetterQueue.arn));
+  const lanes = {} as Record<Lane, LaneResources>;
+  for (const lane of LANES) {
+    const names = LOCAL_LANE_QUEUES[lane];
+    const deadLetterQueue = await ensureQueue(clients, names.deadLetterQueue, () => deadLetterQueueAttributes(queueSettings));
+    const queue = await ensureQueue(clients, names.queue, () => queueAttributes(queueSettings, deadLetterQueue.arn));
+    lanes[lane] = { queueUrl: queue.url, queueArn: queue.arn, deadLetterQueueUrl: deadLetterQueue.url, deadLetterQueueArn: deadLetterQueue.arn };
+  }
 
   const tableStreamArn = await ensureTable(clients, LOCAL_NAMES.table);
+  await ensureAuditTable(clients, LOCAL_NAMES.auditTable);
 
   return {
     bucketName: LOCAL_NAMES.bucket,
-    queueUrl: queue.url,
-    queueArn: queue.arn,
-    deadLetterQueueUrl: deadLetterQueue.url,
-    deadLetterQueueArn: deadLetterQueue.arn,
+    lanes,
     tableName: LOCAL_NAMES.table,
     tableStreamArn,
+    auditTableName: LOCAL_NAMES.auditTable,
   };
 }
 

@@ -4,6 +4,8 @@
  * as one. `start.ts` runs it for people; the integration tests run it with shorter clocks.
  */
 import { fileURLToPath } from 'node:url';
+import { EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
+import type { EnvironmentConfig } from '../lib/config.js';
 import { startLocalApi, type LocalApi, type LocalApiOverrides } from './api-services.js';
 import { createAwsClients, type AwsClients, type EmulatorEndpoints, type LocalOutputs } from './aws-clients.js';
 import { startEmulators, type Emulators } from './emulators.js';
@@ -31,6 +33,8 @@ import {
 } from './settings.js';
 import { acquireLock, ensureDirs, stateLayout, writeJsonAtomic, type StateLayout } from './state-dir.js';
 import { DynamoDbStreamSource } from './stream-source.js';
+import { startS3CorsProxy } from './s3-cors-proxy.js';
+import { startLocalWebServer } from './web-server.js';
 
 export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/handler.ts', import.meta.url));
 /** The document-event publisher, fed by the table's stream. */
@@ -59,8 +63,24 @@ export interface LocalRuntimeOptions {
   readonly forwardNotifications?: boolean;
   /** How long running invocations may finish on stop before their environments are ended. @default 5000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * Serve the web uploader (`npm start` does). Its origin joins the API's allowed origins, and
+   * the API signs its S3 URLs for a proxy that answers CORS, which fauxqs does not.
+   * @default - not served
+   */
+  readonly web?: LocalWebOptions;
   /** @default silent */
   readonly log?: Log;
+}
+
+export interface LocalWebOptions {
+  /** 0 picks a free port. @default 5173 */
+  readonly port?: number;
+  /**
+   * Tests: the page sends larger files by presigned POST, so a small one takes that route.
+   * The API's own limit is unchanged. @default the dev config's `api.maxDirectUploadBytes`
+   */
+  readonly maxDirectUploadBytes?: number;
 }
 
 export interface LocalRuntime {
@@ -122,11 +142,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const resources = await ensureResources(clients, settings.queue);
 
+    // The web uploader listens before the API starts, which must allow its origin; the API's
+    // presigned URLs then point at a CORS-answering proxy in front of fauxqs.
+    const web = options.web
+      ? await startLocalWebServer({ port: options.web.port ?? DEFAULT_PORTS.web, stateRoot: layout.root, log })
+      : undefined;
+    if (web) stops.push(() => web.stop());
+    const apiConfig = web ? withBrowserOrigins(LOCAL_CONFIG, web.origins) : LOCAL_CONFIG;
+    const s3Proxy = web
+      ? await startS3CorsProxy({ target: endpoints.awsEndpoint, allowedOrigins: apiConfig.api.allowedOrigins, log })
+      : undefined;
+    if (s3Proxy) stops.push(() => s3Proxy.stop());
+
     // The API: gateway, API function, purge consumer and sweeper.
     const api = await startLocalApi({
-      config: LOCAL_CONFIG,
+      config: apiConfig,
       clients,
-      endpoints,
+      endpoints: s3Proxy ? { ...endpoints, awsEndpoint: s3Proxy.url } : endpoints,
       resources,
       stateRoot: layout.root,
       port: options.ports?.api ?? DEFAULT_PORTS.api,
@@ -135,10 +167,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(() => api.stop());
+    web?.configure({
+      apiUrl: api.outputs.ApiUrl,
+      maxDirectUploadBytes: options.web?.maxDirectUploadBytes ?? LOCAL_CONFIG.api.maxDirectUploadBytes,
+      maxUploadBytes: LOCAL_CONFIG.api.maxPresignedUploadBytes,
+      connectSources: [api.outputs.ApiUrl, ...(s3Proxy ? [s3Proxy.url] : [])],
+    });
     const outputs: LocalOutputs = {
       BucketName: resources.bucketName,
-      QueueUrl: resources.queueUrl,
-      DeadLetterQueueUrl: resources.deadLetterQueueUrl,
+      QueueUrl: resources.lanes.interactive.queueUrl,
+      DeadLetterQueueUrl: resources.lanes.interactive.deadLetterQueueUrl,
+      BulkQueueUrl: resources.lanes.bulk.queueUrl,
+      BulkDeadLetterQueueUrl: resources.lanes.bulk.deadLetterQueueUrl,
       TableName: resources.tableName,
       AwsEndpoint: endpoints.awsEndpoint,
       DynamoDbEndpoint: endpoints.dynamoDbEndpoint,
@@ -146,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AccessKeyId: endpoints.credentials.accessKeyId,
       SecretAccessKey: endpoints.credentials.secretAccessKey,
       ...api.outputs,
+      ...(web ? { WebUrl: web.url } : {}),
       EventBusName: settings.documentEvents.busName,
       EventBusEndpoint: bus.endpoint,
       EventLog: layout.eventLog,
@@ -153,7 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     writeJsonAtomic(layout.outputsFile, outputs);
 
     const environment = {
-      stack: stackFunctionEnvironment(LOCAL_CONFIG, resources),
+      stack: withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
       lambda: lambdaReservedEnvironment(settings.function, settings.region),
       sdk: emulatorSdkEnvironment(endpoints),
     };
@@ -164,23 +205,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: settings.region,
       timeoutSeconds: settings.function.timeoutSeconds,
       memoryMb: settings.function.memoryMb,
+      // Room for every lane's event source at its maximum at once, as the reserved concurrency gives on AWS.
       maxEnvironments: settings.function.maxConcurrency,
       environment: functionEnvironment(environment),
       logFile: layout.extractLog,
     });
-    const eventSource = await SqsEventSource.start({
-      sqs: clients.sqs,
-      queueUrl: resources.queueUrl,
-      queueArn: resources.queueArn,
-      region: settings.region,
-      settings: settings.function,
-      invoke: (event) => invoker.invoke(event),
-      inFlightFile: layout.inFlightFile,
-      log,
-    });
+    // One event source per lane on the same function, each with its lane's maximum concurrency.
+    const eventSources = await Promise.all(
+      LANES.map((lane: Lane) =>
+        SqsEventSource.start({
+          sqs: clients.sqs,
+          queueUrl: resources.lanes[lane].queueUrl,
+          queueArn: resources.lanes[lane].queueArn,
+          region: settings.region,
+          settings: settings.lanes[lane],
+          invoke: (event) => invoker.invoke(event),
+          inFlightFile: layout.inFlightFiles[lane],
+          log,
+        }),
+      ),
+    );
     // Polling stops first; running invocations get the grace period, then their environments end.
     const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-    stops.push(() => Promise.all([eventSource.stop(), invoker.stop(graceMs)]).then(() => undefined));
+    stops.push(() => Promise.all([...eventSources.map((source) => source.stop()), invoker.stop(graceMs)]).then(() => undefined));
 
     // Document events: the table's stream feeds the publisher, which puts events on the bus.
     const documentEvents = settings.documentEvents;
@@ -218,7 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         s3: clients.s3,
         sqs: clients.sqs,
         bucket: resources.bucketName,
-        queueUrl: resources.queueUrl,
+        queueUrls: { interactive: resources.lanes.interactive.queueUrl, bulk: resources.lanes.bulk.queueUrl },
         region: settings.region,
         configurationId: LOCAL_NAMES.notificationConfiguration,
         ledgerFile: layout.forwardLedger,
@@ -242,4 +289,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll();
     throw error;
   }
+}
+
+/** The extractor's variables with a test's document retention in place of the config's. */
+function withDocumentRetention(stack: Record<string, string>, seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? stack : { ...stack, [EXTRACT_ENV.documentRetentionSeconds]: String(seconds) };
+}
+
+/** The config with the web uploader's origins allowed, as the stack adds its site's URL. */
+function withBrowserOrigins(config: EnvironmentConfig, origins: readonly string[]): EnvironmentConfig {
+  const allowedOrigins = [...new Set([...config.api.allowedOrigins, ...origins])];
+  return { ...config, api: { ...config.api, allowedOrigins } };
 }

@@ -5,6 +5,7 @@
  * so the local pipeline retries, batches and times out like the deployed one. Only the names
  * are local: the stack lets CloudFormation name its resources.
  */
+import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import { TERMINAL_RECORD_FILTER } from '../lambdas/shared/document-events.js';
 import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, type EnvironmentConfig } from '../lib/config.js';
 
@@ -14,8 +15,6 @@ export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
 /** Physical names of the local resources. */
 export const LOCAL_NAMES = {
   bucket: 'pdf-pipeline-local',
-  queue: 'pdf-pipeline-extract',
-  deadLetterQueue: 'pdf-pipeline-extract-dlq',
   table: 'pdf-pipeline-local',
   extractFunction: 'pdf-pipeline-extract',
   documentEventsFunction: 'pdf-pipeline-document-events',
@@ -26,7 +25,17 @@ export const LOCAL_NAMES = {
   sweepFunction: 'pdf-pipeline-sweeper',
   purgeQueue: 'pdf-pipeline-purge',
   purgeDeadLetterQueue: 'pdf-pipeline-purge-dlq',
+  auditTable: 'pdf-pipeline-local-audit',
 } as const;
+
+/**
+ * Each lane's queues. The interactive lane keeps the names the single queue had, so a state
+ * directory from before there were lanes keeps its messages.
+ */
+export const LOCAL_LANE_QUEUES: Readonly<Record<Lane, { readonly queue: string; readonly deadLetterQueue: string }>> = {
+  interactive: { queue: 'pdf-pipeline-extract', deadLetterQueue: 'pdf-pipeline-extract-dlq' },
+  bulk: { queue: 'pdf-pipeline-extract-bulk', deadLetterQueue: 'pdf-pipeline-extract-bulk-dlq' },
+};
 
 /** The account fauxqs puts in every ARN and queue URL. */
 export const EMULATOR_ACCOUNT_ID = '000000000000';
@@ -41,7 +50,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOOPBACK = '127.0.0.1';
 
 export const DEFAULT_STATE_DIR = '.local';
-export const DEFAULT_PORTS = { fauxqs: 4566, dynamoDb: 8000, api: 3000 } as const;
+export const DEFAULT_PORTS = { fauxqs: 4566, dynamoDb: 8000, api: 3000, web: 5173 } as const;
 
 /** Environment variables `npm start` reads; tests pass options instead. */
 export const RUNTIME_ENV_VARS = {
@@ -50,15 +59,21 @@ export const RUNTIME_ENV_VARS = {
   dynamoDbPort: 'PDF_PIPELINE_DYNAMODB_PORT',
   /** Port of the local API gateway (`ApiUrl`). */
   apiPort: 'PDF_PIPELINE_API_PORT',
+  /** Port of the web uploader (`WebUrl`); the dev config's allowed origins name 5173. */
+  webPort: 'PDF_PIPELINE_WEB_PORT',
 } as const;
 
-/** How the extraction function and its event source behave locally, resolved from the config. */
+/** How a function and an SQS event source on it behave locally, resolved from the config. */
 export interface FunctionSettings {
   readonly functionName: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
+  /**
+   * The event source's maximum concurrency; for the extraction function itself, the most
+   * environments it runs at once (its reserved concurrency, else its lanes' maximums together).
+   */
   readonly maxConcurrency: number;
   /** The event source honours `batchItemFailures`, as `reportBatchItemFailures: true` does on AWS. */
   readonly reportBatchItemFailures: boolean;
@@ -90,6 +105,8 @@ export interface DocumentEventsSettings {
 export interface LocalSettings {
   readonly region: string;
   readonly function: FunctionSettings;
+  /** Each lane's event source on the extraction function: its settings, with the lane's maximum concurrency. */
+  readonly lanes: Readonly<Record<Lane, FunctionSettings>>;
   readonly queue: QueueSettings;
   readonly documentEvents: DocumentEventsSettings;
 }
@@ -104,17 +121,21 @@ const SECONDS_PER_DAY = 24 * 60 * 60;
 
 export function resolveSettings(config: EnvironmentConfig, overrides: SettingsOverrides = {}): LocalSettings {
   const { extraction, queue } = config;
+  const extractor: FunctionSettings = {
+    functionName: LOCAL_NAMES.extractFunction,
+    timeoutSeconds: overrides.functionTimeoutSeconds ?? extraction.timeoutSeconds,
+    memoryMb: extraction.memoryMb,
+    batchSize: extraction.batchSize,
+    maxBatchingWindowSeconds: extraction.maxBatchingWindowSeconds,
+    maxConcurrency: deriveSettings(config).extractionConcurrencyCap,
+    reportBatchItemFailures: true,
+  };
+  const lanes = {} as Record<Lane, FunctionSettings>;
+  for (const lane of LANES) lanes[lane] = { ...extractor, maxConcurrency: extraction.lanes[lane].maxConcurrency };
   return {
     region: config.region,
-    function: {
-      functionName: LOCAL_NAMES.extractFunction,
-      timeoutSeconds: overrides.functionTimeoutSeconds ?? extraction.timeoutSeconds,
-      memoryMb: extraction.memoryMb,
-      batchSize: extraction.batchSize,
-      maxBatchingWindowSeconds: extraction.maxBatchingWindowSeconds,
-      maxConcurrency: extraction.maxConcurrency,
-      reportBatchItemFailures: true,
-    },
+    function: extractor,
+    lanes,
     queue: {
       visibilityTimeoutSeconds:
         overrides.queueVisibilityTimeoutSeconds ?? deriveSettings(config).queueVisibilityTimeoutSeconds,

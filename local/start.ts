@@ -2,7 +2,7 @@
  * `npm start`: runs the whole pipeline on this machine, on emulators, until Ctrl-C.
  *
  * Environment: PDF_PIPELINE_STATE_DIR (default `.local`), PDF_PIPELINE_FAUXQS_PORT (4566),
- * PDF_PIPELINE_DYNAMODB_PORT (8000), PDF_PIPELINE_API_PORT (3000).
+ * PDF_PIPELINE_DYNAMODB_PORT (8000), PDF_PIPELINE_API_PORT (3000), PDF_PIPELINE_WEB_PORT (5173).
  */
 import { relative } from 'node:path';
 import { errorMessage } from './log.js';
@@ -17,6 +17,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalRuntimeOptions {
       dynamoDb: port(env, RUNTIME_ENV_VARS.dynamoDbPort, DEFAULT_PORTS.dynamoDb),
       api: port(env, RUNTIME_ENV_VARS.apiPort, DEFAULT_PORTS.api),
     },
+    web: { port: port(env, RUNTIME_ENV_VARS.webPort, DEFAULT_PORTS.web) },
     log: (message) => console.log(`${new Date().toISOString().slice(11, 23)} ${message}`),
   };
 }
@@ -43,13 +44,14 @@ function describe(runtime: LocalRuntime): string {
     `  S3 + SQS (fauxqs)   ${outputs.AwsEndpoint}   (fauxqs listens on all interfaces, not only loopback)`,
     `  DynamoDB Local      ${outputs.DynamoDbEndpoint}   (also listens on all interfaces)`,
     `  bucket              ${outputs.BucketName}`,
-    `  queue               ${outputs.QueueUrl}`,
-    `  dead-letter queue   ${outputs.DeadLetterQueueUrl}`,
+    `  interactive lane    ${outputs.QueueUrl}   (uploads/; DLQ ${outputs.DeadLetterQueueUrl})`,
+    `  bulk lane           ${outputs.BulkQueueUrl}   (incoming/, bulk-uploads/; DLQ ${outputs.BulkDeadLetterQueueUrl})`,
     `  table               ${outputs.TableName}`,
     `  API                 ${outputs.ApiUrl}   (routes under /v1; token: npm run --silent token -- <userId>)`,
+    `  web uploader        ${outputs.WebUrl}   (open it in a browser; sign in with any user id)`,
     `  function            ${settings.function.functionName}: timeout ${settings.function.timeoutSeconds} s, ` +
       `batch ${settings.function.batchSize}, window ${settings.function.maxBatchingWindowSeconds} s, ` +
-      `concurrency ${settings.function.maxConcurrency}`,
+      `concurrency ${settings.lanes.interactive.maxConcurrency} interactive + ${settings.lanes.bulk.maxConcurrency} bulk`,
     `  state               ${show(layout.root)}   (outputs: ${show(layout.outputsFile)}, function log: ${show(layout.extractLog)})`,
     `  document events     ${show(layout.eventLog)}   (follow: npm run events; figures: npm run stats; DLQ: npm run redrive)`,
     '',

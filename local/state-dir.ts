@@ -4,6 +4,7 @@
  */
 import { mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import { isAlive } from './child-processes.js';
 
 export interface StateLayout {
@@ -14,8 +15,8 @@ export interface StateLayout {
   readonly dynamoDbDir: string;
   /** Append-only record of the S3 events already forwarded to the queue. */
   readonly forwardLedger: string;
-  /** Receipt handles of messages the event source holds but has not settled. */
-  readonly inFlightFile: string;
+  /** Receipt handles of messages each lane's event source holds but has not settled. */
+  readonly inFlightFiles: Readonly<Record<Lane, string>>;
   /** The function's stdout/stderr, like its CloudWatch log group. */
   readonly extractLog: string;
   /** The document-event publisher's stdout/stderr. */
@@ -42,7 +43,9 @@ export function stateLayout(stateDir: string): StateLayout {
     fauxqsDir: join(root, 'fauxqs'),
     dynamoDbDir: join(root, 'dynamodb'),
     forwardLedger: join(root, 'notifications', 'forwarded.ndjson'),
-    inFlightFile: join(root, 'event-source', 'in-flight.json'),
+    // The interactive lane keeps the single event source's file, so a restart after an upgrade
+    // still releases what the last run held.
+    inFlightFiles: { interactive: join(root, 'event-source', 'in-flight.json'), bulk: join(root, 'event-source', 'bulk-in-flight.json') },
     extractLog: join(logs, 'extract.log'),
     documentEventsLog: join(logs, 'document-events.log'),
     eventLog: join(root, 'events', 'document-events.ndjson'),
@@ -58,7 +61,7 @@ export function stateLayout(stateDir: string): StateLayout {
 export function ensureDirs(layout: StateLayout): void {
   for (const file of [
     layout.forwardLedger,
-    layout.inFlightFile,
+    ...LANES.map((lane) => layout.inFlightFiles[lane]),
     layout.extractLog,
     layout.outputsFile,
     layout.eventLog,

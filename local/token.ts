@@ -1,17 +1,19 @@
 /**
- * `npm run --silent token -- <userId> [--scope <scope>]… [--expires-in <seconds>]`: prints a bearer
- * token for the local API whose `sub` is `<userId>`, so files under `incoming/<userId>/` and the
- * API's documents of that user are the same owner's. Signed with the state directory's key
- * (created on first use), which the running gateway verifies against.
+ * `npm run --silent token -- <userId> [--scope <scope>]… [--expires-in <seconds>] [--admin]`: prints
+ * a bearer token for the local API whose `sub` is `<userId>`, so files under `incoming/<userId>/`
+ * and the API's documents of that user are the same owner's; `--admin` puts the user in the admin
+ * group (`cognito:groups`). Signed with the state directory's key (created on first use), which
+ * the running gateway verifies against.
  *
  * Environment: PDF_PIPELINE_STATE_DIR (default `.local`).
  */
 import { parseArgs } from 'node:util';
 import { ALL_FULL_SCOPES, API_SCOPES, fullScope, type ApiScope } from '../lambdas/api/routes.js';
+import { ADMIN_GROUP } from '../lambdas/shared/contract.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, LocalAuthority } from './gateway/local-auth.js';
 import { DEFAULT_STATE_DIR, RUNTIME_ENV_VARS } from './settings.js';
 
-const USAGE = `usage: npm run --silent token -- <userId> [--scope ${Object.values(API_SCOPES).join('|')}]… [--expires-in <seconds>]`;
+const USAGE = `usage: npm run --silent token -- <userId> [--scope ${Object.values(API_SCOPES).join('|')}]… [--expires-in <seconds>] [--admin]`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     options: {
       scope: { type: 'string', multiple: true },
       'expires-in': { type: 'string' },
+      admin: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -36,7 +39,8 @@ async function main(): Promise<void> {
 
   const stateDir = process.env[RUNTIME_ENV_VARS.stateDir] || DEFAULT_STATE_DIR;
   const authority = await LocalAuthority.open(stateDir);
-  process.stdout.write(`${await authority.issue(positionals[0]!, { scopes: scopes ?? ALL_FULL_SCOPES, ttlSeconds })}\n`);
+  const groups = values.admin ? [ADMIN_GROUP] : [];
+  process.stdout.write(`${await authority.issue(positionals[0]!, { scopes: scopes ?? ALL_FULL_SCOPES, ttlSeconds, groups })}\n`);
 }
 
 main().catch((error: unknown) => {

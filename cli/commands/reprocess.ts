@@ -1,7 +1,7 @@
 /**
  * `pdf-pipeline reprocess <documentId>` (`npm run reprocess -- <id>`): extract a COMPLETED or
- * FAILED document again, say after a parser upgrade, as a new generation through the extraction
- * queue: the same core as the API's `POST /v1/documents/{id}/reprocess`, without its owner
+ * FAILED document again, say after a parser upgrade, as a new generation through its lane's
+ * extraction queue: the same core as the API's `POST /v1/documents/{id}/reprocess`, without its owner
  * check. The local runtime by default, a deployed environment with `--env`.
  */
 import type { Command } from 'commander';
@@ -14,7 +14,7 @@ export async function reprocessOnTarget(target: OpsTarget, documentId: string): 
   return reprocessDocument(documentId, {
     repository: target.documents,
     sqs: target.sqs,
-    queueUrl: target.queueUrl,
+    queueFor: (lane) => target.lanes[lane].queueUrl,
     now: () => new Date(),
   });
 }

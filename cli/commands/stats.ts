@@ -1,21 +1,28 @@
 /**
  * `pdf-pipeline stats` (`npm run stats`): the local pipeline's figures in a readable form:
- * queue and DLQ depth, the age of their oldest message, documents by status and error code,
- * and the document events so far. On AWS the same figures are on the environment's dashboard.
+ * each lane's queue and DLQ depth (or one lane's, with `--lane`), the age of their oldest
+ * message, documents by status and error code, and the document events so far. On AWS the same
+ * figures are on the environment's dashboard.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { DOCUMENT_STATUSES, type DocumentStatus } from '../../lambdas/shared/contract.js';
+import { DOCUMENT_STATUSES, type DocumentStatus, type Lane } from '../../lambdas/shared/contract.js';
 import { countDocuments } from '../../lambdas/shared/document-counts.js';
-import { queueDepth, type QueueDepth } from '../ops/queues.js';
+import { parseLane, queueDepth, selectedLanes, type QueueDepth } from '../ops/queues.js';
 import { reportingErrors } from '../ops/report-errors.js';
 import { localTarget, type OpsTarget } from '../ops/target.js';
 import { formatAge } from './redrive.js';
 
-export interface PipelineStats {
-  readonly target: string;
+/** A lane's extraction queue and dead-letter queue. */
+export interface LaneStats {
   readonly queue: QueueDepth;
   readonly deadLetterQueue: QueueDepth;
+}
+
+export interface PipelineStats {
+  readonly target: string;
+  /** The lanes asked for (every lane by default). */
+  readonly lanes: Partial<Record<Lane, LaneStats>>;
   readonly documents: {
     readonly total: number;
     readonly byStatus: Readonly<Record<DocumentStatus, number>>;
@@ -32,11 +39,15 @@ export interface PipelineStats {
   };
 }
 
-export async function collectStats(target: OpsTarget): Promise<PipelineStats> {
-  const [queue, deadLetterQueue] = await Promise.all([
-    queueDepth(target, target.queueUrl),
-    queueDepth(target, target.deadLetterQueueUrl),
-  ]);
+export async function collectStats(target: OpsTarget, options: { readonly lane?: Lane } = {}): Promise<PipelineStats> {
+  const lanes: Partial<Record<Lane, LaneStats>> = {};
+  for (const lane of selectedLanes(options.lane)) {
+    const [queue, deadLetterQueue] = await Promise.all([
+      queueDepth(target, target.lanes[lane].queueUrl),
+      queueDepth(target, target.lanes[lane].deadLetterQueueUrl),
+    ]);
+    lanes[lane] = { queue, deadLetterQueue };
+  }
   const { total, byStatus, failedByCode, deleted } = await countDocuments(target.documents.scanDocuments());
 
   const byType: Record<string, number> = {};
@@ -45,7 +56,7 @@ export async function collectStats(target: OpsTarget): Promise<PipelineStats> {
     byType[type] = (byType[type] ?? 0) + 1;
   }
   const failedBatches = readLines(target.layout?.failedEventBatches).length;
-  return { target: target.label, queue, deadLetterQueue, documents: { total, byStatus, failedByCode, deleted }, events: { byType, failedBatches } };
+  return { target: target.label, lanes, documents: { total, byStatus, failedByCode, deleted }, events: { byType, failedBatches } };
 }
 
 function readLines(file: string | undefined): string[] {
@@ -55,7 +66,7 @@ function readLines(file: string | undefined): string[] {
 
 export function formatStats(stats: PipelineStats): string {
   const queueLine = (name: string, depth: QueueDepth) =>
-    `  ${name.padEnd(18)} ${String(depth.visible).padStart(5)} waiting ${String(depth.inFlight).padStart(5)} in flight ` +
+    `  ${name.padEnd(24)} ${String(depth.visible).padStart(5)} waiting ${String(depth.inFlight).padStart(5)} in flight ` +
     `${String(depth.delayed).padStart(3)} delayed   oldest ${depth.oldestAgeMs === undefined ? '—' : formatAge(depth.oldestAgeMs)}`;
   const { documents, events } = stats;
   const failures = Object.entries(documents.failedByCode)
@@ -66,8 +77,10 @@ export function formatStats(stats: PipelineStats): string {
     `pdf-pipeline: ${stats.target}`,
     '',
     'Queues',
-    queueLine('extraction queue', stats.queue),
-    queueLine('dead-letter queue', stats.deadLetterQueue),
+    ...Object.entries(stats.lanes).flatMap(([lane, { queue, deadLetterQueue }]) => [
+      queueLine(`${lane} queue`, queue),
+      queueLine(`${lane} dead-letter queue`, deadLetterQueue),
+    ]),
     '',
     `Documents (${documents.total}${documents.deleted ? `, plus ${documents.deleted} deleted` : ''})`,
     ...DOCUMENT_STATUSES.map(
@@ -86,14 +99,15 @@ export function formatStats(stats: PipelineStats): string {
 export function registerStats(program: Command): void {
   program
     .command('stats')
-    .description('Queue and DLQ depth, oldest message, documents by status and error code, events: the local runtime.')
+    .description("Each lane's queue and DLQ depth, oldest message, documents by status and error code, events: the local runtime.")
     .option('--state-dir <dir>', 'local state directory (default: $PDF_PIPELINE_STATE_DIR or .local)')
+    .option('--lane <lane>', 'only this lane: interactive or bulk (default: both)', parseLane)
     .option('--json', 'print the figures as JSON')
     .action(
-      reportingErrors(async (options: { stateDir?: string; json?: boolean }) => {
+      reportingErrors(async (options: { stateDir?: string; lane?: Lane; json?: boolean }) => {
         const target = localTarget(options.stateDir);
         try {
-          const stats = await collectStats(target);
+          const stats = await collectStats(target, { lane: options.lane });
           console.log(options.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
         } finally {
           target.destroy();

@@ -1,9 +1,19 @@
 /** What operator commands read from the queues: depths, the oldest message, samples with their documents. */
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { InvalidArgumentError } from 'commander';
 import { documentIdOf } from '../../lambdas/extract/process-object.js';
 import { MalformedMessageError, parseS3Message } from '../../lambdas/extract/s3-event.js';
-import type { DocumentStatus, FailureCode } from '../../lambdas/shared/contract.js';
+import { LANES, type DocumentStatus, type FailureCode, type Lane } from '../../lambdas/shared/contract.js';
 import type { OpsTarget, PeekedMessage } from './target.js';
+
+/** `--lane <lane>` of the queue commands: one lane, checked; every lane when absent. */
+export function parseLane(value: string): Lane {
+  if (!(LANES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${LANES.join(', ')}`);
+  return value as Lane;
+}
+
+/** The lanes a command acts on: the one asked for, else every lane. */
+export const selectedLanes = (lane: Lane | undefined): readonly Lane[] => (lane === undefined ? LANES : [lane]);
 
 export interface QueueDepth {
   /** Waiting to be received. */

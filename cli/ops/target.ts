@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { CONFIGS, deriveSettings, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import type { LocalOutputs } from '../../local/aws-clients.js';
@@ -24,12 +25,24 @@ export interface PeekedMessage {
   readonly receiveCount?: number;
 }
 
+/** A priority lane's extraction queue and the dead-letter queue behind it. */
+export interface LaneQueueUrls {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** Each lane's outputs: the interactive lane's keep the names they had before there were lanes. */
+export const LANE_OUTPUTS: Readonly<Record<Lane, { readonly queue: string; readonly deadLetter: string }>> = {
+  interactive: { queue: 'QueueUrl', deadLetter: 'DeadLetterQueueUrl' },
+  bulk: { queue: 'BulkQueueUrl', deadLetter: 'BulkDeadLetterQueueUrl' },
+};
+
 export interface OpsTarget {
   readonly kind: 'local' | 'aws';
   /** What the target is, for people: `local runtime (.local)`, `PdfPipeline-prod (eu-west-1)`. */
   readonly label: string;
-  readonly queueUrl: string;
-  readonly deadLetterQueueUrl: string;
+  /** Each lane's queues. */
+  readonly lanes: Readonly<Record<Lane, LaneQueueUrls>>;
   readonly tableName: string;
   readonly sqs: SQSClient;
   readonly documents: DocumentRepository;
@@ -75,8 +88,7 @@ export function localTarget(stateDir = process.env[RUNTIME_ENV_VARS.stateDir] ||
   return {
     kind: 'local',
     label: `local runtime (${stateDir})`,
-    queueUrl: outputs.QueueUrl,
-    deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
+    lanes: lanesFrom(outputs as unknown as StackOutputs, layout.outputsFile),
     tableName: outputs.TableName,
     sqs,
     documents: new DocumentRepository(DynamoDBDocumentClient.from(dynamoDb), outputs.TableName),
@@ -89,36 +101,35 @@ export function localTarget(stateDir = process.env[RUNTIME_ENV_VARS.stateDir] ||
   };
 }
 
-/** The flat outputs `cdk deploy --outputs-file` writes for one stack. */
-interface StackOutputs {
-  readonly QueueUrl?: string;
-  readonly DeadLetterQueueUrl?: string;
-  readonly TableName?: string;
+/** The flat outputs `cdk deploy --outputs-file` writes for one stack (`QueueUrl`, `ApiUrl`, …). */
+export type StackOutputs = Readonly<Record<string, string | undefined>>;
+
+/** A deployed environment's stack outputs, from `<outputsDir>/<env>.json`, and where they were read. */
+export function readStackOutputs(envName: EnvironmentName, outputsDir = 'cdk-outputs'): { readonly file: string; readonly outputs: StackOutputs } {
+  const { stackName } = deriveSettings(CONFIGS[envName]);
+  const file = resolve(join(outputsDir, `${envName}.json`));
+  try {
+    return { file, outputs: (JSON.parse(readFileSync(file, 'utf8')) as Record<string, StackOutputs>)[stackName] ?? {} };
+  } catch (error) {
+    if (!isFileMissing(error)) throw error;
+    throw new Error(`No outputs at ${file}: deploy with \`npx cdk deploy ${stackName} --outputs-file ${file}\`.`);
+  }
 }
 
 export function awsTarget(envName: EnvironmentName, outputsDir = 'cdk-outputs'): OpsTarget {
   const config = CONFIGS[envName];
   const { stackName } = deriveSettings(config);
-  const file = resolve(join(outputsDir, `${envName}.json`));
-  let outputs: StackOutputs | undefined;
-  try {
-    outputs = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, StackOutputs>)[stackName];
-  } catch (error) {
-    if (!isFileMissing(error)) throw error;
-    throw new Error(`No outputs at ${file}: deploy with \`npx cdk deploy ${stackName} --outputs-file ${file}\`.`);
-  }
-  const { QueueUrl, DeadLetterQueueUrl, TableName } = outputs ?? {};
-  if (!QueueUrl || !DeadLetterQueueUrl || !TableName) {
-    throw new Error(`${file} lacks QueueUrl, DeadLetterQueueUrl or TableName for ${stackName}`);
-  }
+  const { file, outputs } = readStackOutputs(envName, outputsDir);
+  const { TableName } = outputs;
+  if (!TableName) throw new Error(`${file} lacks TableName for ${stackName}`);
+  const lanes = lanesFrom(outputs, file);
   // Credentials: the SDK's default chain (profile, SSO, environment), as for the CDK CLI.
   const sqs = new SQSClient({ region: config.region });
   const dynamoDb = new DynamoDBClient({ region: config.region });
   return {
     kind: 'aws',
     label: `${stackName} (${config.region})`,
-    queueUrl: QueueUrl,
-    deadLetterQueueUrl: DeadLetterQueueUrl,
+    lanes,
     tableName: TableName,
     sqs,
     documents: new DocumentRepository(DynamoDBDocumentClient.from(dynamoDb), TableName),
@@ -127,6 +138,20 @@ export function awsTarget(envName: EnvironmentName, outputsDir = 'cdk-outputs'):
       dynamoDb.destroy();
     },
   };
+}
+
+/** Each lane's queue URLs from an outputs file, or an error naming the ones it lacks. */
+function lanesFrom(outputs: StackOutputs, file: string): Record<Lane, LaneQueueUrls> {
+  const names = LANES.flatMap((lane) => [LANE_OUTPUTS[lane].queue, LANE_OUTPUTS[lane].deadLetter]);
+  const missing = names.filter((name) => !outputs[name]);
+  if (missing.length > 0) {
+    throw new Error(`${file} lacks ${missing.join(', ')}; written before there were lanes? Deploy (or npm start) again.`);
+  }
+  const lanes = {} as Record<Lane, LaneQueueUrls>;
+  for (const lane of LANES) {
+    lanes[lane] = { queueUrl: outputs[LANE_OUTPUTS[lane].queue]!, deadLetterQueueUrl: outputs[LANE_OUTPUTS[lane].deadLetter]! };
+  }
+  return lanes;
 }
 
 interface FauxqsMessage {

@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiSettings } from '../shared/api-env.js';
+import type { AuditRepository } from '../shared/audit-repository.js';
 import type { DocumentRepository } from '../shared/document-repository.js';
 import type { ApiObjects } from './object-access.js';
 
@@ -7,6 +8,8 @@ import type { ApiObjects } from './object-access.js';
 export interface ApiDependencies {
   readonly settings: ApiSettings;
   readonly repository: DocumentRepository;
+  /** The audit trail: append and query only. */
+  readonly audit: AuditRepository;
   readonly objects: ApiObjects;
   readonly sqs: SQSClient;
   readonly now: () => Date;

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { loadApiSettings } from '../shared/api-env.js';
+import { AuditRepository } from '../shared/audit-repository.js';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -15,7 +16,10 @@ const settings = loadApiSettings();
 
 const dependencies: ApiDependencies = {
   settings,
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
+    documentRetentionSeconds: settings.documentRetentionSeconds,
+  }),
+  audit: new AuditRepository(dynamoDbClient, settings.auditTableName, settings.auditRetentionDays),
   objects: new ApiObjects(s3Client),
   sqs: sqsClient,
   now: () => new Date(),

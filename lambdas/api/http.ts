@@ -3,13 +3,30 @@
  * how its answer becomes a proxy result (JSON, CORS, the one error shape).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ADMIN_GROUP } from '../shared/contract.js';
 import { ApiError, errorBody } from './errors.js';
 import { CORS_EXPOSED_HEADERS } from './routes.js';
+import { OWNER_ID } from './schemas.js';
 
-/** Who is calling: the token's `sub` and its scopes, from the Cognito authorizer's claims. */
+/** Who is calling: the token's `sub`, scopes and groups, from the Cognito authorizer's claims. */
 export interface Caller {
   readonly ownerId: string;
   readonly scopes: ReadonlySet<string>;
+  /** The user's Cognito groups (`cognito:groups`). */
+  readonly groups: ReadonlySet<string>;
+  /** A member of the admin group: may act on any owner's documents and use the admin routes. */
+  readonly isAdmin: boolean;
+}
+
+/**
+ * What an operation tells the audit trail about the data it touched, filled in as it goes (the
+ * guards note each document they let the caller see); the router records it with the outcome.
+ */
+export interface AuditNotes {
+  documentId?: string;
+  /** Whose data it was: the document's owner, or the owner whose documents were listed. */
+  ownerId?: string;
+  lanes?: string[];
 }
 
 /** A request as an operation sees it: header names lower-cased, body decoded. */
@@ -22,6 +39,7 @@ export interface ApiRequest {
   readonly body: Buffer;
   /** Set on every route with an authorizer. */
   readonly caller?: Caller;
+  readonly audit: AuditNotes;
 }
 
 /** What an operation answers; `body` is sent as JSON. */
@@ -52,7 +70,48 @@ export function toApiRequest(event: APIGatewayProxyEvent, caller: Caller | undef
     pathParameters,
     body: event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8'),
     caller,
+    audit: {},
   };
+}
+
+/**
+ * The caller the Cognito authorizer vouched for (it verified the access token and that it
+ * carries one of the API's scopes). 401 without a subject, 403 for one unfit for a key segment.
+ */
+export function callerFromEvent(event: APIGatewayProxyEvent): Caller {
+  const claims = (event.requestContext?.authorizer?.claims ?? {}) as Record<string, unknown>;
+  const ownerId = claims.sub;
+  if (typeof ownerId !== 'string' || ownerId === '') {
+    throw new ApiError(401, 'UNAUTHORIZED', 'A valid access token for this API is required.');
+  }
+  if (!OWNER_ID.test(ownerId)) throw new ApiError(403, 'FORBIDDEN', 'This account cannot use the API.');
+  const scopes = new Set(String(claims.scope ?? '').split(' ').filter(Boolean));
+  const groups = parseGroups(claims['cognito:groups']);
+  return { ownerId, scopes, groups, isAdmin: groups.has(ADMIN_GROUP) };
+}
+
+/**
+ * `cognito:groups` as the authorizer passes it: a REST API's Cognito authorizer flattens the
+ * token's array to `admin,ops`; an HTTP API's JWT authorizer writes `[admin ops]`; a test or
+ * another proxy may pass the array itself. Every form gives the same set.
+ */
+export function parseGroups(claim: unknown): Set<string> {
+  if (Array.isArray(claim)) return new Set(claim.filter((group): group is string => typeof group === 'string' && group !== ''));
+  if (typeof claim !== 'string') return new Set();
+  const text = claim.trim();
+  if (text.startsWith('[') && text.includes('"')) {
+    try {
+      return parseGroups(JSON.parse(text));
+    } catch {
+      // not JSON after all: split it below
+    }
+  }
+  return new Set(
+    text
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  );
 }
 
 /** The media type of a request, lower-cased and without parameters (`application/json; charset=utf-8` → `application/json`). */

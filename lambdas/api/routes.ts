@@ -35,7 +35,9 @@ export type OperationId =
   | 'listDocumentPages'
   | 'downloadDocumentFile'
   | 'deleteDocument'
-  | 'reprocessDocument';
+  | 'reprocessDocument'
+  | 'listAuditEntries'
+  | 'redriveDeadLetters';
 
 /** Models the gateway validates JSON request bodies against (see `schemas.ts`). */
 export type RequestModelName = 'CreateUploadRequest';
@@ -62,6 +64,14 @@ export interface RouteDefinition {
   readonly headerParameters?: readonly string[];
   /** Request headers the gateway requires (400 `INVALID_REQUEST_PARAMETERS` when missing). */
   readonly requiredHeaders?: readonly string[];
+  /** Only members of the admin group may call it; anyone else gets 403. */
+  readonly admin?: boolean;
+  /**
+   * When a call is recorded in the audit trail: `always` (every outcome, once the caller is
+   * known), or `other-owner` (when the caller touched data of an owner other than itself,
+   * which only an admin can). @default never
+   */
+  readonly audit?: 'always' | 'other-owner';
 }
 
 export const ROUTES = [
@@ -75,8 +85,9 @@ export const ROUTES = [
     operationId: 'getHealthDetail',
     method: 'GET',
     path: '/v1/health/detail',
-    summary: 'Queue and dead-letter queue depth, documents by status and error code, oldest queued document',
+    summary: 'Queue and dead-letter queue depth, documents by status and error code, oldest queued document (admins)',
     scope: API_SCOPES.read,
+    admin: true,
   },
   {
     operationId: 'uploadDocument',
@@ -85,17 +96,19 @@ export const ROUTES = [
     summary: 'Uploads a PDF in the request body (up to the direct upload limit)',
     scope: API_SCOPES.write,
     binaryBody: true,
-    queryParameters: ['filename'],
+    queryParameters: ['filename', 'lane'],
     headerParameters: ['Idempotency-Key'],
     requiredHeaders: ['Content-Type'],
+    audit: 'always',
   },
   {
     operationId: 'listDocuments',
     method: 'GET',
     path: '/v1/documents',
-    summary: "Lists the caller's documents, newest first",
+    summary: "Lists the caller's documents (an admin: any owner's, with `ownerId`), newest first",
     scope: API_SCOPES.read,
-    queryParameters: ['limit', 'cursor', 'status'],
+    queryParameters: ['limit', 'cursor', 'status', 'ownerId'],
+    audit: 'other-owner',
   },
   {
     operationId: 'createUpload',
@@ -106,6 +119,7 @@ export const ROUTES = [
     requestModel: 'CreateUploadRequest',
     headerParameters: ['Idempotency-Key'],
     requiredHeaders: ['Content-Type'],
+    audit: 'always',
   },
   {
     operationId: 'getDocument',
@@ -113,6 +127,7 @@ export const ROUTES = [
     path: '/v1/documents/{id}',
     summary: "A document's record",
     scope: API_SCOPES.read,
+    audit: 'other-owner',
   },
   {
     operationId: 'deleteDocument',
@@ -120,6 +135,7 @@ export const ROUTES = [
     path: '/v1/documents/{id}',
     summary: 'Deletes a document at once and purges its objects and pages in the background',
     scope: API_SCOPES.write,
+    audit: 'always',
   },
   {
     operationId: 'listDocumentPages',
@@ -128,6 +144,7 @@ export const ROUTES = [
     summary: "A document's extracted pages, in order",
     scope: API_SCOPES.read,
     queryParameters: ['limit', 'cursor'],
+    audit: 'other-owner',
   },
   {
     operationId: 'downloadDocumentFile',
@@ -135,6 +152,7 @@ export const ROUTES = [
     path: '/v1/documents/{id}/file',
     summary: 'Redirects (303) to a short-lived download URL of the original PDF',
     scope: API_SCOPES.read,
+    audit: 'other-owner',
   },
   {
     operationId: 'reprocessDocument',
@@ -142,6 +160,27 @@ export const ROUTES = [
     path: '/v1/documents/{id}/reprocess',
     summary: 'Extracts a COMPLETED or FAILED document again, as a new generation, through the extraction queue',
     scope: API_SCOPES.write,
+    audit: 'always',
+  },
+  {
+    operationId: 'listAuditEntries',
+    method: 'GET',
+    path: '/v1/audit',
+    summary: 'The audit trail, newest first, by document, actor and time range (admins)',
+    scope: API_SCOPES.read,
+    admin: true,
+    queryParameters: ['documentId', 'actor', 'from', 'to', 'limit', 'cursor'],
+    audit: 'always',
+  },
+  {
+    operationId: 'redriveDeadLetters',
+    method: 'POST',
+    path: '/v1/admin/redrive',
+    summary: "Moves the extraction dead-letter queues' messages back to their queues at a bounded rate (admins)",
+    scope: API_SCOPES.write,
+    admin: true,
+    queryParameters: ['lane', 'maxPerSecond'],
+    audit: 'always',
   },
 ] as const satisfies readonly RouteDefinition[];
 
@@ -158,6 +197,16 @@ export const CORS_EXPOSED_HEADERS: readonly string[] = ['Location', 'Retry-After
 
 /** How long a browser may cache a preflight answer, in seconds. */
 export const CORS_MAX_AGE_SECONDS = 600;
+
+/**
+ * The document bucket's CORS rule for the allowed origins: browsers POST presigned uploads and
+ * GET presigned downloads and spilled pages. The stack sets it on the bucket; the local runtime
+ * answers it in front of the emulator, which has no CORS of its own.
+ */
+export const BUCKET_CORS = {
+  methods: ['POST', 'GET', 'HEAD'],
+  exposedHeaders: ['ETag'],
+} as const;
 
 /** The route for a method and resource path (`event.resource`), if the API has one. */
 export function findRoute(method: string, resourcePath: string): Route | undefined {

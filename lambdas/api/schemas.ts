@@ -4,7 +4,8 @@
  * end-to-end tests check every response against them.
  */
 import { z } from 'zod';
-import { DOCUMENT_SOURCES, DOCUMENT_STATUSES, FAILURE_CODES } from '../shared/contract.js';
+import { DOCUMENT_SOURCES, DOCUMENT_STATUSES, FAILURE_CODES, LANES } from '../shared/contract.js';
+import { DEFAULT_MOVE_RATE, MAX_MOVE_RATE, REDRIVE_STRATEGIES, type RedriveStrategy } from '../shared/dead-letter-redrive.js';
 import type { RequestModelName } from './routes.js';
 
 /** Longest filename accepted in a request, in characters (it is shortened to 255 UTF-8 bytes). */
@@ -25,10 +26,16 @@ export const DocumentId = z.uuid().describe('Document id (a UUID)');
 export const DirectUploadAccepted = z
   .strictObject({ documentId: DocumentId, status: z.literal('QUEUED') });
 
+/** Which priority lane an upload is extracted in. */
+export const UploadLane = z
+  .enum(LANES)
+  .describe('Priority lane: `interactive` (the default) for someone waiting; `bulk` for loads that may wait behind interactive uploads');
+
 export const CreateUploadRequest = z
   .strictObject({
     filename: z.string().min(1).max(MAX_FILENAME_INPUT_LENGTH).describe('Name of the file, for display; never part of the key'),
     size: z.number().int().min(1).describe('Size of the file in bytes'),
+    lane: UploadLane.optional(),
   });
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>;
 
@@ -71,6 +78,7 @@ const documentFields = {
   documentId: DocumentId,
   status: z.enum(DOCUMENT_STATUSES),
   source: z.enum(DOCUMENT_SOURCES),
+  lane: z.enum(LANES).describe('The priority lane it is extracted in'),
   filename: z.string().optional(),
   size: z.number().int().nonnegative().optional().describe('Bytes of the original'),
   sha256: z.string().optional().describe('SHA-256 of the original, hex'),
@@ -131,7 +139,12 @@ export const QueueDepth = z.strictObject({
 export const HealthDetailResponse = z.strictObject({
   status: z.literal('ok'),
   checkedAt: z.iso.datetime(),
-  queues: z.strictObject({ extraction: QueueDepth, deadLetter: QueueDepth }),
+  queues: z.strictObject({
+    extraction: QueueDepth.describe("The interactive lane's extraction queue"),
+    deadLetter: QueueDepth.describe("The interactive lane's dead-letter queue"),
+    bulkExtraction: QueueDepth.optional().describe("The bulk lane's extraction queue"),
+    bulkDeadLetter: QueueDepth.optional().describe("The bulk lane's dead-letter queue"),
+  }),
   documents: z.strictObject({
     total: count.describe('Documents counted, deleted ones apart'),
     byStatus: z.record(z.enum(DOCUMENT_STATUSES), count),
@@ -144,11 +157,80 @@ export const HealthDetailResponse = z.strictObject({
   }),
 });
 
+/**
+ * Owner ids become a segment of object keys (`uploads/<ownerId>/…`); Cognito's `sub` is a
+ * UUID, and anything that could break out of the segment is refused.
+ */
+export const OWNER_ID = /^[A-Za-z0-9._@+=:-]{1,128}$/;
+
+/** An owner id (a token's `sub`), as it may appear in a key segment. */
+export const OwnerId = z.string().regex(OWNER_ID, 'must be an owner id (a user\'s sub)');
+
+/** Query string of `POST /v1/documents` beside `filename`; unknown parameters are ignored. */
+export const UploadDocumentQuery = z.object({ lane: UploadLane.default('interactive') });
+
 /** Query string of `GET /v1/documents`; unknown parameters are ignored, as caches and proxies add some. */
 export const ListDocumentsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
   status: z.enum(DOCUMENT_STATUSES).optional(),
+  ownerId: OwnerId.optional().describe("Admins: whose documents to list (default: the caller's)"),
+});
+
+const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+
+/** Query string of `GET /v1/audit`. */
+export const ListAuditQuery = z
+  .object({
+    documentId: DocumentId.optional(),
+    actor: OwnerId.optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, {
+    message: 'from must be before to',
+  });
+
+export const AuditEntry = z.strictObject({
+  entryId: z.string(),
+  at: z.iso.datetime(),
+  actor: z.string().describe("The caller's sub"),
+  actorIsAdmin: z.boolean(),
+  operation: z.string().describe('The API operation, e.g. deleteDocument'),
+  documentId: DocumentId.optional(),
+  ownerId: z.string().optional().describe('Whose data it was: the document\'s owner, or the owner whose documents were listed'),
+  lanes: z.array(z.enum(LANES)).optional().describe('Redrives: the lanes moved'),
+  outcome: z.strictObject({
+    status: z.number().int().describe('The HTTP status answered'),
+    code: z.string().optional().describe('The error code, for an answer other than success'),
+  }),
+  requestId: z.string().describe('The request in the access and function logs'),
+});
+
+export const AuditList = z.strictObject({
+  entries: z.array(AuditEntry),
+  nextCursor: z.string().optional().describe('Pass as `cursor` for older entries; absent after the last'),
+});
+
+/** Query string of `POST /v1/admin/redrive`. */
+export const RedriveQuery = z.object({
+  lane: z.enum(LANES).optional().describe('The lane whose dead-letter queue to redrive; default: every lane'),
+  maxPerSecond: z.coerce.number().int().min(1).max(MAX_MOVE_RATE).default(DEFAULT_MOVE_RATE),
+});
+
+export const RedriveAccepted = z.strictObject({
+  lanes: z.array(
+    z.strictObject({
+      lane: z.enum(LANES),
+      strategy: z.enum(REDRIVE_STRATEGIES as [RedriveStrategy, ...RedriveStrategy[]]),
+      waiting: count.describe('Messages in the dead-letter queue when the redrive started'),
+      moved: count.describe('Messages this request moved (a move task reports its progress in SQS instead)'),
+      taskHandle: z.string().optional().describe('The SQS message move task, when SQS moves the messages'),
+      more: z.boolean().describe('Messages are left that this request did not move: call again'),
+    }),
+  ),
 });
 
 /** Query string of `GET /v1/documents/{id}/pages`. */

@@ -1,5 +1,5 @@
 import { TERMINAL_STATUSES } from '../shared/contract.js';
-import type { DocumentRecord } from '../shared/document-repository.js';
+import { hasExpired, type DocumentRecord } from '../shared/document-repository.js';
 import { compareSequencers } from './s3-event.js';
 
 /** What to do with an object event, given the document record as last read. */
@@ -17,7 +17,7 @@ export type ClaimDecision =
   /** Already recorded as poison and redelivered: no work, let the message continue to the DLQ. */
   | { readonly action: 'dead-letter' }
   /** Nothing to do: the event is a duplicate or older than what the record describes. */
-  | { readonly action: 'skip'; readonly reason: 'duplicate' | 'stale' | 'deleted' };
+  | { readonly action: 'skip'; readonly reason: 'duplicate' | 'stale' | 'deleted' | 'expired' };
 
 export interface Delivery {
   readonly sequencer: string;
@@ -25,6 +25,8 @@ export interface Delivery {
   readonly receiveCount: number;
   /** Attempts per document and generation, equal to the queue's maxReceiveCount. */
   readonly maxAttempts: number;
+  /** Epoch seconds now: a record whose `expiresAt` has passed is never worked on again. @default never expired */
+  readonly nowSeconds?: number;
 }
 
 /**
@@ -37,6 +39,9 @@ export interface Delivery {
 export function decideClaim(record: DocumentRecord | undefined, delivery: Delivery): ClaimDecision {
   if (!record) return { action: 'create' };
   if (record.deletedAt !== undefined) return { action: 'skip', reason: 'deleted' };
+  if (delivery.nowSeconds !== undefined && hasExpired(record.expiresAt, delivery.nowSeconds)) {
+    return { action: 'skip', reason: 'expired' };
+  }
 
   if (record.sequencer !== undefined) {
     const order = compareSequencers(delivery.sequencer, record.sequencer);

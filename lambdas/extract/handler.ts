@@ -29,7 +29,9 @@ const extractionPool = new ExtractionPool({
 extractionPool.warm();
 
 const dependencies: ProcessingDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
+    documentRetentionSeconds: settings.documentRetentionSeconds,
+  }),
   objects: new ObjectStore(s3Client),
   extract: extractionPool.extract,
   limits: {

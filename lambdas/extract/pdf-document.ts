@@ -42,6 +42,13 @@ const OUTLINE_MAX_DEPTH = 6;
 const OUTLINE_MAX_ENTRIES = 500;
 const FORM_FIELDS_MAX = 1000;
 const FIELD_VALUE_MAX_CHARS = 2000;
+/** Info-dictionary strings, outline titles and field names: a hostile file can make any of them megabytes. */
+const METADATA_TEXT_MAX_CHARS = 2000;
+/**
+ * The whole metadata, as JSON. A document's record is returned with its metadata in one API
+ * answer, which Lambda caps at 6 MB; past this, the bulkiest optional parts are left out.
+ */
+export const METADATA_MAX_BYTES = 1024 * 1024;
 /** Pages whose text is sampled for script hints: cheap and enough for a hint. */
 const SCRIPT_SAMPLE_PAGES = 5;
 
@@ -69,7 +76,21 @@ function toIsoDate(value: Date | null | undefined): string | undefined {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value.slice(0, METADATA_TEXT_MAX_CHARS) : undefined;
+}
+
+/**
+ * Leaves out form fields, then the outline, then XMP, until the metadata fits `maxBytes` as JSON.
+ * What remains (Info strings, dates, flags) is bounded per field.
+ */
+export function boundMetadata(metadata: DocumentMetadata, maxBytes = METADATA_MAX_BYTES): DocumentMetadata {
+  let bounded = metadata;
+  for (const part of ['formFields', 'outline', 'xmp'] as const) {
+    if (Buffer.byteLength(JSON.stringify(bounded)) <= maxBytes) break;
+    const { [part]: _dropped, ...rest } = bounded;
+    bounded = rest;
+  }
+  return bounded;
 }
 
 /** Maps pdf.js's failures to what they mean for the document. */
@@ -106,7 +127,7 @@ function toOutline(nodes: readonly RawOutlineNode[] | null | undefined): Outline
       if (budget <= 0) return [];
       budget -= 1;
       const children = depth < OUTLINE_MAX_DEPTH && node.items?.length ? walk(node.items, depth + 1) : [];
-      return [{ title: String(node.title ?? '').trim(), ...(children.length ? { items: children } : {}) }];
+      return [{ title: String(node.title ?? '').trim().slice(0, METADATA_TEXT_MAX_CHARS), ...(children.length ? { items: children } : {}) }];
     });
   return nodes?.length ? walk(nodes, 1) : undefined;
 }
@@ -121,17 +142,17 @@ function toFormFields(objects: FieldObjects): FormField[] | undefined {
       const first = widgets.find((widget) => widget.value !== undefined && widget.value !== null) ?? widgets[0];
       const raw = first?.value;
       const value = Array.isArray(raw) ? raw.map(String).join(', ') : raw === undefined || raw === null ? '' : String(raw);
-      return { name, type: first?.type ?? 'unknown', value: value.slice(0, FIELD_VALUE_MAX_CHARS) };
+      return { name: name.slice(0, METADATA_TEXT_MAX_CHARS), type: first?.type ?? 'unknown', value: value.slice(0, FIELD_VALUE_MAX_CHARS) };
     });
   return fields.length ? fields : undefined;
 }
 
-function toXmp(metadata: { getAll?: () => unknown } | null | undefined): Record<string, string> | undefined {
-  const all = metadata?.getAll?.();
-  if (!all || typeof all !== 'object') return undefined;
-  const entries = Object.entries(all as Record<string, unknown>)
+/** pdf.js 5 hands XMP over as an iterable of `[property, value]` (earlier versions had `getAll()`). */
+function toXmp(metadata: Iterable<[string, unknown]> | null | undefined): Record<string, string> | undefined {
+  if (!metadata || typeof metadata[Symbol.iterator] !== 'function') return undefined;
+  const entries = [...metadata]
     .filter(([, value]) => typeof value === 'string' && value.trim() !== '')
-    .map(([key, value]) => [key, String(value)]);
+    .map(([key, value]) => [key, String(value).slice(0, METADATA_TEXT_MAX_CHARS)]);
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
@@ -198,7 +219,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       head.push(await readPage(pageNumber));
     }
     const scripts = detectScripts(head.map((page) => page.text).join('\n'));
-    sink.document({ pageCount: info.total, metadata: { ...metadata, scripts } });
+    sink.document({ pageCount: info.total, metadata: boundMetadata({ ...metadata, scripts }) });
     head.forEach((page) => sink.page(page));
     for (let pageNumber = head.length + 1; pageNumber <= info.total; pageNumber += 1) {
       sink.page(await readPage(pageNumber));

@@ -8,7 +8,7 @@ import type {
   S3Pointer,
 } from '../shared/document-repository.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
-import { classifyObjectKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
+import { classifyObjectKey, laneOfKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
@@ -77,6 +77,8 @@ interface Claim {
   readonly generation: number;
   readonly sequencer: string;
   readonly attempt: number;
+  /** The document's expiry (epoch seconds), which its pages carry too. */
+  readonly expiresAt?: number;
 }
 
 /**
@@ -144,6 +146,7 @@ function newRecord(documentId: string, object: CreatedObject, source: DocumentSo
   return {
     documentId,
     source,
+    lane: laneOfKey(object.key),
     status: 'PROCESSING',
     bucket: object.bucket,
     objectKey: object.key,
@@ -177,17 +180,20 @@ async function claimDocument(
   };
 
   for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
-    const record = await repository.get(documentId);
+    // Expired records included: an expired document is skipped, never created afresh.
+    const record = await repository.get(documentId, { includeExpired: true });
     const decision = decideClaim(record, {
       sequencer: object.sequencer,
       receiveCount: delivery.receiveCount,
       maxAttempts: limits.maxAttempts,
+      nowSeconds: Math.floor((deps.now ?? Date.now)() / 1000),
     });
     const claim = (generation: number, attempt: number): Claim => ({
       documentId,
       generation,
       sequencer: object.sequencer,
       attempt,
+      expiresAt: record ? record.expiresAt : repository.expiryFor(fresh.createdAt),
     });
 
     switch (decision.action) {
@@ -324,7 +330,7 @@ class PageWriter {
 
   private async write(pages: readonly ParsedPage[]): Promise<void> {
     const records = await Promise.all(pages.map((page) => this.toRecord(page)));
-    await this.deps.repository.putPages(this.claim.documentId, records);
+    await this.deps.repository.putPages(this.claim.documentId, records, this.claim.expiresAt);
   }
 
   private async toRecord(page: ParsedPage): Promise<PageRecord> {

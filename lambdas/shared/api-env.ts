@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_ENV } from './contract.js';
+import { REDRIVE_STRATEGIES, type RedriveStrategy } from './dead-letter-redrive.js';
 import { parseEnvironment } from './parse-environment.js';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -23,6 +24,15 @@ export interface ApiSettings {
   readonly uploadsPerDay: number;
   readonly idempotencyTtlSeconds: number;
   readonly deletedRetentionSeconds: number;
+  /** How long a document is kept after its creation; unset, documents never expire. */
+  readonly documentRetentionSeconds?: number;
+  readonly auditTableName: string;
+  readonly auditRetentionDays: number;
+  /** How the admin redrive moves dead-lettered messages (`move-task` unless told otherwise). */
+  readonly deadLetterRedrive: RedriveStrategy;
+  /** The bulk lane's queue and dead-letter queue, when the stack has that lane. */
+  readonly bulkQueueUrl?: string;
+  readonly bulkDeadLetterQueueUrl?: string;
 }
 
 /** Settings of the purge function, which removes what a deleted document left behind. */
@@ -35,7 +45,12 @@ export interface PurgeSettings {
  * Settings of the sweeper, which expires abandoned uploads and retries lost purges. Each task
  * carries its own due time (the upload's expiry plus the grace), so it needs no limits of its own.
  */
-export type SweepSettings = PurgeSettings;
+export interface SweepSettings extends PurgeSettings {
+  /** How long a document is kept after its creation; unset, documents never expire. */
+  readonly documentRetentionSeconds?: number;
+  /** Delete expired documents here, where nothing else would (the local runtime). */
+  readonly sweepExpiredDocuments: boolean;
+}
 
 const apiSchema = z.object({
   [API_ENV.tableName]: name,
@@ -53,9 +68,19 @@ const apiSchema = z.object({
   [API_ENV.uploadsPerDay]: positiveInt,
   [API_ENV.idempotencyTtlSeconds]: positiveInt,
   [API_ENV.deletedRetentionSeconds]: positiveInt,
+  [API_ENV.documentRetentionSeconds]: positiveInt.optional(),
+  [API_ENV.auditTableName]: name,
+  [API_ENV.auditRetentionDays]: positiveInt,
+  [API_ENV.deadLetterRedrive]: z.enum(REDRIVE_STRATEGIES as [RedriveStrategy, ...RedriveStrategy[]]).default('move-task'),
+  [API_ENV.bulkQueueUrl]: name.optional(),
+  [API_ENV.bulkDeadLetterQueueUrl]: name.optional(),
 });
 
 const purgeSchema = z.object({ [API_ENV.tableName]: name, [API_ENV.bucketName]: name });
+const sweepSchema = purgeSchema.extend({
+  [API_ENV.documentRetentionSeconds]: positiveInt.optional(),
+  [API_ENV.sweepExpiredDocuments]: z.enum(['true', 'false']).default('false'),
+});
 
 function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, functionName: string): z.output<T> {
   return parseEnvironment(schema, env, `${functionName} function`);
@@ -82,6 +107,12 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     uploadsPerDay: values[API_ENV.uploadsPerDay],
     idempotencyTtlSeconds: values[API_ENV.idempotencyTtlSeconds],
     deletedRetentionSeconds: values[API_ENV.deletedRetentionSeconds],
+    documentRetentionSeconds: values[API_ENV.documentRetentionSeconds],
+    auditTableName: values[API_ENV.auditTableName],
+    auditRetentionDays: values[API_ENV.auditRetentionDays],
+    deadLetterRedrive: values[API_ENV.deadLetterRedrive],
+    bulkQueueUrl: values[API_ENV.bulkQueueUrl],
+    bulkDeadLetterQueueUrl: values[API_ENV.bulkDeadLetterQueueUrl],
   };
 }
 
@@ -91,6 +122,11 @@ export function loadPurgeSettings(env: NodeJS.ProcessEnv = process.env): PurgeSe
 }
 
 export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
-  const values = parse(purgeSchema, env, 'sweeper');
-  return { tableName: values[API_ENV.tableName], bucketName: values[API_ENV.bucketName] };
+  const values = parse(sweepSchema, env, 'sweeper');
+  return {
+    tableName: values[API_ENV.tableName],
+    bucketName: values[API_ENV.bucketName],
+    documentRetentionSeconds: values[API_ENV.documentRetentionSeconds],
+    sweepExpiredDocuments: values[API_ENV.sweepExpiredDocuments] === 'true',
+  };
 }

@@ -74,6 +74,28 @@ export const TABLE_LAYOUT = {
   documentSortKey: 'DOCUMENT',
 } as const;
 
+/**
+ * The audit table: one item per audited API action, append-only, expired by TTL after
+ * `audit.retentionDays`.
+ *
+ * Keys follow the three questions the trail answers, newest first:
+ * - "what happened in this time range": the table's own key, a partition per UTC day
+ *   (`DAY#2026-11-23`) sorted by `<ISO time>#<entry id>`, so a range reads only its days and no
+ *   partition grows without bound;
+ * - "what happened to this document": the sparse `byDocument` index (entries without a
+ *   document are not in it);
+ * - "what did this person do": the `byActor` index.
+ * Both indexes sort by the same `sk`, so a time range is a key condition on any of the three.
+ */
+export const AUDIT_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  documentIndex: { name: 'byDocument', partitionKey: 'documentId', sortKey: 'sk' },
+  actorIndex: { name: 'byActor', partitionKey: 'actor', sortKey: 'sk' },
+  /** Epoch seconds; DynamoDB TTL removes the entry once it has passed. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
 /** Environment variables the stack (and the local runtime) set on the document-event publisher. */
 export const DOCUMENT_EVENTS_ENV = {
   /** Name of the EventBridge bus events are put on (`default` for the account's default bus). */
@@ -91,6 +113,8 @@ export const EXTRACT_ENV = {
   maxAttempts: 'MAX_ATTEMPTS',
   documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
   workerMemoryMb: 'WORKER_MEMORY_MB',
+  /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
+  documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
 } as const;
 
 /**
@@ -121,4 +145,21 @@ export const API_ENV = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   /** How long a deleted document's tombstone stays before DynamoDB TTL removes it. */
   deletedRetentionSeconds: 'DELETED_RETENTION_SECONDS',
+  /** How long a document is kept after its creation, in seconds; its record and pages expire then. */
+  documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
+  /**
+   * `true` makes the sweeper delete expired documents itself (records, pages and objects). Only
+   * the local runtime sets it: on AWS, DynamoDB TTL and the bucket's lifecycle rules do that work.
+   */
+  sweepExpiredDocuments: 'SWEEP_EXPIRED_DOCUMENTS',
+  /** The audit table, where the API records every state change and every admin read of another owner's data. */
+  auditTableName: 'AUDIT_TABLE_NAME',
+  /** Days an audit entry is kept before DynamoDB TTL removes it. */
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  /**
+   * How `POST /v1/admin/redrive` moves dead-lettered messages: `move-task` (an SQS message move
+   * task, the default) or `receive-send-delete` for an SQS emulator without move tasks. The
+   * stack never sets it.
+   */
+  deadLetterRedrive: 'DEAD_LETTER_REDRIVE',
 } as const;

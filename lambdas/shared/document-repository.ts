@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import type { DocumentSource, DocumentStatus, FailureCode } from './contract.js';
+import type { DocumentSource, DocumentStatus, FailureCode, Lane } from './contract.js';
 import { TABLE_LAYOUT } from './contract.js';
 
 /** A failure recorded on a document. */
@@ -72,6 +72,8 @@ export interface DocumentRecord {
   readonly ownerId?: string;
   readonly status: DocumentStatus;
   readonly source: DocumentSource;
+  /** The priority lane it is extracted in; records from before lanes have none (`documentLane` reads either). */
+  readonly lane?: Lane;
   readonly filename?: string;
   /** Full key of a drop-folder object. */
   readonly sourceKey?: string;
@@ -103,6 +105,12 @@ export interface DocumentRecord {
   readonly purgedAt?: string;
   /** API uploads: when the upload URL expires (ISO 8601); an `UPLOADING` record past it with no object fails. */
   readonly uploadExpiresAt?: string;
+  /**
+   * Epoch seconds at which the document expires (the table's TTL attribute): its creation plus
+   * the retention period; on a tombstone, the end of the tombstone's own stay instead. Reads treat
+   * an expired record as absent, since DynamoDB may take days to remove it.
+   */
+  readonly expiresAt?: number;
 }
 
 /** One extracted page, stored as its own item beside the document record. */
@@ -211,22 +219,73 @@ function toRecord(item: Record<string, unknown>): DocumentRecord {
   return record as unknown as DocumentRecord;
 }
 
+export interface DocumentRepositoryOptions {
+  /**
+   * How long a document is kept after its creation, in seconds: records written by `create` and
+   * `createWithTask` get `expiresAt` = creation + this, unless they carry one already.
+   * @default - records are written without an expiry
+   */
+  readonly documentRetentionSeconds?: number;
+  /** The clock expiry is judged by, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface GetOptions {
+  /**
+   * Return a record even once it has expired: for the writers that must tell an expired document
+   * from a missing one (the extractor never revives an expired document). @default false
+   */
+  readonly includeExpired?: boolean;
+}
+
+/** An item whose time to live has passed: what DynamoDB TTL deletes, eventually. */
+export interface ExpiredItem {
+  readonly key: Record<string, unknown>;
+  /** The document record, when the item is one. */
+  readonly document?: DocumentRecord;
+}
+
+/** Whether an item with this TTL value has expired at `nowSeconds` (epoch seconds). */
+export function hasExpired(expiresAt: unknown, nowSeconds: number): boolean {
+  return typeof expiresAt === 'number' && expiresAt <= nowSeconds;
+}
+
 /**
  * All DynamoDB access for documents and pages. Every state change is a conditional write
  * against what the caller last read, so a duplicate or stale event can never move a
  * document backwards: a failed condition returns `false` and the caller re-reads.
+ *
+ * Retention: documents and their pages carry `expiresAt`, the table's TTL attribute. DynamoDB may
+ * remove an item days after that time, so every read here leaves expired items out and no state
+ * change applies to an expired record.
  */
 export class DocumentRepository {
+  private readonly now: () => number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly options: DocumentRepositoryOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
-  async get(documentId: string): Promise<DocumentRecord | undefined> {
+  async get(documentId: string, options: GetOptions = {}): Promise<DocumentRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: documentKey(documentId), ConsistentRead: true }),
     );
-    return Item ? toRecord(Item) : undefined;
+    if (!Item) return undefined;
+    if (!options.includeExpired && hasExpired(Item[TABLE_LAYOUT.ttlAttribute], this.nowSeconds())) return undefined;
+    return toRecord(Item);
+  }
+
+  /**
+   * When a document created at `createdAt` (ISO 8601) expires, in epoch seconds; `undefined`
+   * when this repository writes no expiry.
+   */
+  expiryFor(createdAt: string): number | undefined {
+    const retention = this.options.documentRetentionSeconds;
+    return retention === undefined ? undefined : Math.floor(Date.parse(createdAt) / 1000) + retention;
   }
 
   /** Reads one (absent) item, proving the table answers; for health checks. */
@@ -237,14 +296,44 @@ export class DocumentRepository {
     );
   }
 
-  /** Writes a new record; `false` when one already exists. */
+  /**
+   * Writes a new record, with its expiry; `false` when one already exists (an expired record that
+   * DynamoDB has not removed yet counts: an expired document is never revived).
+   */
   async create(record: DocumentRecord): Promise<boolean> {
     return this.conditional(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...record },
+        Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...this.withExpiry(record) },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey },
+      }),
+    );
+  }
+
+  /**
+   * Writes `record` in place of what is stored under its id, for an operator restoring a document
+   * whose record is missing or damaged: conditional on the stored record as read (`undefined`:
+   * nothing stored; otherwise its `generation`, which may itself be missing), so a writer that
+   * changed it meanwhile is never overwritten. `false` when it was.
+   */
+  async replace(record: DocumentRecord, stored: { readonly generation?: unknown } | undefined): Promise<boolean> {
+    const names: Record<string, string> = { '#pk': TABLE_LAYOUT.partitionKey, '#generation': 'generation' };
+    const condition =
+      stored === undefined
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': names['#pk']! } }
+        : stored.generation === undefined
+          ? { ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#generation)', ExpressionAttributeNames: names }
+          : {
+              ConditionExpression: '#generation = :generation',
+              ExpressionAttributeNames: { '#generation': 'generation' },
+              ExpressionAttributeValues: { ':generation': stored.generation },
+            };
+    return this.conditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...this.withExpiry(record) },
+        ...condition,
       }),
     );
   }
@@ -259,10 +348,10 @@ export class DocumentRepository {
     changes: Partial<DocumentRecord>,
     removals: readonly (keyof DocumentRecord)[] = [],
   ): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const conditions = ['attribute_exists(#pk)'];
-    names['#pk'] = TABLE_LAYOUT.partitionKey;
+    const names: Record<string, string> = { '#pk': TABLE_LAYOUT.partitionKey, '#ttl': TABLE_LAYOUT.ttlAttribute };
+    const values: Record<string, unknown> = { ':now': this.nowSeconds() };
+    // An expired record takes no more changes, whatever DynamoDB TTL has yet to remove.
+    const conditions = ['attribute_exists(#pk)', '(attribute_not_exists(#ttl) OR #ttl > :now)'];
 
     const { statusIn, ...exact } = expected;
     for (const [field, value] of Object.entries(exact)) {
@@ -303,11 +392,15 @@ export class DocumentRepository {
     );
   }
 
-  /** Writes page items in batches, retrying what DynamoDB leaves unprocessed. */
-  async putPages(documentId: string, pages: readonly PageRecord[]): Promise<void> {
+  /**
+   * Writes page items in batches, retrying what DynamoDB leaves unprocessed. `expiresAt` is the
+   * document's, so its pages expire with it.
+   */
+  async putPages(documentId: string, pages: readonly PageRecord[], expiresAt?: number): Promise<void> {
+    const expiry = expiresAt === undefined ? {} : { [TABLE_LAYOUT.ttlAttribute]: expiresAt };
     for (let start = 0; start < pages.length; start += BATCH_WRITE_LIMIT) {
       let requests = pages.slice(start, start + BATCH_WRITE_LIMIT).map((page) => ({
-        PutRequest: { Item: { ...pageKey(documentId, page.pageNumber), ...page } },
+        PutRequest: { Item: { ...pageKey(documentId, page.pageNumber), ...page, ...expiry } },
       }));
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
@@ -354,7 +447,7 @@ export class DocumentRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...record },
+          Item: { ...documentKey(record.documentId), ...ownerIndexKey(record), ...this.withExpiry(record) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey },
         },
@@ -378,14 +471,21 @@ export class DocumentRepository {
     // One more than asked for tells whether a next page exists, so the last page has no cursor.
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length <= options.limit; round += 1) {
       const filter = options.status
-        ? { FilterExpression: '#status = :status', ExpressionAttributeValues: { ':owner': ownerPk, ':status': options.status } }
-        : { ExpressionAttributeValues: { ':owner': ownerPk } };
+        ? {
+            FilterExpression: `#status = :status AND ${NOT_EXPIRED}`,
+            ExpressionAttributeValues: { ':owner': ownerPk, ':status': options.status, ':now': this.nowSeconds() },
+          }
+        : { FilterExpression: NOT_EXPIRED, ExpressionAttributeValues: { ':owner': ownerPk, ':now': this.nowSeconds() } };
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: ownerIndex.name,
           KeyConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': ownerIndex.partitionKey, ...(options.status ? { '#status': 'status' } : {}) },
+          ExpressionAttributeNames: {
+            '#owner': ownerIndex.partitionKey,
+            '#ttl': TABLE_LAYOUT.ttlAttribute,
+            ...(options.status ? { '#status': 'status' } : {}),
+          },
           ScanIndexForward: false,
           Limit: options.limit + 1 - items.length,
           ExclusiveStartKey: startKey,
@@ -422,13 +522,19 @@ export class DocumentRepository {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          FilterExpression: '#generation = :generation',
-          ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey, '#generation': 'generation' },
+          FilterExpression: `#generation = :generation AND ${NOT_EXPIRED}`,
+          ExpressionAttributeNames: {
+            '#pk': TABLE_LAYOUT.partitionKey,
+            '#sk': TABLE_LAYOUT.sortKey,
+            '#generation': 'generation',
+            '#ttl': TABLE_LAYOUT.ttlAttribute,
+          },
           ExpressionAttributeValues: {
             ':pk': `DOC#${documentId}`,
             ':from': from,
             ':to': `${PAGE_SORT_PREFIX}999999`,
             ':generation': generation,
+            ':now': this.nowSeconds(),
           },
           ConsistentRead: true,
           Limit: options.limit + 1 - pages.length,
@@ -520,6 +626,57 @@ export class DocumentRepository {
       startKey = result.LastEvaluatedKey;
     } while (startKey);
     return deleted;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Expiry where nothing enforces TTL (DynamoDB Local): found by a scan, deleted like TTL would.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Up to `limit` items of any kind whose time to live has passed at `now`: a full scan, for
+   * stand-ins of DynamoDB TTL such as the local sweeper, never for AWS, where TTL does this.
+   */
+  async expiredItems(now: Date, limit: number): Promise<ExpiredItem[]> {
+    const found: ExpiredItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#ttl <= :now',
+          ExpressionAttributeNames: { '#ttl': TABLE_LAYOUT.ttlAttribute },
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const key = { [TABLE_LAYOUT.partitionKey]: item[TABLE_LAYOUT.partitionKey], [TABLE_LAYOUT.sortKey]: item[TABLE_LAYOUT.sortKey] };
+        const isDocument = item[TABLE_LAYOUT.sortKey] === DOCUMENT_SORT_KEY && String(item[TABLE_LAYOUT.partitionKey]).startsWith('DOC#');
+        found.push(isDocument ? { key, document: toRecord(item) } : { key });
+        if (found.length >= limit) return found;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /** Deletes an item found expired, unless it was written again meanwhile (its TTL moved on). */
+  async deleteExpired(key: Record<string, unknown>, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: '#ttl <= :now',
+          ExpressionAttributeNames: { '#ttl': TABLE_LAYOUT.ttlAttribute },
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -692,6 +849,17 @@ export class DocumentRepository {
     }
   }
 
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /** The record with its expiry: the one it carries, else its creation plus the retention. */
+  private withExpiry(record: DocumentRecord): DocumentRecord {
+    if (record.expiresAt !== undefined) return record;
+    const expiresAt = this.expiryFor(record.createdAt);
+    return expiresAt === undefined ? record : { ...record, expiresAt };
+  }
+
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
       await this.client.send(command as UpdateCommand);
@@ -702,6 +870,9 @@ export class DocumentRepository {
     }
   }
 }
+
+/** Keeps items whose TTL has not passed; needs `#ttl` and `:now` (epoch seconds) bound. */
+const NOT_EXPIRED = '(attribute_not_exists(#ttl) OR #ttl > :now)';
 
 /** Query rounds a listing may take when a filter or generation check skips items. */
 const MAX_QUERY_ROUNDS = 10;

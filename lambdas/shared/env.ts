@@ -13,6 +13,7 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.maxAttempts]: positiveInt,
   [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
   [EXTRACT_ENV.workerMemoryMb]: positiveInt,
+  [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });
@@ -26,6 +27,8 @@ export interface ExtractSettings {
   readonly documentTimeoutMs: number;
   readonly workerMemoryMb: number;
   readonly functionMemoryMb: number;
+  /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
+  readonly documentRetentionSeconds?: number;
 }
 
 /**
@@ -43,5 +46,6 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
     workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
   };
 }

@@ -12,6 +12,7 @@
 export const SERVICE_NAMES = {
   extract: 'pdf-pipeline-extract',
   documentEvents: 'pdf-pipeline-document-events',
+  api: 'pdf-pipeline-api',
 } as const;
 
 /** Dimensions the metrics carry. */
@@ -48,4 +49,10 @@ export const EXTRACT_METRICS = {
 export const DOCUMENT_EVENT_METRICS = {
   /** Count, with the `DetailType` dimension: events put on the bus. */
   eventsPublished: 'DocumentEventsPublished',
+} as const;
+
+/** Metrics of the API function. */
+export const API_METRICS = {
+  /** Count: audit entries that could not be written (each is in the function log instead). */
+  auditWriteFailures: 'AuditWriteFailures',
 } as const;

@@ -4,14 +4,16 @@
  *
  * A terminal document starts a new generation in `QUEUED` (attempts reset, the last results'
  * fields removed), conditional on the generation and status just read; then an S3-notification-
- * shaped message for its object, with the record's own sequencer, goes to the extraction queue.
+ * shaped message for its object, with the record's own sequencer, goes to its lane's extraction
+ * queue (a bulk document never jumps the interactive lane by being reprocessed).
  * The extractor claims it by the usual rules (`claim.ts`: same sequencer, not terminal) and
  * writes the new generation's pages; every write of the old generation's work now fails its
  * generation guard, and reads of pages filter by the record's generation.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { TERMINAL_STATUSES, type DocumentStatus } from './contract.js';
+import { TERMINAL_STATUSES, type DocumentStatus, type Lane } from './contract.js';
 import type { DocumentRecord, DocumentRepository } from './document-repository.js';
+import { documentLane } from './s3-keys.js';
 import { objectCreatedMessage } from './s3-notification.js';
 
 /** `configurationId` of the notifications a reprocess sends, so they can be told from S3's own. */
@@ -26,8 +28,8 @@ const MAX_TRIES = 3;
 export interface ReprocessDependencies {
   readonly repository: DocumentRepository;
   readonly sqs: SQSClient;
-  /** The extraction queue. */
-  readonly queueUrl: string;
+  /** The extraction queue of a lane. */
+  readonly queueFor: (lane: Lane) => string;
   readonly now: () => Date;
 }
 
@@ -77,7 +79,7 @@ export async function reprocessDocument(
     try {
       await deps.sqs.send(
         new SendMessageCommand({
-          QueueUrl: deps.queueUrl,
+          QueueUrl: deps.queueFor(documentLane(record)),
           MessageBody: objectCreatedMessage(object, { configurationId: REPROCESS_CONFIGURATION_ID, eventTime: deps.now() }),
         }),
       );

@@ -1,4 +1,4 @@
-import { KEY_PREFIXES } from './contract.js';
+import { KEY_PREFIXES, LANE_PREFIXES, LANES, type Lane } from './contract.js';
 
 /** What an object key means to the pipeline. */
 export type ObjectKeyKind =
@@ -8,13 +8,20 @@ export type ObjectKeyKind =
   | { readonly kind: 'folder-marker' }
   | { readonly kind: 'not-ours' };
 
-const UPLOAD_KEY = /^uploads\/([^/]+)\/([^/]+)\.pdf$/;
+/** API uploads, in either lane: `uploads/<ownerId>/<documentId>.pdf` or `bulk-uploads/…`. */
+const UPLOAD_KEY = /^(?:uploads|bulk-uploads)\/([^/]+)\/([^/]+)\.pdf$/;
+
+/** Where an API upload goes in each lane. */
+const UPLOAD_PREFIXES: Readonly<Record<Lane, string>> = {
+  interactive: KEY_PREFIXES.uploads,
+  bulk: KEY_PREFIXES.bulkUploads,
+};
 
 /** Classifies a decoded object key by the shared key layout. */
 export function classifyObjectKey(key: string): ObjectKeyKind {
   if (key.endsWith('/')) return { kind: 'folder-marker' };
 
-  if (key.startsWith(KEY_PREFIXES.uploads)) {
+  if (key.startsWith(KEY_PREFIXES.uploads) || key.startsWith(KEY_PREFIXES.bulkUploads)) {
     const match = UPLOAD_KEY.exec(key);
     return match ? { kind: 'upload', ownerId: match[1]!, documentId: match[2]! } : { kind: 'not-ours' };
   }
@@ -30,8 +37,22 @@ export function classifyObjectKey(key: string): ObjectKeyKind {
   return { kind: 'not-ours' };
 }
 
-export function uploadKey(ownerId: string, documentId: string): string {
-  return `${KEY_PREFIXES.uploads}${ownerId}/${documentId}.pdf`;
+/** The key of an API upload; the lane picks the prefix, and so the queue its notification goes to. */
+export function uploadKey(ownerId: string, documentId: string, lane: Lane = 'interactive'): string {
+  return `${UPLOAD_PREFIXES[lane]}${ownerId}/${documentId}.pdf`;
+}
+
+/**
+ * A document's lane: the one recorded on it, else (a record from before there were lanes) the
+ * lane its key feeds today.
+ */
+export function documentLane(record: { readonly lane?: Lane; readonly objectKey?: string }): Lane {
+  return record.lane ?? (record.objectKey === undefined ? undefined : laneOfKey(record.objectKey)) ?? 'interactive';
+}
+
+/** The lane whose queue an object's notification goes to, by its prefix; none for keys no lane takes. */
+export function laneOfKey(key: string): Lane | undefined {
+  return LANES.find((lane) => LANE_PREFIXES[lane].some((prefix) => key.startsWith(prefix)));
 }
 
 /** Where a page's text spills when it is too large for an item; the generation keeps runs apart. */

@@ -12,21 +12,29 @@ import { sweep, type SweepDependencies, type SweepOutcome } from './sweep.js';
 const settings = loadSweepSettings();
 
 const dependencies: SweepDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
+    documentRetentionSeconds: settings.documentRetentionSeconds,
+  }),
   s3: s3Client,
   bucketName: settings.bucketName,
   now: () => new Date(),
+  sweepExpired: settings.sweepExpiredDocuments,
+  // Stores with their own retention join here (`expiringStores`), e.g. the audit trail's repository.
 };
 
 /** Time kept back so a sweep stops between tasks rather than being cut off inside one. */
 const RESERVE_MS = 10_000;
 
-/** Runs on a schedule (EventBridge): expires abandoned uploads and finishes lost purges. */
+/**
+ * Runs on a schedule (EventBridge): expires abandoned uploads and finishes lost purges; where
+ * nothing enforces TTL (the local runtime), also removes expired documents and items.
+ */
 const run = async (_event: ScheduledEvent, context: Context): Promise<SweepOutcome> => {
   const outcome = await sweep(dependencies, () => context.getRemainingTimeInMillis() > RESERVE_MS);
   logger.info('Sweep finished', { ...outcome });
   metrics.addMetric('UploadsExpired', MetricUnit.Count, outcome.expired);
   metrics.addMetric('PurgesRetried', MetricUnit.Count, outcome.purged);
+  if (dependencies.sweepExpired) metrics.addMetric('DocumentsExpired', MetricUnit.Count, outcome.documentsExpired);
   return outcome;
 };
 

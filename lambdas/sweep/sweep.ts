@@ -1,14 +1,33 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { KEY_PREFIXES } from '../shared/contract.js';
 import type { DocumentRepository, PendingTask } from '../shared/document-repository.js';
 import { deleteAllVersions } from '../shared/object-purge.js';
 import { purgeDocument } from '../purge/purge-document.js';
+
+/**
+ * Another store whose items expire by TTL, for the sweeper to expire where nothing enforces TTL
+ * (the local runtime): e.g. the audit trail. `deleteExpired` removes what has expired by `now`
+ * and says how many items it removed.
+ */
+export interface ExpiringStore {
+  readonly name: string;
+  deleteExpired(now: Date): Promise<number>;
+}
 
 export interface SweepDependencies {
   readonly repository: DocumentRepository;
   readonly s3: S3Client;
   readonly bucketName: string;
   readonly now: () => Date;
+  /**
+   * Delete expired documents (records, pages, originals, spilled results) and every other expired
+   * item of the table, and expire `expiringStores`: the work DynamoDB TTL and the bucket's
+   * lifecycle rules do on AWS, for where nothing does it (DynamoDB Local, fauxqs). @default false
+   */
+  readonly sweepExpired?: boolean;
+  /** Further stores to expire when `sweepExpired` is on. @default none */
+  readonly expiringStores?: readonly ExpiringStore[];
 }
 
 export interface SweepOutcome {
@@ -20,9 +39,14 @@ export interface SweepOutcome {
   readonly settled: number;
   /** Tasks left for the next sweep (object arrived but not yet claimed, or a record changed meanwhile). */
   readonly deferred: number;
+  /** Expired documents removed with their pages and objects (only with `sweepExpired`). */
+  readonly documentsExpired: number;
+  /** Other expired items removed: tombstones, tasks, idempotency keys, quota counters, other stores' items. */
+  readonly itemsExpired: number;
 }
 
 const TASKS_PER_ROUND = 100;
+const EXPIRED_PER_ROUND = 100;
 
 /**
  * One sweep over the due tasks:
@@ -33,7 +57,8 @@ const TASKS_PER_ROUND = 100;
  * Tasks are removed once settled; `hasTime` stops the sweep between tasks.
  */
 export async function sweep(deps: SweepDependencies, hasTime: () => boolean = () => true): Promise<SweepOutcome> {
-  const outcome = { expired: 0, purged: 0, settled: 0, deferred: 0 };
+  const outcome = { expired: 0, purged: 0, settled: 0, deferred: 0, documentsExpired: 0, itemsExpired: 0 };
+  if (deps.sweepExpired) await sweepExpired(deps, outcome, hasTime);
   for (const kind of ['upload', 'purge'] as const) {
     const seen = new Set<string>();
     for (;;) {
@@ -50,6 +75,43 @@ export async function sweep(deps: SweepDependencies, hasTime: () => boolean = ()
     }
   }
   return outcome;
+}
+
+/**
+ * Removes what has expired, as DynamoDB TTL and the bucket's lifecycle rules would: an expired
+ * document's original and spilled results first, then its pages, then the record itself, so
+ * a sweep cut short leaves the record to find again. Every other expired item simply goes.
+ */
+async function sweepExpired(
+  deps: SweepDependencies,
+  outcome: { documentsExpired: number; itemsExpired: number },
+  hasTime: () => boolean,
+): Promise<void> {
+  const now = deps.now();
+  for (;;) {
+    const items = await deps.repository.expiredItems(now, EXPIRED_PER_ROUND);
+    if (items.length === 0) break;
+    for (const item of items) {
+      if (!hasTime()) return;
+      const document = item.document;
+      if (document) {
+        if (document.bucket && document.objectKey) {
+          await deleteAllVersions(deps.s3, document.bucket, { key: document.objectKey });
+        }
+        await deleteAllVersions(deps.s3, deps.bucketName, { prefix: `${KEY_PREFIXES.results}${document.documentId}/` });
+        await deps.repository.deletePages(document.documentId);
+      }
+      // Written again since it was found (a fresh TTL): not expired after all, and left alone.
+      if (!(await deps.repository.deleteExpired(item.key, now))) continue;
+      if (document && document.deletedAt === undefined) outcome.documentsExpired += 1;
+      else outcome.itemsExpired += 1;
+    }
+    if (items.length < EXPIRED_PER_ROUND) break;
+  }
+  for (const store of deps.expiringStores ?? []) {
+    if (!hasTime()) return;
+    outcome.itemsExpired += await store.deleteExpired(now);
+  }
 }
 
 async function settleUpload(task: PendingTask, deps: SweepDependencies): Promise<keyof SweepOutcome> {

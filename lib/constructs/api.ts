@@ -155,7 +155,8 @@ export class Api extends Construct {
     });
 
     // Routes: one method per route, all proxied to the function.
-    const integration = new apigateway.LambdaIntegration(this.handler.function, { proxy: true, allowTestInvoke: false });
+    // The `live` alias, so a deployment group shifts requests between versions.
+    const integration = new apigateway.LambdaIntegration(this.handler.alias, { proxy: true, allowTestInvoke: false });
     const corsResources = new Set<apigateway.Resource>();
     for (const route of props.routes) {
       const resource = this.restApi.root.resourceForPath(route.path);

@@ -9,10 +9,15 @@ export interface AuthProps {
   readonly scopes: Readonly<Record<string, string>>;
   /**
    * Use this user pool instead of creating one; the resource server and app client are still
-   * created in it.
+   * created in it, the admin group is not (it must exist there: the pool's owner manages it).
    * @default - a new user pool
    */
   readonly existingUserPoolId?: string;
+  /**
+   * The group whose members the API treats as administrators; access tokens carry it in
+   * `cognito:groups`. Created in a new user pool.
+   */
+  readonly adminGroupName: string;
   /**
    * Prefix of the Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`) serving sign-in
    * and the token endpoint; globally unique per region.
@@ -43,7 +48,8 @@ export interface AuthProps {
 /**
  * Who may call the API: a Cognito user pool (created, or an existing one), a resource server
  * with the API's OAuth scopes, a public app client for mobile and web apps (authorization code
- * with PKCE; no secret) whose access tokens carry those scopes, and the hosted sign-in domain.
+ * with PKCE; no secret) whose access tokens carry those scopes, the administrators' group, and
+ * the hosted sign-in domain.
  *
  * Users are created by an administrator (self sign-up is off); see the README's API section.
  */
@@ -55,6 +61,8 @@ export class Auth extends Construct {
   public readonly domain?: cognito.UserPoolDomain;
   /** Every scope of the API as a token carries it, e.g. `pdf-pipeline/documents.read`. */
   public readonly fullScopes: readonly string[];
+  /** The administrators' group, when the user pool is created here. */
+  public readonly adminGroup?: cognito.CfnUserPoolGroup;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
@@ -116,6 +124,15 @@ export class Auth extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
+
+    // Administrators: a group, so that membership is managed in Cognito and travels in the token.
+    if (!props.existingUserPoolId) {
+      this.adminGroup = new cognito.CfnUserPoolGroup(this, 'AdminGroup', {
+        userPoolId: this.userPool.userPoolId,
+        groupName: props.adminGroupName,
+        description: "Administrators of the pdf-pipeline API: read and act on any owner's documents, read the audit trail, redrive the dead-letter queues",
+      });
+    }
 
     // Domain: where apps send users to sign in and exchange codes for tokens.
     if (props.domainPrefix) {

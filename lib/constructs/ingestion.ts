@@ -3,81 +3,105 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LANES, type Lane } from '../../lambdas/shared/contract.js';
 
 export interface IngestionProps {
   /** The bucket whose `ObjectCreated` events are queued. */
   readonly bucket: s3.IBucket;
   /**
-   * Key prefixes whose `ObjectCreated` events are queued, each a folder such as `uploads/`.
-   * Prefix filters only: suffix filters are case-sensitive and would drop `.PDF` uploads.
+   * Each lane's key prefixes: `ObjectCreated` events under them go to that lane's queue. Each a
+   * folder such as `uploads/`, none inside another. Prefix filters only: suffix filters are
+   * case-sensitive and would drop `.PDF` uploads.
    */
-  readonly notifiedPrefixes: readonly string[];
+  readonly lanePrefixes: Readonly<Record<Lane, readonly string[]>>;
   /**
    * How long a received message stays hidden; at least 6 × the consumer's timeout plus its
    * batching window, so a throttled batch is retried before the message becomes visible again.
    */
   readonly visibilityTimeout: Duration;
   /**
-   * How long the queue keeps a message.
+   * How long a queue keeps a message.
    * @default Duration.days(4)
    */
   readonly retentionPeriod?: Duration;
   /**
-   * Receives before a message moves to the dead-letter queue.
+   * Receives before a message moves to its dead-letter queue.
    * @default 5
    */
   readonly maxReceiveCount?: number;
   /**
-   * How long the dead-letter queue keeps a message; longer than `retentionPeriod`, because a
+   * How long a dead-letter queue keeps a message; longer than `retentionPeriod`, because a
    * message keeps its original enqueue time when it moves.
    * @default Duration.days(14)
    */
   readonly deadLetterRetentionPeriod?: Duration;
   /**
-   * What happens to the dead-letter queue when it leaves the stack: `RETAIN` keeps the messages
-   * an operator still has to look at.
+   * What happens to the dead-letter queues when they leave the stack: `RETAIN` keeps the
+   * messages an operator still has to look at.
    * @default RemovalPolicy.DESTROY
    */
   readonly deadLetterRemovalPolicy?: RemovalPolicy;
 }
 
+/** One priority lane: its queue, the dead-letter queue behind it, and the prefixes that feed it. */
+export interface LaneQueues {
+  /** Object-created events waiting for extraction. */
+  readonly queue: sqs.Queue;
+  /** Messages that failed `maxReceiveCount` times. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Key prefixes whose `ObjectCreated` events land on `queue`. */
+  readonly prefixes: readonly string[];
+}
+
 /**
- * The way in: S3 `ObjectCreated` events under the notified prefixes land on an encrypted,
- * TLS-only queue whose repeatedly failing messages move to a dead-letter queue.
+ * The way in: S3 `ObjectCreated` events land, by key prefix, on one encrypted, TLS-only queue
+ * per priority lane, whose repeatedly failing messages move to that lane's dead-letter queue.
+ * The lanes' queues are alike in every setting; only what feeds them differs.
  */
 export class Ingestion extends Construct {
-  /** Object-created events waiting for extraction. */
-  public readonly queue: sqs.Queue;
-  /** Messages that failed `maxReceiveCount` times. */
-  public readonly deadLetterQueue: sqs.Queue;
+  /** Each lane's queues. */
+  public readonly lanes: Readonly<Record<Lane, LaneQueues>>;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
-    for (const prefix of props.notifiedPrefixes) {
+    const allPrefixes = LANES.flatMap((lane) => props.lanePrefixes[lane]);
+    for (const prefix of allPrefixes) {
       if (!prefix.endsWith('/') || prefix.length < 2) {
         throw new Error(`Notified prefix "${prefix}" must be a folder such as "uploads/"; an empty prefix would queue every object`);
       }
+      // S3 refuses overlapping filters, and a key under both would be extracted twice.
+      const overlapping = allPrefixes.filter((other) => other.startsWith(prefix));
+      if (overlapping.length > 1) throw new Error(`Notified prefixes overlap: ${overlapping.join(', ')}`);
     }
 
-    // Queues: SSE-SQS, because S3 cannot publish to a queue under the aws/sqs KMS key.
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
-      removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: props.visibilityTimeout,
-      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+    const lanes = {} as Record<Lane, LaneQueues>;
+    for (const lane of LANES) {
+      // The interactive lane keeps the ids the single queue had, so an update of an existing
+      // stack keeps its queues (and the messages on them) instead of replacing them.
+      const idPrefix = lane === 'interactive' ? '' : `${lane[0]!.toUpperCase()}${lane.slice(1)}`;
 
-    // Notifications: one rule per prefix; nothing else (such as `results/`) is queued.
-    const destination = new SqsDestination(this.queue);
-    for (const prefix of props.notifiedPrefixes) {
-      props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix });
+      // Queues: SSE-SQS, because S3 cannot publish to a queue under the aws/sqs KMS key.
+      const deadLetterQueue = new sqs.Queue(this, `${idPrefix}DeadLetterQueue`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+        removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
+      });
+      const queue = new sqs.Queue(this, `${idPrefix}Queue`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: props.visibilityTimeout,
+        retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      });
+
+      // Notifications: one rule per prefix; nothing else (such as `results/`) is queued.
+      const destination = new SqsDestination(queue);
+      for (const prefix of props.lanePrefixes[lane]) {
+        props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix });
+      }
+      lanes[lane] = { queue, deadLetterQueue, prefixes: [...props.lanePrefixes[lane]] };
     }
+    this.lanes = lanes;
   }
 }

@@ -10,9 +10,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FAILURE_CODES } from '../../lambdas/shared/contract.js';
+import { FAILURE_CODES, LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
 import {
+  API_METRICS,
   DOCUMENT_EVENT_METRICS,
   EXTRACT_METRICS,
   METRIC_DIMENSIONS,
@@ -23,7 +24,9 @@ import type { AlarmThresholds } from '../config.js';
 /** Every alarm the pipeline raises; `docs/runbook.md` has a section for each, under the same name. */
 export const ALARM_NAMES = [
   'DeadLetterQueueNotEmpty',
+  'BulkDeadLetterQueueNotEmpty',
   'QueueBacklogAging',
+  'BulkQueueBacklogAging',
   'ExtractionErrorRate',
   'ExtractionThrottled',
   'ExtractionDurationNearTimeout',
@@ -34,16 +37,35 @@ export const ALARM_NAMES = [
   'EventPublishingFailed',
   'ApiServerErrorRate',
   'ApiLatencyHigh',
+  'AuditWriteFailed',
 ] as const;
 export type AlarmName = (typeof ALARM_NAMES)[number];
 
-/** Where the runbook section of an alarm is (GitHub's heading anchors are lower case). */
-export const runbookLink = (name: AlarmName) => `docs/runbook.md#${name.toLowerCase()}`;
+/**
+ * Each lane's queue alarms. The interactive lane's keep the names (and so the ids) they had
+ * before there were lanes; the bulk lane's start with `Bulk`.
+ */
+export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName }>> = {
+  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging' },
+  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging' },
+};
+
+/**
+ * Where the runbook section of an alarm is (GitHub's heading anchors are lower case). The lanes
+ * share a section per alarm: what to do is the same, for the lane the alarm names.
+ */
+export const runbookLink = (name: AlarmName) => `docs/runbook.md#${name.replace(/^Bulk/, '').toLowerCase()}`;
 
 /** The document-event publisher and the queue its failed batches go to. */
 export interface MonitoredDocumentEvents {
   readonly publisher: lambda.IFunction;
   readonly failedEvents: sqs.IQueue;
+}
+
+/** A priority lane's queues. */
+export interface MonitoredLane {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 export interface MonitoringProps {
@@ -56,15 +78,13 @@ export interface MonitoringProps {
   readonly alarmEmail?: string;
   /** Namespace of the functions' custom metrics (`POWERTOOLS_METRICS_NAMESPACE`). */
   readonly metricsNamespace: string;
-  /** The extraction queue. */
-  readonly queue: sqs.IQueue;
-  /** The extraction queue's dead-letter queue. */
-  readonly deadLetterQueue: sqs.IQueue;
+  /** Each lane's extraction queue and its dead-letter queue. */
+  readonly lanes: Readonly<Record<Lane, MonitoredLane>>;
   /** The extraction function. */
   readonly extractor: lambda.IFunction;
   /** The extraction function's timeout; the duration alarm is a share of it. */
   readonly extractorTimeout: Duration;
-  /** Concurrency the extractor cannot pass (reserved, else the event source maximum). */
+  /** Concurrency the extractor cannot pass (reserved, else the lanes' maximums together). */
   readonly extractorConcurrencyCap: number;
   /** The document table. */
   readonly table: dynamodb.ITable;
@@ -126,11 +146,13 @@ export class Monitoring extends Construct {
 
   private readonly thresholds: AlarmThresholds;
   private readonly alarmAction: SnsAction;
+  private readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.thresholds = props.thresholds;
-    const { thresholds, queue, deadLetterQueue, extractor, table } = props;
+    this.metricsNamespace = props.metricsNamespace;
+    const { thresholds, lanes, extractor, table } = props;
     const stack = Stack.of(this);
 
     // Topic: encrypted with a key of our own, because CloudWatch cannot publish to a topic under
@@ -209,26 +231,30 @@ export class Monitoring extends Construct {
       label: 'System errors',
     });
 
-    // Alarms: queues.
-    const deadLetterDepth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
-    this.addAlarm('DeadLetterQueueNotEmpty', {
-      summary: 'A document message reached the dead-letter queue: its document is FAILED/POISON or never got recorded.',
-      metric: deadLetterDepth,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // SQS publishes while a queue holds messages or is used; an empty, idle DLQ goes quiet.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('QueueBacklogAging', {
-      summary: `The oldest queued document has waited more than ${thresholds.queueOldestMessageAgeSeconds} s for 15 minutes: extraction is not keeping up or is stuck.`,
-      metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
-      threshold: thresholds.queueOldestMessageAgeSeconds,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      // The event source polls the queue all the time, so it is never idle; no data = no messages.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // Alarms: each lane's queues.
+    const deadLetterDepths = {} as Record<Lane, cloudwatch.Metric>;
+    for (const lane of LANES) {
+      const { queue, deadLetterQueue } = lanes[lane];
+      deadLetterDepths[lane] = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+      this.addAlarm(LANE_ALARMS[lane].deadLetter, {
+        summary: `A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`,
+        metric: deadLetterDepths[lane],
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // SQS publishes while a queue holds messages or is used; an empty, idle DLQ goes quiet.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.addAlarm(LANE_ALARMS[lane].backlog, {
+        summary: `The oldest document queued in the ${lane} lane has waited more than ${thresholds.queueOldestMessageAgeSeconds[lane]} s for 15 minutes: extraction is not keeping up or is stuck.`,
+        metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
+        threshold: thresholds.queueOldestMessageAgeSeconds[lane],
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        // The event source polls the queue all the time, so it is never idle; no data = no messages.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     // Alarms: the extractor.
     this.addAlarm('ExtractionErrorRate', {
@@ -346,32 +372,36 @@ export class Monitoring extends Construct {
         height: 3,
       }),
     );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Ingestion rate (documents queued)',
-        left: [queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: ONE_MINUTE, label: 'Messages sent / min' })],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Queue depth',
-        left: [
-          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Waiting' }),
-          queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'In flight' }),
-        ],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Age of oldest message (s)',
-        left: [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Oldest' })],
-        leftAnnotations: [{ value: thresholds.queueOldestMessageAgeSeconds, label: 'Alarm', color: cloudwatch.Color.RED }],
-        ...GRAPH,
-      }),
-    );
+    // One row per lane: what arrives, what waits, and how long.
+    for (const lane of LANES) {
+      const { queue } = lanes[lane];
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${lane} lane: documents queued`,
+          left: [queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: ONE_MINUTE, label: 'Messages sent / min' })],
+          ...GRAPH,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${lane} lane: queue depth`,
+          left: [
+            queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Waiting' }),
+            queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'In flight' }),
+          ],
+          ...GRAPH,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${lane} lane: age of oldest message (s)`,
+          left: [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Oldest' })],
+          leftAnnotations: [{ value: thresholds.queueOldestMessageAgeSeconds[lane], label: 'Alarm', color: cloudwatch.Color.RED }],
+          ...GRAPH,
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queues',
         left: [
-          deadLetterDepth.with({ label: 'Extraction DLQ' }),
+          ...LANES.map((lane) => deadLetterDepths[lane].with({ label: `Extraction DLQ (${lane})` })),
           ...(failedEventsDepth ? [failedEventsDepth.with({ label: 'Failed event batches' })] : []),
         ],
         leftAnnotations: [{ value: 1, label: 'Alarm', color: cloudwatch.Color.RED }],
@@ -500,6 +530,24 @@ export class Monitoring extends Construct {
       // No requests, no latency to judge.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Any entry missing from the audit trail needs a person (it is in the API's log instead).
+    const auditWriteFailures = new cloudwatch.Metric({
+      namespace: this.metricsNamespace,
+      metricName: API_METRICS.auditWriteFailures,
+      dimensionsMap: { [METRIC_DIMENSIONS.service]: SERVICE_NAMES.api },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+      label: 'Audit writes failed',
+    });
+    const auditWriteFailed = this.addAlarm('AuditWriteFailed', {
+      summary: 'An audit entry could not be written; the API logged it instead.',
+      metric: auditWriteFailures,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // The metric is emitted only when a write fails: no datapoint, no failure.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'API traffic',
@@ -514,7 +562,7 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.AlarmStatusWidget({
         title: 'API alarms',
-        alarms: [serverErrorRate, latencyHigh],
+        alarms: [serverErrorRate, latencyHigh, auditWriteFailed],
         ...GRAPH,
       }),
     );

@@ -7,6 +7,12 @@ import { Construct } from 'constructs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Where a bundle's third-party licence notice is shipped, at the bundle's root. */
+export const LICENSE_NOTICE_FILE = 'THIRD-PARTY-LICENSES.md';
+
+/** Name of the alias every function serves through; CodeDeploy moves it from version to version. */
+export const LIVE_ALIAS_NAME = 'live';
+
 /** The repository root: entries, the lock file and `node_modules` are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,6 +73,12 @@ export interface NodeFunctionProps {
    * @default - none
    */
   readonly bundledDirectories?: readonly BundledDirectory[];
+  /**
+   * The third-party licence notice of the bundle (relative to the project root), shipped as
+   * `THIRD-PARTY-LICENSES.md` at the bundle's root.
+   * @default - none
+   */
+  readonly licenseNotice?: string;
 }
 
 /**
@@ -76,9 +88,12 @@ export interface NodeFunctionProps {
 const REQUIRE_SHIM =
   "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);";
 
-/** Every bundle of a function is built with these options, so the pieces agree with each other. */
-const ESBUILD_TARGET = 'node22';
-const ESBUILD_MAIN_FIELDS = ['module', 'main'];
+/**
+ * Every bundle of a function is built with these options, so the pieces agree with each other
+ * (and the licence list of `npm run licenses` sees what the functions ship).
+ */
+export const ESBUILD_TARGET = 'node22';
+export const ESBUILD_MAIN_FIELDS = ['module', 'main'];
 
 /**
  * A Node.js Lambda function with the pipeline's defaults, so every function is built and run
@@ -92,6 +107,9 @@ const ESBUILD_MAIN_FIELDS = ['module', 'main'];
  *   beside them.
  * - Its own log group with explicit retention, and a role that may write only to that group
  *   (no `AWSLambdaBasicExecutionRole`, which allows creating log groups anywhere).
+ * - Each deploy publishes a version, and the `live` alias names the version in service: event
+ *   sources and integrations point at the alias, so a deployment group can shift traffic to a new
+ *   version gradually and move the alias back if it misbehaves.
  */
 export class NodeFunction extends Construct {
   /** The Lambda function. */
@@ -100,6 +118,8 @@ export class NodeFunction extends Construct {
   public readonly role: iam.Role;
   /** Where the function logs. */
   public readonly logGroup: logs.LogGroup;
+  /** The `live` alias: what traffic should be sent to, never the unqualified function. */
+  public readonly alias: lambda.Alias;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -152,9 +172,17 @@ export class NodeFunction extends Construct {
             ...(props.bundledDirectories ?? []).map((directory) =>
               copyCommand(join(inputDir, directory.from), join(outputDir, directory.to)),
             ),
+            ...(props.licenseNotice ? [copyCommand(join(inputDir, props.licenseNotice), join(outputDir, LICENSE_NOTICE_FILE))] : []),
           ],
         },
       },
+    });
+
+    // Alias: the version published for this code and configuration, in service as `live`.
+    this.alias = new lambda.Alias(this, 'LiveAlias', {
+      aliasName: LIVE_ALIAS_NAME,
+      version: this.function.currentVersion,
+      description: `The version of ${props.description} in service`,
     });
   }
 }

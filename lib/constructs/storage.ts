@@ -17,6 +17,17 @@ export interface StorageProps {
    */
   readonly noncurrentVersionExpiration?: Duration;
   /**
+   * Document retention: objects under each of `expiringPrefixes` expire this long after they were
+   * written (on a versioned bucket they become noncurrent, then go after `noncurrentVersionExpiration`).
+   * @default - objects never expire
+   */
+  readonly documentExpiration?: Duration;
+  /**
+   * Key prefixes `documentExpiration` applies to: the originals and the spilled results.
+   * @default - none
+   */
+  readonly expiringPrefixes?: readonly string[];
+  /**
    * How long an unfinished multipart upload is kept before it is aborted.
    * @default Duration.days(1)
    */
@@ -42,7 +53,7 @@ export class Storage extends Construct {
   public readonly bucket: s3.Bucket;
   /** Receives the document bucket's server access logs. */
   public readonly accessLogBucket: s3.Bucket;
-  /** Document records, on demand, with point-in-time recovery. */
+  /** Document records, on demand, with point-in-time recovery and TTL on `expiresAt`. */
   public readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
@@ -60,7 +71,8 @@ export class Storage extends Construct {
       autoDeleteObjects: destroyWithStack,
     });
 
-    // Documents: versioned so an overwrite or delete can be undone for a while.
+    // Documents: versioned so an overwrite or delete can be undone for a while, and expired
+    // (originals and spilled results alike) once their retention has passed.
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -77,6 +89,14 @@ export class Storage extends Construct {
           id: 'abort-incomplete-multipart-uploads',
           abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? Duration.days(1),
         },
+        // Retention: one rule per prefix, since a rule's filter takes a single prefix.
+        ...(props.documentExpiration
+          ? (props.expiringPrefixes ?? []).map((prefix) => ({
+              id: `expire-${prefix.replace(/\/$/, '')}`,
+              prefix,
+              expiration: props.documentExpiration,
+            }))
+          : []),
       ],
       removalPolicy,
       autoDeleteObjects: destroyWithStack,

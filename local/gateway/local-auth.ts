@@ -34,6 +34,8 @@ export interface TokenOptions {
   readonly scopes?: readonly string[];
   /** Lifetime in seconds; negative issues an expired token (for tests). */
   readonly ttlSeconds?: number;
+  /** Cognito groups, carried as `cognito:groups` (e.g. the admin group). @default none */
+  readonly groups?: readonly string[];
 }
 
 /** Why a token was refused (the gateway answers 401 either way). */
@@ -81,7 +83,10 @@ export class LocalAuthority {
     return new LocalAuthority(stored.kid, privateKey, publicKey, { ...publicJwk, kid: stored.kid, alg: LOCAL_AUTH.algorithm, use: 'sig' });
   }
 
-  /** An access token shaped like Cognito's: `sub`, `token_use: access`, `client_id`, `scope`, `username`. */
+  /**
+   * An access token shaped like Cognito's: `sub`, `token_use: access`, `client_id`, `scope`,
+   * `username`, and `cognito:groups` for a user in groups (Cognito leaves it out otherwise).
+   */
   async issue(userId: string, options: TokenOptions = {}): Promise<string> {
     if (!LOCAL_USER_ID.test(userId)) {
       throw new Error(`User ids are letters, digits and . _ @ + = : - (up to 128), got "${userId}"`);
@@ -94,6 +99,7 @@ export class LocalAuthority {
       scope: (options.scopes ?? ALL_FULL_SCOPES).join(' '),
       username: userId,
       auth_time: now,
+      ...(options.groups?.length ? { 'cognito:groups': [...options.groups] } : {}),
     })
       .setProtectedHeader({ alg: LOCAL_AUTH.algorithm, kid: this.kid })
       .setIssuer(LOCAL_AUTH.issuer)
@@ -140,7 +146,7 @@ function readStoredKey(file: string): StoredKey | undefined {
 /**
  * Claims as API Gateway hands a Cognito authorizer's claims to a proxy integration
  * (`requestContext.authorizer.claims`): every value a string, times written like
- * `Mon Nov 23 19:38:00 UTC 2026`.
+ * `Mon Nov 23 19:38:00 UTC 2026`, lists (`cognito:groups`) joined with commas.
  */
 export function toGatewayClaims(payload: JWTPayload): Record<string, string> {
   const claims: Record<string, string> = {};
@@ -149,7 +155,7 @@ export function toGatewayClaims(payload: JWTPayload): Record<string, string> {
     if ((name === 'exp' || name === 'iat' || name === 'auth_time' || name === 'nbf') && typeof value === 'number') {
       claims[name] = javaDateString(value);
     } else {
-      claims[name] = typeof value === 'string' ? value : JSON.stringify(value);
+      claims[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : JSON.stringify(value);
     }
   }
   return claims;

@@ -18,7 +18,8 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any>;
 
 function customStack(api: Partial<EnvironmentConfig['api']>): Template {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, [BUNDLING_STACKS]: [] } });
-  const config: EnvironmentConfig = { ...CONFIGS.dev, api: { ...CONFIGS.dev.api, ...api } };
+  // Without the web uploader, whose site URL the stack adds to the origins.
+  const config: EnvironmentConfig = { ...CONFIGS.dev, api: { ...CONFIGS.dev.api, ...api }, web: { enabled: false } };
   return Template.fromStack(new PdfPipelineStack(app, 'PdfPipeline-custom', { config, env: { region: config.region } }));
 }
 
@@ -28,6 +29,9 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
   const methods = templateMethods(template);
   const authorizerId = ofType('AWS::ApiGateway::Authorizer')[0]?.[0];
+  // Where the web uploader is deployed, the stack adds its URL to the configured origins and redirects.
+  const site = stack.webSite;
+  const browserOrigins = [...config.api.allowedOrigins, ...(site ? [site.url] : [])];
 
   it('has exactly the routes of the shared route table, plus CORS preflights', () => {
     const routes = [...methods.keys()].filter((key) => !key.startsWith('OPTIONS '));
@@ -73,7 +77,7 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: [...config.auth.callbackUrls],
+      CallbackURLs: stack.resolve([...config.auth.callbackUrls, ...(site ? [site.callbackUrl] : [])]),
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
     });
@@ -166,7 +170,7 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     expect(origin).toBe(`'${config.api.allowedOrigins[0]}'`);
     expect(preflight.AuthorizationType).toBe('NONE');
     expect(bucketCors.CorsRules).toEqual([
-      expect.objectContaining({ AllowedOrigins: [...config.api.allowedOrigins], AllowedMethods: expect.arrayContaining(['POST']) }),
+      expect.objectContaining({ AllowedOrigins: stack.resolve(browserOrigins), AllowedMethods: expect.arrayContaining(['POST']) }),
     ]);
   });
 
@@ -184,22 +188,26 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     const variables = fn.Environment.Variables as Record<string, unknown>;
 
     expect(fn.Timeout).toBe(API_FUNCTIONS.api.timeoutSeconds);
-    expect(variables).toMatchObject(apiEnvironment(config));
+    expect(variables).toMatchObject({ ...apiEnvironment(config), ALLOWED_ORIGINS: stack.resolve(browserOrigins.join(',')) });
     expect(variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.storage.table) },
       BUCKET_NAME: { Ref: logicalId(stack.storage.bucket) },
-      QUEUE_URL: { Ref: logicalId(stack.ingestion.queue) },
-      DEAD_LETTER_QUEUE_URL: { Ref: logicalId(stack.ingestion.deadLetterQueue) },
+      QUEUE_URL: { Ref: logicalId(stack.ingestion.lanes.interactive.queue) },
+      DEAD_LETTER_QUEUE_URL: { Ref: logicalId(stack.ingestion.lanes.interactive.deadLetterQueue) },
+      BULK_QUEUE_URL: { Ref: logicalId(stack.ingestion.lanes.bulk.queue) },
+      BULK_DEAD_LETTER_QUEUE_URL: { Ref: logicalId(stack.ingestion.lanes.bulk.deadLetterQueue) },
       PURGE_QUEUE_URL: { Ref: logicalId(stack.cleanup.purgeQueue) },
     });
   });
 
-  it('lets the API function write objects only under uploads/ and grants nothing else on "*" but X-Ray', () => {
+  it('lets the API function write objects only under uploads/ and bulk-uploads/ and grants nothing else on "*" but X-Ray', () => {
     const statements = statementsOfRole(template, logicalId(stack.api.handler.role));
     const granting = (action: string) =>
       statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(render));
 
-    expect(granting('s3:PutObject')).toEqual([`${logicalId(stack.storage.bucket)}.Arn/uploads/*`]);
+    expect(granting('s3:PutObject').sort()).toEqual(
+      [`${logicalId(stack.storage.bucket)}.Arn/uploads/*`, `${logicalId(stack.storage.bucket)}.Arn/bulk-uploads/*`].sort(),
+    );
     expect(granting('s3:DeleteObject')).toEqual([]);
     const onEverything = statements.filter((statement) => asList(statement.Resource).includes('*'));
     expect(onEverything.flatMap((statement) => asList(statement.Action)).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
@@ -215,15 +223,16 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     }
   });
 
-  it('lets the API function send reprocess notifications to the extraction queue and read both queues’ depth', () => {
+  it('lets the API function send reprocess notifications to each lane’s extraction queue and read every lane’s queues’ depth', () => {
     const statements = statementsOfRole(template, logicalId(stack.api.handler.role));
     const granting = (action: string) =>
       statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(render));
-    const queueArn = `${logicalId(stack.ingestion.queue)}.Arn`;
-    const deadLetterArn = `${logicalId(stack.ingestion.deadLetterQueue)}.Arn`;
+    const { interactive, bulk } = stack.ingestion.lanes;
+    const queueArns = [interactive.queue, bulk.queue].map((queue) => `${logicalId(queue)}.Arn`);
+    const deadLetterArns = [interactive.deadLetterQueue, bulk.deadLetterQueue].map((queue) => `${logicalId(queue)}.Arn`);
 
-    expect(granting('sqs:SendMessage').sort()).toEqual([queueArn, `${logicalId(stack.cleanup.purgeQueue)}.Arn`].sort());
-    expect(granting('sqs:GetQueueAttributes').sort()).toEqual(expect.arrayContaining([queueArn, deadLetterArn]));
+    expect(granting('sqs:SendMessage').sort()).toEqual([...queueArns, `${logicalId(stack.cleanup.purgeQueue)}.Arn`].sort());
+    expect(granting('sqs:GetQueueAttributes').sort()).toEqual(expect.arrayContaining([...queueArns, ...deadLetterArns]));
   });
 
   it('purges deleted documents from a dead-lettered queue and sweeps on a schedule', () => {
@@ -252,7 +261,9 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
       .filter((statement) => asList(statement.Action).includes('s3:DeleteObjectVersion'))
       .flatMap((statement) => asList(statement.Resource).map(render));
 
-    expect(deletes.sort()).toEqual(['incoming/*', 'results/*', 'uploads/*'].map((prefix) => `${logicalId(stack.storage.bucket)}.Arn/${prefix}`));
+    expect(deletes.sort()).toEqual(
+      ['bulk-uploads/*', 'incoming/*', 'results/*', 'uploads/*'].map((prefix) => `${logicalId(stack.storage.bucket)}.Arn/${prefix}`),
+    );
   });
 });
 

@@ -4,11 +4,13 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTICE_FILE } from '../../bin/third-party-licenses.js';
+import { LICENSE_NOTICE_FILE } from '../../lib/constructs/node-function.js';
 import { extractionEnvironment, CONFIGS } from '../../lib/config.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { buildApp, logicalId, propertiesOf } from './app-fixture.js';
@@ -41,6 +43,10 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     expect(readdirSync(join(assetDir, 'pdfjs', 'cmaps')).filter((file) => file.endsWith('.bcmap')).length).toBeGreaterThan(0);
     expect(existsSync(join(assetDir, 'pdfjs', 'cmaps', 'UniJIS-UTF16-H.bcmap'))).toBe(true);
     expect(readdirSync(join(assetDir, 'pdfjs', 'standard_fonts')).length).toBeGreaterThan(0);
+  });
+
+  it('ships the third-party licence notice `npm run licenses` generates, at its root', () => {
+    expect(readFileSync(join(assetDir, LICENSE_NOTICE_FILE), 'utf8')).toBe(readFileSync(NOTICE_FILE, 'utf8'));
   });
 
   it('ships no dependency tree: everything but native modules is bundled', () => {

@@ -16,16 +16,19 @@ describe.each(ENVIRONMENT_NAMES)('operations settings (%s)', (envName) => {
     });
   });
 
-  it('rejects a queue-age alarm that one ordinary retry would raise', () => {
-    const broken = withAlarms(config, { queueOldestMessageAgeSeconds: deriveSettings(config).queueVisibilityTimeoutSeconds });
+  const withQueueAge = (seconds: number) =>
+    withAlarms(config, { queueOldestMessageAgeSeconds: { ...config.observability.alarms.queueOldestMessageAgeSeconds, bulk: seconds } });
 
-    expect(() => validateConfig(broken)).toThrow(/queueOldestMessageAgeSeconds must exceed the queue visibility timeout/);
+  it('rejects a lane\'s queue-age alarm that one ordinary retry would raise', () => {
+    const broken = withQueueAge(deriveSettings(config).queueVisibilityTimeoutSeconds);
+
+    expect(() => validateConfig(broken)).toThrow(/queueOldestMessageAgeSeconds.bulk must exceed the queue visibility timeout/);
   });
 
-  it('rejects a queue-age alarm that messages expire before', () => {
-    const broken = withAlarms(config, { queueOldestMessageAgeSeconds: config.queue.retentionDays * 86400 });
+  it('rejects a lane\'s queue-age alarm that messages expire before', () => {
+    const broken = withQueueAge(config.queue.retentionDays * 86400);
 
-    expect(() => validateConfig(broken)).toThrow(/below the queue retention/);
+    expect(() => validateConfig(broken)).toThrow(/queueOldestMessageAgeSeconds.bulk must be below the queue retention/);
   });
 
   it.each([

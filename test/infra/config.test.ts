@@ -5,6 +5,7 @@ import {
   ENVIRONMENT_NAMES,
   extractionEnvironment,
   validateConfig,
+  lanesMaxConcurrency,
   type EnvironmentConfig,
   type ExtractionConfig,
   type QueueConfig,
@@ -15,6 +16,11 @@ const withExtraction = (config: EnvironmentConfig, extraction: Partial<Extractio
   ...config,
   extraction: { ...config.extraction, ...extraction },
 });
+const withLanes = (config: EnvironmentConfig, interactive: number, bulk: number, reservedConcurrency?: number): EnvironmentConfig =>
+  withExtraction(config, {
+    lanes: { interactive: { maxConcurrency: interactive }, bulk: { maxConcurrency: bulk } },
+    ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
+  });
 const withQueue = (config: EnvironmentConfig, queue: Partial<QueueConfig>): EnvironmentConfig => ({
   ...config,
   queue: { ...config.queue, ...queue },
@@ -28,20 +34,34 @@ describe.each(ENVIRONMENT_NAMES)('validateConfig (%s)', (envName) => {
     expect(() => validateConfig(config)).not.toThrow();
   });
 
-  it('rejects a maximum concurrency above the reserved concurrency', () => {
-    // Arrange
-    const broken = withExtraction(config, { reservedConcurrency: 4, maxConcurrency: 5 });
+  it('rejects lanes whose maximum concurrencies together pass the reserved concurrency', () => {
+    // Arrange: each lane alone fits, together they do not.
+    const broken = withLanes(config, 3, 3, 5);
 
     // Act & Assert
-    expect(() => validateConfig(broken)).toThrow(/maxConcurrency \(5\) must not exceed reservedConcurrency \(4\)/);
+    expect(() => validateConfig(broken)).toThrow(/maxConcurrency together \(6\) must not exceed reservedConcurrency \(5\)/);
   });
 
-  it('rejects a maximum concurrency below 2, the SQS event source minimum', () => {
+  it('accepts lanes that fill the reserved concurrency exactly', () => {
+    // Act & Assert
+    expect(() => validateConfig(withLanes(config, 3, 2, 5))).not.toThrow();
+  });
+
+  it('limits the lanes only by their own maximums when nothing is reserved', () => {
     // Arrange
-    const broken = withExtraction(config, { maxConcurrency: 1 });
+    const { reservedConcurrency: _reserved, ...extraction } = config.extraction;
+    const unreserved: EnvironmentConfig = { ...config, extraction: { ...extraction, lanes: { interactive: { maxConcurrency: 30 }, bulk: { maxConcurrency: 30 } } } };
 
     // Act & Assert
-    expect(() => validateConfig(broken)).toThrow(/maxConcurrency must be 2–1000/);
+    expect(() => validateConfig(unreserved)).not.toThrow();
+  });
+
+  it.each(['interactive', 'bulk'] as const)('rejects a %s lane maximum concurrency below 2, the SQS event source minimum', (lane) => {
+    // Arrange
+    const broken = lane === 'interactive' ? withLanes(config, 1, 2) : withLanes(config, 2, 1);
+
+    // Act & Assert
+    expect(() => validateConfig(broken)).toThrow(new RegExp(`extraction.lanes.${lane}.maxConcurrency must be 2–1000`));
   });
 
   it.each([
@@ -65,7 +85,7 @@ describe.each(ENVIRONMENT_NAMES)('validateConfig (%s)', (envName) => {
 
   it('lists every broken rule in one error', () => {
     // Arrange
-    const broken = withQueue(withExtraction(config, { maxConcurrency: 1 }), { deadLetterRetentionDays: 1 });
+    const broken = withQueue(withLanes(config, 1, 2), { deadLetterRetentionDays: 1 });
 
     // Act & Assert
     expect(() => validateConfig(broken)).toThrow(
@@ -91,6 +111,20 @@ describe.each(ENVIRONMENT_NAMES)('derived settings (%s)', (envName) => {
 
   it('names the stack after the environment', () => {
     expect(deriveSettings(config).stackName).toBe(`PdfPipeline-${envName}`);
+  });
+
+  it('caps the extractor at its reserved concurrency, else at its lanes\' maximums together', () => {
+    // Arrange
+    const { reservedConcurrency: _reserved, ...unreserved } = config.extraction;
+
+    // Act
+    const reservedCap = deriveSettings(withLanes(config, 2, 3, 9)).extractionConcurrencyCap;
+    const lanesCap = deriveSettings(withLanes({ ...config, extraction: unreserved }, 2, 3)).extractionConcurrencyCap;
+
+    // Assert
+    expect(reservedCap).toBe(9);
+    expect(lanesCap).toBe(5);
+    expect(lanesMaxConcurrency(withLanes(config, 2, 3))).toBe(5);
   });
 
   it('hands the extractor its limits under the contract names', () => {

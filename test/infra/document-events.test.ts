@@ -102,7 +102,7 @@ describe.each(ENVIRONMENT_NAMES)('document events (%s)', (envName) => {
     const resources = template.toJSON().Resources;
 
     // Assert
-    for (const queue of [stack.ingestion.deadLetterQueue, stack.documentEvents.failedEvents]) {
+    for (const queue of [stack.ingestion.lanes.interactive.deadLetterQueue, stack.ingestion.lanes.bulk.deadLetterQueue, stack.documentEvents.failedEvents]) {
       expect(resources[logicalId(queue)]).toMatchObject({ DeletionPolicy: expected, UpdateReplacePolicy: expected });
     }
   });

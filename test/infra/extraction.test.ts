@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import { EXTRACT_ENV, KEY_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES, extractionEnvironment, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
 
@@ -8,18 +8,17 @@ function extractionOf(envName: EnvironmentName) {
   const { config, stack, template } = environment(envName);
   const extractor = stack.extraction.extractor;
   const functionId = logicalId(extractor.function);
-  const mappings = Object.values(
-    template.findResources('AWS::Lambda::EventSourceMapping', {
-      Properties: { FunctionName: { Ref: functionId } },
-    }),
+  // The event sources invoke the `live` alias: `<function name>:live`, the name taken from its ARN.
+  const aliasRef = JSON.stringify({ Ref: logicalId(extractor.alias) });
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter((mapping) =>
+    JSON.stringify(mapping.Properties.FunctionName).includes(aliasRef),
   );
-  expect(mappings).toHaveLength(1);
   return {
     config,
     stack,
     template,
     fn: propertiesOf(template, functionId),
-    eventSource: mappings[0]!.Properties as Record<string, any>,
+    eventSources: mappings.map((mapping) => mapping.Properties as Record<string, any>),
     statements: statementsOfRole(template, logicalId(extractor.role)),
     bucketArn: `${logicalId(stack.storage.bucket)}.Arn`,
   };
@@ -73,33 +72,46 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
       expect(propertiesOf(template, logGroupId).RetentionInDays).toBe(config.observability.logRetentionDays);
     });
 
-    it('reserves concurrency only when configured, never below the event source maximum', () => {
+    it('reserves concurrency only when configured, never below the event sources\' maximums together', () => {
       // Arrange
-      const { config, fn, eventSource } = extractionOf(envName);
+      const { config, fn, eventSources } = extractionOf(envName);
       const { reservedConcurrency } = config.extraction;
+      const together = eventSources.reduce((sum, eventSource) => sum + eventSource.ScalingConfig.MaximumConcurrency, 0);
 
       // Assert
       if (reservedConcurrency === undefined) {
         expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
       } else {
         expect(fn.ReservedConcurrentExecutions).toBe(reservedConcurrency);
-        expect(fn.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(eventSource.ScalingConfig.MaximumConcurrency);
+        expect(fn.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(together);
       }
     });
   });
 
-  describe('event source', () => {
-    it('batches, reports failed records one by one and caps concurrency as configured', () => {
+  describe('event sources', () => {
+    it('has one per lane and no other', () => {
       // Arrange
-      const { config, stack, eventSource } = extractionOf(envName);
+      const { eventSources } = extractionOf(envName);
 
       // Assert
-      expect(eventSource).toMatchObject({
-        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.ingestion.queue), 'Arn'] },
+      expect(eventSources).toHaveLength(LANES.length);
+    });
+
+    it.each(LANES)('%s lane: batches, reports failed records one by one and caps concurrency as the lane is configured', (lane) => {
+      // Arrange
+      const { config, stack, eventSources } = extractionOf(envName);
+      const queueArn = { 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].queue), 'Arn'] };
+
+      // Act
+      const laneSources = eventSources.filter((eventSource) => JSON.stringify(eventSource.EventSourceArn) === JSON.stringify(queueArn));
+
+      // Assert
+      expect(laneSources).toHaveLength(1);
+      expect(laneSources[0]).toMatchObject({
         BatchSize: config.extraction.batchSize,
         MaximumBatchingWindowInSeconds: config.extraction.maxBatchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: config.extraction.maxConcurrency },
+        ScalingConfig: { MaximumConcurrency: config.extraction.lanes[lane].maxConcurrency },
       });
     });
   });

@@ -1,21 +1,26 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { KEY_PREFIXES } from '../../lambdas/shared/contract.js';
+import { KEY_PREFIXES, LANE_PREFIXES, LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
+import { Ingestion } from '../../lib/constructs/ingestion.js';
 import { environment, logicalId, propertiesOf } from './app-fixture.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
-/** The source queue, the dead-letter queue and the consumer, as synthesized. */
-function ingestionOf(envName: EnvironmentName) {
+/** A lane's source queue, dead-letter queue and consumer, as synthesized. */
+function ingestionOfLane(envName: EnvironmentName, lane: Lane) {
   const { config, stack, template } = environment(envName);
-  const queueId = logicalId(stack.ingestion.queue);
-  const deadLetterQueueId = logicalId(stack.ingestion.deadLetterQueue);
-  const [eventSourceMapping] = Object.values(
+  const queueId = logicalId(stack.ingestion.lanes[lane].queue);
+  const deadLetterQueueId = logicalId(stack.ingestion.lanes[lane].deadLetterQueue);
+  const eventSourceMappings = Object.values(
     template.findResources('AWS::Lambda::EventSourceMapping', {
       Properties: { EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     }),
   );
+  expect(eventSourceMappings, `one consumer of the ${lane} queue`).toHaveLength(1);
+  const [eventSourceMapping] = eventSourceMappings;
   return {
     config,
     stack,
@@ -29,7 +34,33 @@ function ingestionOf(envName: EnvironmentName) {
   };
 }
 
-describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {
+const ENVIRONMENT_LANES = ENVIRONMENT_NAMES.flatMap((envName) => LANES.map((lane) => [envName, lane] as const));
+
+describe.each(ENVIRONMENT_NAMES)('ingestion lanes (%s)', (envName) => {
+  it('has one queue and one dead-letter queue per lane, and no two lanes share one', () => {
+    // Arrange
+    const { stack, template } = environment(envName);
+    const ids = LANES.flatMap((lane) => [logicalId(stack.ingestion.lanes[lane].queue), logicalId(stack.ingestion.lanes[lane].deadLetterQueue)]);
+    const extractionQueues = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('Ingestion'));
+
+    // Assert
+    expect(new Set(ids).size).toBe(2 * LANES.length);
+    expect(extractionQueues.sort()).toEqual([...ids].sort());
+  });
+
+  it('keeps the ids the single queue had for the interactive lane, so an update does not replace it', () => {
+    // Arrange
+    const { stack } = environment(envName);
+
+    // Assert
+    expect(stack.ingestion.lanes.interactive.queue.node.id).toBe('Queue');
+    expect(stack.ingestion.lanes.interactive.deadLetterQueue.node.id).toBe('DeadLetterQueue');
+  });
+});
+
+describe.each(ENVIRONMENT_LANES)('ingestion (%s, %s lane)', (envName, lane) => {
+  const ingestionOf = (name: EnvironmentName) => ingestionOfLane(name, lane);
+
   describe('queues', () => {
     it('keeps a message hidden for at least 6 × function timeout + batching window', () => {
       // Arrange
@@ -115,10 +146,13 @@ describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {
     });
   });
 
+});
+
+describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {
   describe('bucket notifications', () => {
     /** The queue rules of the bucket's notification configuration. */
     function notificationsOf(name: EnvironmentName) {
-      const { stack, template, queueId } = ingestionOf(name);
+      const { stack, template } = environment(name);
       const configurations = Object.values(
         template.findResources('Custom::S3BucketNotifications', {
           Properties: { BucketName: { Ref: logicalId(stack.storage.bucket) } },
@@ -126,23 +160,27 @@ describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {
       );
       expect(configurations).toHaveLength(1);
       const notification = configurations[0]!.Properties.NotificationConfiguration;
-      return { notification, queueId, rules: notification.QueueConfigurations as Array<Record<string, any>> };
+      return { stack, notification, rules: notification.QueueConfigurations as Array<Record<string, any>> };
     }
 
-    it('queues ObjectCreated events under exactly uploads/ and incoming/, filtered by prefix only', () => {
+    it('queues ObjectCreated events under each prefix on its lane\'s queue, filtered by prefix only', () => {
       // Act
-      const { notification, queueId, rules } = notificationsOf(envName);
+      const { stack, notification, rules } = notificationsOf(envName);
+      const queueOf = (lane: Lane) => ({ 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].queue), 'Arn'] });
+      const byPrefix = Object.fromEntries(rules.map((rule) => [rule.Filter.Key.FilterRules[0].Value, rule.QueueArn]));
 
       // Assert
       expect(Object.keys(notification)).toEqual(['QueueConfigurations']);
-      expect(rules.map((rule) => rule.Filter.Key.FilterRules)).toEqual(
-        expect.arrayContaining([[{ Name: 'prefix', Value: 'uploads/' }], [{ Name: 'prefix', Value: 'incoming/' }]]),
-      );
-      expect(rules).toHaveLength(2);
+      expect(byPrefix).toEqual({
+        [KEY_PREFIXES.uploads]: queueOf('interactive'),
+        [KEY_PREFIXES.incoming]: queueOf('bulk'),
+        [KEY_PREFIXES.bulkUploads]: queueOf('bulk'),
+      });
+      expect(rules).toHaveLength(LANES.flatMap((lane) => LANE_PREFIXES[lane]).length);
       for (const rule of rules) {
         expect(rule.Events).toEqual(['s3:ObjectCreated:*']);
-        expect(rule.QueueArn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-        expect(rule.Filter.Key.FilterRules.some((filter: { Name: string }) => filter.Name === 'suffix')).toBe(false);
+        expect(rule.Filter.Key.FilterRules).toHaveLength(1);
+        expect(rule.Filter.Key.FilterRules[0].Name).toBe('prefix');
       }
     });
 
@@ -158,5 +196,29 @@ describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {
         expect(resultKey.startsWith(prefix)).toBe(false);
       }
     });
+  });
+});
+
+describe('Ingestion', () => {
+  /** An Ingestion in a stack of its own, fed by the given prefixes. */
+  const ingestionWith = (lanePrefixes: Readonly<Record<Lane, readonly string[]>>) => () => {
+    const stack = new Stack(new App());
+    new Ingestion(stack, 'Ingestion', {
+      bucket: new s3.Bucket(stack, 'Bucket'),
+      lanePrefixes,
+      visibilityTimeout: Duration.seconds(60),
+    });
+  };
+
+  it('refuses prefixes that overlap, which S3 refuses and which would extract a key twice', () => {
+    expect(ingestionWith({ interactive: ['uploads/'], bulk: ['uploads/bulk/'] })).toThrow(/overlap: uploads\/, uploads\/bulk\//);
+  });
+
+  it('refuses a prefix that is not a folder', () => {
+    expect(ingestionWith({ interactive: ['uploads/'], bulk: ['incoming'] })).toThrow(/must be a folder/);
+  });
+
+  it('accepts the shared contract’s lanes', () => {
+    expect(ingestionWith(LANE_PREFIXES)).not.toThrow();
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FAILURE_CODES } from '../../lambdas/shared/contract.js';
+import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
 import { EXTRACT_METRICS, METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
-import { deriveSettings, ENVIRONMENT_NAMES, extractionEnvironment, type EnvironmentName } from '../../lib/config.js';
-import { ALARM_NAMES, type AlarmName } from '../../lib/constructs/monitoring.js';
+import { deriveSettings, ENVIRONMENT_NAMES, extractionEnvironment, lanesMaxConcurrency, type EnvironmentName } from '../../lib/config.js';
+import { ALARM_NAMES, LANE_ALARMS, runbookLink, type AlarmName } from '../../lib/constructs/monitoring.js';
 import { environment, logicalId, propertiesOf, render } from './app-fixture.js';
 
 type Props = Record<string, any>;
@@ -46,7 +46,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
   const extractor = logicalId(stack.extraction.extractor.function);
   const publisher = logicalId(stack.documentEvents.publisher.function);
   const table = logicalId(stack.storage.table);
-  const queueName = (queue: typeof stack.ingestion.queue) => `${logicalId(queue)}.QueueName`;
+  const queueName = (queue: typeof stack.ingestion.lanes.interactive.queue) => `${logicalId(queue)}.QueueName`;
 
   describe('alarm topic', () => {
     it('is encrypted with a rotated key of its own, TLS only, and only our alarms may publish', () => {
@@ -82,7 +82,9 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
   describe('alarms', () => {
     it('has every alarm of the runbook, and no other', () => {
       expect(Object.keys(stack.monitoring.alarms).sort()).toEqual([...ALARM_NAMES].sort());
-      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(ALARM_NAMES.length);
+      // The deployment's own rollback alarms belong to SafeDeployment (see its tests), not to the runbook.
+      const monitoringAlarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('Monitoring'));
+      expect(monitoringAlarms).toHaveLength(ALARM_NAMES.length);
     });
 
     it.each(ALARM_NAMES)('%s notifies the topic on ALARM and OK, treats missing data as not breaching, and links its runbook', (name) => {
@@ -93,38 +95,47 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.OKActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
-      expect(alarm.AlarmDescription).toContain(`Runbook: docs/runbook.md#${name.toLowerCase()}`);
+      expect(alarm.AlarmDescription).toContain(`Runbook: ${runbookLink(name)}`);
     });
 
-    it('DeadLetterQueueNotEmpty: any visible DLQ message, within a minute', () => {
-      expect(alarmOf(envName, 'DeadLetterQueueNotEmpty')).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Statistic: 'Maximum',
-        Period: 60,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-      });
-      expect(dimensionsOf(alarmOf(envName, 'DeadLetterQueueNotEmpty').Dimensions)).toEqual({
-        QueueName: queueName(stack.ingestion.deadLetterQueue),
-      });
+    it('links the bulk lane\'s queue alarms to the section of their kind', () => {
+      expect(runbookLink('BulkDeadLetterQueueNotEmpty')).toBe('docs/runbook.md#deadletterqueuenotempty');
+      expect(runbookLink('BulkQueueBacklogAging')).toBe('docs/runbook.md#queuebacklogaging');
     });
 
-    it(`QueueBacklogAging: oldest message above ${thresholds.queueOldestMessageAgeSeconds} s for 15 minutes`, () => {
-      const alarm = alarmOf(envName, 'QueueBacklogAging');
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateAgeOfOldestMessage',
-        Statistic: 'Maximum',
-        Period: 300,
-        Threshold: thresholds.queueOldestMessageAgeSeconds,
-        ComparisonOperator: 'GreaterThanThreshold',
-        EvaluationPeriods: 3,
+    describe.each(LANES)('%s lane', (lane) => {
+      const { deadLetter, backlog } = LANE_ALARMS[lane];
+
+      it(`${deadLetter}: any visible message in the lane's DLQ, within a minute`, () => {
+        const alarm = alarmOf(envName, deadLetter);
+        expect(alarm).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          Period: 60,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: 1,
+        });
+        expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].deadLetterQueue) });
+        expect(alarm.AlarmDescription).toContain(`the ${lane} lane's dead-letter queue`);
       });
-      expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.queue) });
-      // One ordinary retry (a visibility timeout) never raises it.
-      expect(alarm.Threshold).toBeGreaterThan(deriveSettings(config).queueVisibilityTimeoutSeconds);
+
+      it(`${backlog}: the lane's oldest message above ${thresholds.queueOldestMessageAgeSeconds[lane]} s for 15 minutes`, () => {
+        const alarm = alarmOf(envName, backlog);
+        expect(alarm).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Statistic: 'Maximum',
+          Period: 300,
+          Threshold: thresholds.queueOldestMessageAgeSeconds[lane],
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 3,
+        });
+        expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].queue) });
+        // One ordinary retry (a visibility timeout) never raises it.
+        expect(alarm.Threshold).toBeGreaterThan(deriveSettings(config).queueVisibilityTimeoutSeconds);
+      });
     });
 
     it(`ExtractionErrorRate: errors / invocations above ${thresholds.extractionErrorRatePercent}% in 2 of 3 periods`, () => {
@@ -173,7 +184,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
     });
 
     it('ExtractionConcurrencyNearCap: maximum concurrency at the configured share of its cap for 15 minutes', () => {
-      const cap = config.extraction.reservedConcurrency ?? config.extraction.maxConcurrency;
+      const cap = config.extraction.reservedConcurrency ?? lanesMaxConcurrency(config);
       const alarm = alarmOf(envName, 'ExtractionConcurrencyNearCap');
       expect(alarm).toMatchObject({
         Namespace: 'AWS/Lambda',
@@ -308,9 +319,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
       // Assert
       expect(titles).toEqual(
         expect.arrayContaining([
-          'Ingestion rate (documents queued)',
-          'Queue depth',
-          'Age of oldest message (s)',
+          ...LANES.flatMap((lane) => [`${lane} lane: documents queued`, `${lane} lane: queue depth`, `${lane} lane: age of oldest message (s)`]),
           'Dead-letter queues',
           'Extraction duration (ms)',
           'Documents by outcome',
@@ -324,6 +333,24 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
         ]),
       );
       expect(alarmsShown.sort()).toEqual(Object.values(stack.monitoring.alarms).map((alarm) => `${logicalId(alarm)}.Arn`).sort());
+    });
+
+    it.each(LANES)('graphs the %s lane\'s queue on its own, its age with its own alarm line', (lane) => {
+      // Arrange
+      const widget = (title: string) => metricWidgets().find((candidate) => candidate.properties.title === title)!.properties;
+      const queuesIn = (properties: Props) =>
+        (properties.metrics as unknown[][]).map((metric) => metric.find((part) => typeof part === 'string' && part.endsWith('.QueueName')));
+
+      // Act
+      const age = widget(`${lane} lane: age of oldest message (s)`);
+      const depth = widget(`${lane} lane: queue depth`);
+      const deadLetters = widget('Dead-letter queues');
+
+      // Assert
+      expect(queuesIn(age)).toEqual([queueName(stack.ingestion.lanes[lane].queue)]);
+      expect(new Set(queuesIn(depth))).toEqual(new Set([queueName(stack.ingestion.lanes[lane].queue)]));
+      expect(age.annotations.horizontal).toEqual([expect.objectContaining({ value: thresholds.queueOldestMessageAgeSeconds[lane], label: 'Alarm' })]);
+      expect(queuesIn(deadLetters)).toContain(queueName(stack.ingestion.lanes[lane].deadLetterQueue));
     });
 
     it('graphs the custom metrics under the namespace and service the extractor is given', () => {

@@ -23,8 +23,10 @@ describe.each(ENVIRONMENT_NAMES)('pipeline stack (%s)', (envName) => {
 
   it.each([
     ['BucketName', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.storage.bucket) })],
-    ['QueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.queue) })],
-    ['DeadLetterQueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.deadLetterQueue) })],
+    ['QueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.lanes.interactive.queue) })],
+    ['DeadLetterQueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.lanes.interactive.deadLetterQueue) })],
+    ['BulkQueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.lanes.bulk.queue) })],
+    ['BulkDeadLetterQueueUrl', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.ingestion.lanes.bulk.deadLetterQueue) })],
     ['TableName', (s: ReturnType<typeof environment>['stack']) => ({ Ref: logicalId(s.storage.table) })],
   ])('outputs %s', (outputId, expectedValue) => {
     // Arrange

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprocessOnTarget } from '../../cli/commands/reprocess.js';
 import { localTarget } from '../../cli/ops/target.js';
+import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
 import type { DocumentEventDetail } from '../../lambdas/shared/document-events.js';
 import { ApiClient } from '../support/api-client.js';
 import { createUpload, documentIn, uploadDirect } from '../support/api-flows.js';
@@ -128,11 +129,15 @@ describe('POST /v1/documents/{id}/reprocess', () => {
 });
 
 describe('GET /v1/health/detail', () => {
-  it('needs a token, then reports both queues and the documents by status', async () => {
+  it('needs an admin token, then reports both queues and the documents by status', async () => {
+    const admin = new ApiClient(local.outputs.ApiUrl, await local.runtime.api.authority.issue('root', { groups: [ADMIN_GROUP] }));
+
     const anonymous = await alice.call('getHealthDetail', { token: null });
-    const detail = await alice.call('getHealthDetail');
+    const ordinaryUser = await alice.call('getHealthDetail');
+    const detail = await admin.call('getHealthDetail');
 
     expect(anonymous.status).toBe(401);
+    expect(ordinaryUser.status).toBe(403);
     expect(detail.status).toBe(200);
     expect(detail.body.queues.deadLetter).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     expect(detail.body.documents.complete).toBe(true);

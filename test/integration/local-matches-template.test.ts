@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXTRACT_ENV, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import { AUDIT_TABLE_LAYOUT, EXTRACT_ENV, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, TABLE_LAYOUT, type Lane } from '../../lambdas/shared/contract.js';
 import { createApp } from '../../lib/pdf-pipeline-app.js';
+import { LOCAL_NAMES } from '../../local/settings.js';
 import { readFixtureRecords, recordsFor, TEST_EVENT_ID, type FixtureRecord } from '../support/fixture-records.js';
 import { FIXTURE_HANDLER, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 
@@ -18,6 +20,8 @@ type Resource = { Type: string; Properties: Record<string, any> };
 let local: TestRuntime;
 let resources: Record<string, Resource>;
 let stackRegion: string;
+/** Each lane's queue and dead-letter queue in the template, by logical id. */
+let laneQueueIds: Record<Lane, { queue: string; deadLetterQueue: string }>;
 
 /** The one resource of `type` that satisfies `match`, as [logicalId, resource]. */
 function findOne(type: string, match: (resource: Resource, id: string) => boolean = () => true): [string, Resource] {
@@ -39,6 +43,13 @@ beforeAll(async () => {
   const { stacks } = createApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, nagChecks: false });
   resources = Template.fromStack(stacks.dev).toJSON().Resources as Record<string, Resource>;
   stackRegion = stacks.dev.region;
+  const idOf = (construct: { node: { defaultChild?: unknown } }) => stacks.dev.getLogicalId(construct.node.defaultChild as CfnElement);
+  laneQueueIds = Object.fromEntries(
+    LANES.map((lane) => {
+      const { queue, deadLetterQueue } = stacks.dev.ingestion.lanes[lane];
+      return [lane, { queue: idOf(queue), deadLetterQueue: idOf(deadLetterQueue) }];
+    }),
+  ) as typeof laneQueueIds;
 
   // No overrides: the runtime runs with the dev config's own clocks and sizes.
   local = await startTestRuntime({ handlerModule: FIXTURE_HANDLER });
@@ -54,19 +65,31 @@ describe('the local runtime against the dev template', () => {
     expect(local.outputs.Region).toBe(stackRegion);
   });
 
-  it('has the source queue and dead-letter queue of the template', async () => {
-    // The extraction queue (the purge queue behind the API has a redrive policy too).
-    const [queueId, queue] = findOne(
-      'AWS::SQS::Queue',
-      (resource, id) => resource.Properties.RedrivePolicy !== undefined && id.startsWith('Ingestion'),
+  /** A lane's queue URLs in the local outputs (the interactive lane's keep the names they had). */
+  const localLane = (lane: Lane) =>
+    lane === 'interactive'
+      ? { queue: local.outputs.QueueUrl, deadLetter: local.outputs.DeadLetterQueueUrl }
+      : { queue: local.outputs.BulkQueueUrl, deadLetter: local.outputs.BulkDeadLetterQueueUrl };
+
+  it('has as many extraction queues as the template: one pair per lane', () => {
+    // The extraction queues (the purge queue behind the API has a redrive policy too).
+    const extraction = Object.entries(resources).filter(
+      ([id, resource]) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined && id.startsWith('Ingestion'),
     );
+    expect(extraction.map(([id]) => id).sort()).toEqual(LANES.map((lane) => laneQueueIds[lane].queue).sort());
+    expect(new Set(LANES.flatMap((lane) => Object.values(localLane(lane)))).size).toBe(2 * LANES.length);
+  });
+
+  it.each(LANES)('has the %s lane’s source queue and dead-letter queue of the template', async (lane) => {
+    const queue = resources[laneQueueIds[lane].queue]!;
     const deadLetterId = getAttTarget(queue.Properties.RedrivePolicy.deadLetterTargetArn);
+    expect(deadLetterId).toBe(laneQueueIds[lane].deadLetterQueue);
     const deadLetter = resources[deadLetterId]!;
 
     const attributes = async (queueUrl: string) =>
       (await local.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes!;
-    const localQueue = await attributes(local.outputs.QueueUrl);
-    const localDeadLetter = await attributes(local.outputs.DeadLetterQueueUrl);
+    const localQueue = await attributes(localLane(lane).queue);
+    const localDeadLetter = await attributes(localLane(lane).deadLetter);
 
     expect(Number(localQueue.VisibilityTimeout)).toBe(queue.Properties.VisibilityTimeout);
     expect(Number(localQueue.MessageRetentionPeriod)).toBe(queue.Properties.MessageRetentionPeriod);
@@ -74,28 +97,47 @@ describe('the local runtime against the dev template', () => {
     expect(Number(redrive.maxReceiveCount)).toBe(queue.Properties.RedrivePolicy.maxReceiveCount);
     expect(redrive.deadLetterTargetArn).toBe(localDeadLetter.QueueArn);
     expect(Number(localDeadLetter.MessageRetentionPeriod)).toBe(deadLetter.Properties.MessageRetentionPeriod);
-
-    // The template's bucket notifications feed this queue; locally the forwarder does.
-    const [, notifications] = findOne('Custom::S3BucketNotifications');
-    const rules = notifications.Properties.NotificationConfiguration.QueueConfigurations as Array<Record<string, any>>;
-    expect(rules.map((rule) => getAttTarget(rule.QueueArn))).toEqual(rules.map(() => queueId));
-    expect(rules.flatMap((rule) => rule.Events)).toEqual(rules.map(() => 's3:ObjectCreated:*'));
-    const prefixes = rules.flatMap((rule) => rule.Filter.Key.FilterRules.map((filter: { Value: string }) => filter.Value));
-    expect([...prefixes].sort()).toEqual([...NOTIFIED_PREFIXES].sort());
   });
 
-  it('has the table of the template: keys, index, billing and TTL', async () => {
-    const [, table] = findOne('AWS::DynamoDB::Table');
-    const { Table } = await local.clients.dynamoDb.send(new DescribeTableCommand({ TableName: local.outputs.TableName }));
-    const { TimeToLiveDescription } = await local.clients.dynamoDb.send(
-      new DescribeTimeToLiveCommand({ TableName: local.outputs.TableName }),
+  it('sends each notified prefix to the same lane’s queue as the template’s bucket notifications', () => {
+    const [, notifications] = findOne('Custom::S3BucketNotifications');
+    const rules = notifications.Properties.NotificationConfiguration.QueueConfigurations as Array<Record<string, any>>;
+    const laneOfQueue = (queueId: string) => LANES.find((lane) => laneQueueIds[lane].queue === queueId);
+
+    // The template: prefix → the lane whose queue its rule names. Locally the forwarder routes by LANE_PREFIXES.
+    const templateRouting = Object.fromEntries(
+      rules.map((rule) => [rule.Filter.Key.FilterRules[0].Value as string, laneOfQueue(getAttTarget(rule.QueueArn))]),
     );
+    const localRouting = Object.fromEntries(LANES.flatMap((lane) => LANE_PREFIXES[lane].map((prefix) => [prefix, lane])));
+
+    expect(rules.flatMap((rule) => rule.Events)).toEqual(rules.map(() => 's3:ObjectCreated:*'));
+    expect(rules.every((rule) => rule.Filter.Key.FilterRules.length === 1)).toBe(true);
+    expect(Object.keys(templateRouting).sort()).toEqual([...NOTIFIED_PREFIXES].sort());
+    expect(templateRouting).toEqual(localRouting);
+  });
+
+  const tableWithIndex = (indexName: string) =>
+    findOne('AWS::DynamoDB::Table', (resource) =>
+      (resource.Properties.GlobalSecondaryIndexes ?? []).some((index: { IndexName: string }) => index.IndexName === indexName),
+    );
+
+  const tables: [string, string, () => string][] = [
+    ['document table', TABLE_LAYOUT.ownerIndex.name, () => local.outputs.TableName],
+    ['audit table', AUDIT_TABLE_LAYOUT.documentIndex.name, () => LOCAL_NAMES.auditTable],
+  ];
+  const byIndexName = <T extends { IndexName?: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => (a.IndexName ?? '').localeCompare(b.IndexName ?? ''));
+
+  it.each(tables)('has the %s of the template: keys, indexes, billing and TTL', async (_name, indexName, tableName) => {
+    const [, table] = tableWithIndex(indexName);
+    const { Table } = await local.clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName() }));
+    const { TimeToLiveDescription } = await local.clients.dynamoDb.send(new DescribeTimeToLiveCommand({ TableName: tableName() }));
 
     expect(Table!.KeySchema).toEqual(table.Properties.KeySchema);
     expect(byName(Table!.AttributeDefinitions)).toEqual(byName(table.Properties.AttributeDefinitions));
     expect(
-      Table!.GlobalSecondaryIndexes!.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
-    ).toEqual(table.Properties.GlobalSecondaryIndexes);
+      byIndexName(Table!.GlobalSecondaryIndexes!.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection }))),
+    ).toEqual(byIndexName(table.Properties.GlobalSecondaryIndexes));
     expect(Table!.BillingModeSummary?.BillingMode).toBe(table.Properties.BillingMode);
     expect(table.Properties.TimeToLiveSpecification.Enabled).toBe(true);
     expect(TimeToLiveDescription).toMatchObject({
@@ -104,16 +146,26 @@ describe('the local runtime against the dev template', () => {
     });
   });
 
-  it('invokes the function with the template’s timeout, memory and event source settings', () => {
-    const [functionId, fn] = findOne(
+  it('invokes the function with the template’s timeout and memory', () => {
+    const [, fn] = findOne(
       'AWS::Lambda::Function',
       (resource) => resource.Properties.Environment?.Variables?.[EXTRACT_ENV.maxPages] !== undefined,
     );
-    const [, mapping] = findOne('AWS::Lambda::EventSourceMapping', (resource) => resource.Properties.FunctionName?.Ref === functionId);
     const settings = local.runtime.settings.function;
 
     expect(settings.timeoutSeconds).toBe(fn.Properties.Timeout);
     expect(settings.memoryMb).toBe(fn.Properties.MemorySize);
+  });
+
+  it.each(LANES)('consumes the %s lane with the template’s event source settings', (lane) => {
+    const [, mapping] = findOne(
+      'AWS::Lambda::EventSourceMapping',
+      (resource) => getAttTarget(resource.Properties.EventSourceArn) === laneQueueIds[lane].queue,
+    );
+    const settings = local.runtime.settings.lanes[lane];
+
+    expect(settings.functionName).toBe(local.runtime.settings.function.functionName);
+    expect(settings.timeoutSeconds).toBe(local.runtime.settings.function.timeoutSeconds);
     expect(settings.batchSize).toBe(mapping.Properties.BatchSize);
     expect(settings.maxBatchingWindowSeconds).toBe(mapping.Properties.MaximumBatchingWindowInSeconds ?? 0);
     expect(settings.maxConcurrency).toBe(mapping.Properties.ScalingConfig.MaximumConcurrency);
@@ -178,7 +230,14 @@ describe('the local runtime against the dev template', () => {
   it('writes outputs whose queue URLs work against the AWS endpoint', async () => {
     const outputs = JSON.parse(readFileSync(local.runtime.layout.outputsFile, 'utf8')) as Record<string, string>;
     expect(outputs).toEqual(local.outputs);
-    for (const url of [outputs.AwsEndpoint, outputs.DynamoDbEndpoint, outputs.QueueUrl, outputs.DeadLetterQueueUrl]) {
+    for (const url of [
+      outputs.AwsEndpoint,
+      outputs.DynamoDbEndpoint,
+      outputs.QueueUrl,
+      outputs.DeadLetterQueueUrl,
+      outputs.BulkQueueUrl,
+      outputs.BulkDeadLetterQueueUrl,
+    ]) {
       expect(url).not.toMatch(/\/$/);
     }
     const { Attributes } = await local.clients.sqs.send(

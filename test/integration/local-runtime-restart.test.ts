@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LANES } from '../../lambdas/shared/contract.js';
 import { sleep } from '../../local/child-processes.js';
 import type { InFlightMessage } from '../../local/in-flight-store.js';
 import { DEFAULT_SCAN_INTERVAL_MS } from '../../local/notifications.js';
@@ -86,7 +87,7 @@ describe('restarting the local runtime', () => {
     await sleep(TWO_SCANS_MS);
     const all = await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName);
     for (const key of [before, ...whileDown]) expect(recordsFor(all, key).map((record) => record.receiveCount)).toEqual([1]);
-    expect(recordsFor(all, TEST_EVENT_ID)).toHaveLength(1);
+    expect(recordsFor(all, TEST_EVENT_ID)).toHaveLength(LANES.length); // one per lane's queue
   }, 90_000);
 
   it('makes the stopped run’s in-flight messages visible again at once', async () => {
@@ -101,7 +102,7 @@ describe('restarting the local runtime', () => {
     await stop(); // the hanging invocation is cut off by the shutdown
 
     // Its batch (which may also hold the S3 test event) is on file for the next run.
-    const inFlight = JSON.parse(readFileSync(local.runtime.layout.inFlightFile, 'utf8')) as InFlightMessage[];
+    const inFlight = JSON.parse(readFileSync(local.runtime.layout.inFlightFiles.interactive, 'utf8')) as InFlightMessage[];
     expect(inFlight.map((message) => message.messageId)).toContain(hung!.messageId);
 
     const startedAt = Date.now();
@@ -110,7 +111,7 @@ describe('restarting the local runtime', () => {
     expect(second!.messageId).toBe(first!.messageId);
     expect(second!.receivedAt - startedAt).toBeLessThan(20_000); // far below the 600 s visibility timeout
     const current = local;
-    await waitFor(() => readFileSync(current.runtime.layout.inFlightFile, 'utf8').trim() === '[]', {
+    await waitFor(() => readFileSync(current.runtime.layout.inFlightFiles.interactive, 'utf8').trim() === '[]', {
       timeoutMs: 10_000,
       description: 'the redelivered message to be settled',
     });

@@ -29,7 +29,10 @@ const VISIBILITY_TIMEOUT_SECONDS = 4;
 const TWO_SCANS_MS = 2 * DEFAULT_SCAN_INTERVAL_MS + 500;
 
 let local: TestRuntime;
+/** The interactive lane's queue, which `uploads/` feeds. */
 let queueArn: string;
+/** The bulk lane's queue, which `incoming/` feeds. */
+let bulkQueueArn: string;
 
 beforeAll(async () => {
   local = await startTestRuntime({
@@ -42,6 +45,10 @@ beforeAll(async () => {
     new GetQueueAttributesCommand({ QueueUrl: local.outputs.QueueUrl, AttributeNames: ['QueueArn'] }),
   );
   queueArn = Attributes!.QueueArn!;
+  const bulk = await local.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: local.outputs.BulkQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  bulkQueueArn = bulk.Attributes!.QueueArn!;
 });
 
 afterAll(async () => {
@@ -76,16 +83,21 @@ function ledgerKeys(): string[] {
 }
 
 describe('S3 → SQS forwarding', () => {
-  it('sends the s3:TestEvent once, when the queue is first set up', async () => {
-    const all = await waitForIds([TEST_EVENT_ID], 15_000);
+  it('sends the s3:TestEvent once to each lane\'s queue, when the queues are first set up', async () => {
+    const testEvents = await waitFor(
+      async () => {
+        const found = recordsFor(await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName), TEST_EVENT_ID);
+        return found.length >= 2 && found;
+      },
+      { timeoutMs: 15_000, description: 'a test event from each lane' },
+    );
 
-    const testEvents = recordsFor(all, TEST_EVENT_ID);
-    expect(testEvents).toHaveLength(1);
-    expect(JSON.parse(testEvents[0]!.body)).toMatchObject({
-      Service: 'Amazon S3',
-      Event: 's3:TestEvent',
-      Bucket: local.outputs.BucketName,
-    });
+    expect(testEvents.map((record) => String(record.sqsRecord.eventSourceARN).split(':').at(-1)).sort()).toEqual(
+      ['pdf-pipeline-extract', 'pdf-pipeline-extract-bulk'],
+    );
+    for (const testEvent of testEvents) {
+      expect(JSON.parse(testEvent.body)).toMatchObject({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: local.outputs.BucketName });
+    }
   });
 
   it('delivers uploads under incoming/ and uploads/ as S3 event notifications whose keys decode back', async () => {
@@ -117,16 +129,16 @@ describe('S3 → SQS forwarding', () => {
     expect(event!.s3.object.sequencer).toMatch(/^[0-9A-F]{18}$/);
     expect(new Date(event!.eventTime).toISOString()).toBe(event!.eventTime);
 
-    // The SQS record around it is what Lambda's event source builds.
+    // The SQS record around it is what Lambda's event source builds, from the bulk lane's queue.
     expect(awkward!.sqsRecord).toMatchObject({
       eventSource: 'aws:sqs',
-      eventSourceARN: queueArn,
+      eventSourceARN: bulkQueueArn,
       awsRegion: local.outputs.Region,
       md5OfBody: createHash('md5').update(awkward!.body).digest('hex'),
       attributes: { ApproximateReceiveCount: '1' },
     });
     expect(Number((awkward!.sqsRecord.attributes as Record<string, string>).SentTimestamp)).toBeGreaterThan(0);
-    expect(recordsFor(all, plainKey)).toHaveLength(1);
+    expect(recordsFor(all, plainKey).map((record) => record.sqsRecord.eventSourceARN)).toEqual([queueArn]);
   });
 
   it('never forwards results/ or keys outside the notified prefixes', async () => {

@@ -104,10 +104,10 @@ async function depth(queueUrl: string) {
 async function settled() {
   await waitFor(
     async () => {
-      const queue = await depth(local.outputs.QueueUrl);
-      return queue.visible === 0 && queue.inFlight === 0;
+      const queues = await Promise.all([depth(local.outputs.QueueUrl), depth(local.outputs.BulkQueueUrl)]);
+      return queues.every((queue) => queue.visible === 0 && queue.inFlight === 0);
     },
-    { timeoutMs: 30_000, description: 'the queue to drain' },
+    { timeoutMs: 30_000, description: 'the queues to drain' },
   );
   let last = -1;
   await waitFor(
@@ -206,21 +206,24 @@ describe('redrive (local)', () => {
     const documentId = probe.dropFolderId(key);
     await put(key, makePdf(['worth the wait']));
     await recordAs(documentId, key, '0010', { attempts: 2, lastError: 'ThrottlingException: Rate exceeded' });
-    await send(local.outputs.DeadLetterQueueUrl, notification(key, '0010'));
+    await send(local.outputs.BulkDeadLetterQueueUrl, notification(key, '0010'));
 
     // Act
     const outcome = await redrive({ stateDir: local.stateDir, dryRun: true }, print);
 
-    // Assert
-    expect(outcome.report.depth.visible).toBe(1);
-    expect(outcome.report.depth.oldestAgeMs).toBeGreaterThanOrEqual(0);
-    expect(outcome.report.samples[0]?.documents).toEqual([
+    // Assert: drop-folder documents are the bulk lane's, and so is their dead-letter queue.
+    const bulk = outcome.lanes.bulk!;
+    expect(outcome.lanes.interactive?.plan.messages).toBe(0);
+    expect(bulk.report.depth.visible).toBe(1);
+    expect(bulk.report.depth.oldestAgeMs).toBeGreaterThanOrEqual(0);
+    expect(bulk.report.samples[0]?.documents).toEqual([
       expect.objectContaining({ documentId, key, status: 'PROCESSING', attempts: 2, lastError: 'ThrottlingException: Rate exceeded' }),
     ]);
-    expect(outcome.plan).toMatchObject({ strategy: 'receive-send-delete', messages: 1, dryRun: true });
-    expect(outcome.result).toBeUndefined();
+    expect(bulk.plan).toMatchObject({ strategy: 'receive-send-delete', messages: 1, dryRun: true });
+    expect(bulk.result).toBeUndefined();
+    expect(output).toContain('Nothing to redrive in the interactive lane.');
     expect(output.join('\n')).toContain('last error: ThrottlingException: Rate exceeded');
-    expect(await depth(local.outputs.DeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
+    expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
   });
 
   it('moves the messages back: a document re-driven after transient failures completes', async () => {
@@ -228,19 +231,19 @@ describe('redrive (local)', () => {
     const throttled = probe.dropFolderId('incoming/rd-user/throttled.pdf');
     const unrecorded = 'incoming/rd-user/unrecorded.pdf';
     await put(unrecorded, makePdf(['never recorded']));
-    await send(local.outputs.DeadLetterQueueUrl, notification(unrecorded, '0010'));
+    await send(local.outputs.BulkDeadLetterQueueUrl, notification(unrecorded, '0010'));
 
     // Act
     const outcome = await redrive({ stateDir: local.stateDir, maxPerSecond: 5 }, print);
 
     // Assert
-    expect(outcome.result).toMatchObject({ strategy: 'receive-send-delete', moved: 2 });
+    expect(outcome.lanes.bulk?.result).toMatchObject({ strategy: 'receive-send-delete', moved: 2 });
     // Its attempts went on counting from where they were (it was not given up).
     const done = await probe.terminal(throttled, 30_000);
     expect(done).toMatchObject({ status: 'COMPLETED', generation: 1, pageCount: 1 });
     expect(done.attempts).toBeGreaterThanOrEqual(3);
     expect(await probe.terminal(probe.dropFolderId(unrecorded), 30_000)).toMatchObject({ status: 'COMPLETED', generation: 1 });
-    expect(await depth(local.outputs.DeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
     await waitFor(() => eventsOf(throttled).length === 1, { timeoutMs: 10_000, description: 'the completion event' });
   }, 60_000);
 
@@ -254,7 +257,7 @@ describe('redrive (local)', () => {
       attempts: 5,
       error: { code: 'POISON', message: 'Gave up after 4 attempts that did not finish.' },
     });
-    await send(local.outputs.DeadLetterQueueUrl, notification(key, '0010'));
+    await send(local.outputs.BulkDeadLetterQueueUrl, notification(key, '0010'));
 
     // Act
     await redrive({ stateDir: local.stateDir }, print);
@@ -289,11 +292,11 @@ describe('redrive (local)', () => {
       attempts: 5,
       error: { code: 'POISON', message: 'Gave up after 4 attempts.' },
     });
-    await send(local.outputs.DeadLetterQueueUrl, notification(key, '0010', bucket));
+    await send(local.outputs.BulkDeadLetterQueueUrl, notification(key, '0010', bucket));
 
     // Act
     await redrive({ stateDir: local.stateDir }, print);
-    await waitFor(async () => (await depth(local.outputs.DeadLetterQueueUrl)).visible === 1, {
+    await waitFor(async () => (await depth(local.outputs.BulkDeadLetterQueueUrl)).visible === 1, {
       timeoutMs: 60_000,
       intervalMs: 250,
       description: 'the message to come back to the DLQ',
@@ -304,8 +307,8 @@ describe('redrive (local)', () => {
     const record = await probe.documents.get(documentId);
     expect(record).toMatchObject({ status: 'FAILED', error: { code: 'POISON' }, generation: 1 });
     expect(record?.error?.message).toMatch(/NoSuchBucket/);
-    expect(await depth(local.outputs.QueueUrl)).toEqual({ visible: 0, inFlight: 0 });
-    expect(await depth(local.outputs.DeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
+    expect(await depth(local.outputs.BulkQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
     await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 10_000, description: 'the failure event' });
     expect(eventsOf(documentId).map((event) => event.detail.errorCode)).toEqual(['POISON', 'POISON']);
   }, 90_000);
@@ -322,9 +325,10 @@ describe('stats', () => {
     const all = (await probe.allDocuments()).filter((record) => record.deletedAt === undefined);
 
     // Assert
-    expect(stats.deadLetterQueue).toMatchObject({ visible: 1, inFlight: 0 });
-    expect(stats.deadLetterQueue.oldestAgeMs).toBeGreaterThan(0);
-    expect(stats.queue).toMatchObject({ visible: 0, inFlight: 0 });
+    expect(stats.lanes.bulk?.deadLetterQueue).toMatchObject({ visible: 1, inFlight: 0 });
+    expect(stats.lanes.bulk?.deadLetterQueue.oldestAgeMs).toBeGreaterThan(0);
+    expect(stats.lanes.bulk?.queue).toMatchObject({ visible: 0, inFlight: 0 });
+    expect(stats.lanes.interactive).toMatchObject({ queue: { visible: 0, inFlight: 0 }, deadLetterQueue: { visible: 0, inFlight: 0 } });
     expect(stats.documents.total).toBe(all.length);
     expect(stats.documents.byStatus.COMPLETED).toBe(all.filter((record) => record.status === 'COMPLETED').length);
     expect(stats.documents.failedByCode).toEqual({ NOT_A_PDF: 1, NO_OWNER: 1, POISON: 1 });
@@ -342,16 +346,20 @@ describe('stats', () => {
     const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { timeout: 30_000 });
 
     // Act
-    const [stats, dryRun, followed] = await Promise.all([
+    const [stats, bulkStats, dryRun, followed] = await Promise.all([
       run('stats', '--state-dir', local.stateDir),
-      run('redrive', '--dry-run', '--state-dir', local.stateDir),
+      run('stats', '--lane', 'bulk', '--state-dir', local.stateDir),
+      run('redrive', '--dry-run', '--lane', 'bulk', '--state-dir', local.stateDir),
       run('events', '--no-follow', '--lines', '2', '--state-dir', local.stateDir),
     ]);
 
     // Assert
-    expect(stats.stdout).toMatch(/dead-letter queue\s+1 waiting/);
+    expect(stats.stdout).toMatch(/interactive dead-letter queue\s+0 waiting/);
+    expect(stats.stdout).toMatch(/bulk dead-letter queue\s+1 waiting/);
     expect(stats.stdout).toMatch(/FAILED\s+\d+\s+.*POISON 1/);
-    expect(dryRun.stdout).toContain('Would move 1 message(s) back to the extraction queue by receive, send and delete');
+    expect(bulkStats.stdout).not.toContain('interactive');
+    expect(dryRun.stdout).toContain("Would move 1 message(s) back to the bulk lane's extraction queue by receive, send and delete");
+    expect(dryRun.stdout).not.toContain('interactive lane');
     expect(followed.stdout.trim().split('\n')).toHaveLength(2);
     expect(followed.stdout).toMatch(/Document (Completed|Failed)/);
   });

@@ -28,7 +28,7 @@ afterAll(async () => {
 /** `npm start` as its own process (node + tsx directly, so SIGKILL reaches the runtime itself). */
 async function startRuntimeProcess(): Promise<{ process: ChildProcess; outputs: LocalOutputs }> {
   const started = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), START_SCRIPT], {
-    env: { ...process.env, PDF_PIPELINE_STATE_DIR: stateDir, PDF_PIPELINE_FAUXQS_PORT: '0', PDF_PIPELINE_DYNAMODB_PORT: '0', PDF_PIPELINE_API_PORT: '0' },
+    env: { ...process.env, PDF_PIPELINE_STATE_DIR: stateDir, PDF_PIPELINE_FAUXQS_PORT: '0', PDF_PIPELINE_DYNAMODB_PORT: '0', PDF_PIPELINE_API_PORT: '0', PDF_PIPELINE_WEB_PORT: '0' },
     stdio: 'ignore',
   });
   const outputsFile = join(stateDir, 'outputs.json');

@@ -54,15 +54,17 @@ async function sendEvent(key: string, sequencer: string) {
   await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: body }));
 }
 
+/** Both lanes' queues are empty: nothing waiting, nothing in flight. */
 async function queueDrained() {
   return waitFor(
     async () => {
-      const { Attributes } = await local.clients.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: local.outputs.QueueUrl, AttributeNames: ['All'] }),
-      );
-      return Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
+      for (const QueueUrl of [local.outputs.QueueUrl, local.outputs.BulkQueueUrl]) {
+        const { Attributes } = await local.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+        if (Attributes?.ApproximateNumberOfMessages !== '0' || Attributes.ApproximateNumberOfMessagesNotVisible !== '0') return false;
+      }
+      return true;
     },
-    { timeoutMs: 30_000, description: 'the queue to drain' },
+    { timeoutMs: 30_000, description: 'the queues to drain' },
   );
 }
 
@@ -190,8 +192,9 @@ describe('a burst of 200 files', () => {
 
     await Promise.all(keys.map((key, index) => put(key, makePdf([`burst document ${index}`]))));
     const records = await Promise.all(keys.map((key) => probe.terminal(probe.dropFolderId(key), 180_000)));
+    // Drop-folder files go through the bulk lane: its dead-letter queue is the one they could reach.
     const { Attributes } = await local.clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: local.outputs.DeadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      new GetQueueAttributesCommand({ QueueUrl: local.outputs.BulkDeadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
 
     expect(records.map((record) => record.status)).toEqual(keys.map(() => 'COMPLETED'));

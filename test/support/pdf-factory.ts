@@ -3,7 +3,7 @@
  * make exactly the documents they need (a huge page, many pages, distinct content) without
  * committing binaries.
  */
-export function makePdf(pageTexts: readonly string[], options: { title?: string } = {}): Uint8Array {
+export function makePdf(pageTexts: readonly string[], options: { title?: string; paddingBytes?: number } = {}): Uint8Array {
   const objects: string[] = [];
   const add = (body: string) => {
     objects.push(body);
@@ -24,6 +24,10 @@ export function makePdf(pageTexts: readonly string[], options: { title?: string 
     const contentId = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
     return add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${contentId} 0 R >>`);
   });
+
+  // Padding: a stream nothing refers to, so the file is as large as a test needs (upload size
+  // limits) while its content stays what the pages say.
+  if (options.paddingBytes) add(`<< /Length ${options.paddingBytes} >>\nstream\n${' '.repeat(options.paddingBytes)}\nendstream`);
 
   objects[catalogId - 1] = `<< /Type /Catalog /Pages ${pagesId} 0 R >>`;
   objects[pagesId - 1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;

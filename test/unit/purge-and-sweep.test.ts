@@ -122,7 +122,7 @@ describe('sweep', () => {
     const outcome = await sweep(deps);
 
     // Assert
-    expect(outcome).toEqual({ expired: 1, purged: 0, settled: 0, deferred: 0 });
+    expect(outcome).toEqual({ expired: 1, purged: 0, settled: 0, deferred: 0, documentsExpired: 0, itemsExpired: 0 });
     const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(update.ExpressionAttributeValues).toMatchObject({
       ':e_status': 'UPLOADING',
@@ -141,12 +141,12 @@ describe('sweep', () => {
     ddb.on(GetCommand).resolves({ Item: waiting });
     s3.on(HeadObjectCommand).resolves({});
 
-    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 0, deferred: 1 });
+    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 0, deferred: 1, documentsExpired: 0, itemsExpired: 0 });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
 
     dueTasks([uploadTask]);
     ddb.on(GetCommand).resolves({ Item: { ...waiting, status: 'PROCESSING', sequencer: '0001' } });
-    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0 });
+    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0, documentsExpired: 0, itemsExpired: 0 });
   });
 
   it('removes an upload that arrived for a document deleted meanwhile', async () => {
@@ -154,7 +154,7 @@ describe('sweep', () => {
     ddb.on(GetCommand).resolves({ Item: { ...waiting, deletedAt: '2026-11-23T11:50:00.000Z' } });
     s3.on(ListObjectsV2Command, { Prefix: KEY }).resolves({ Contents: [{ Key: KEY }] });
 
-    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0 });
+    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0, documentsExpired: 0, itemsExpired: 0 });
     expect(s3.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete!.Objects).toEqual([{ Key: KEY }]);
   });
 
@@ -163,10 +163,10 @@ describe('sweep', () => {
     dueTasks([], [{ ...purgeTask }]);
     ddb.on(GetCommand).resolves({ Item: tombstone });
 
-    expect(await sweep(deps)).toEqual({ expired: 0, purged: 1, settled: 0, deferred: 0 });
+    expect(await sweep(deps)).toEqual({ expired: 0, purged: 1, settled: 0, deferred: 0, documentsExpired: 0, itemsExpired: 0 });
 
     dueTasks([], [{ ...purgeTask }]);
     ddb.on(GetCommand).resolves({ Item: { ...tombstone, purgedAt: '2026-11-23T11:01:00.000Z' } });
-    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0 });
+    expect(await sweep(deps)).toEqual({ expired: 0, purged: 0, settled: 1, deferred: 0, documentsExpired: 0, itemsExpired: 0 });
   });
 });

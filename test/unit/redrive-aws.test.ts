@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
+  type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,8 +19,12 @@ import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 const sqs = mockClient(SQSClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract';
-const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq';
+// The bulk lane's queues, which drop-folder messages go through; the interactive lane's are empty.
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk';
+const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk-dlq';
+const INTERACTIVE_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract';
+const INTERACTIVE_DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq';
+const DEPTH_ATTRIBUTES: QueueAttributeName[] = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
 let outputsDir: string;
 
 beforeAll(() => {
@@ -28,7 +33,20 @@ beforeAll(() => {
   // What `cdk deploy --outputs-file cdk-outputs/prod.json` writes.
   writeFileSync(
     join(outputsDir, 'prod.json'),
-    JSON.stringify({ 'PdfPipeline-prod': { QueueUrl: QUEUE_URL, DeadLetterQueueUrl: DLQ_URL, TableName: 'documents' } }),
+    JSON.stringify({
+      'PdfPipeline-prod': {
+        QueueUrl: INTERACTIVE_QUEUE_URL,
+        DeadLetterQueueUrl: INTERACTIVE_DLQ_URL,
+        BulkQueueUrl: QUEUE_URL,
+        BulkDeadLetterQueueUrl: DLQ_URL,
+        TableName: 'documents',
+      },
+    }),
+  );
+  // Written by a deploy from before there were lanes.
+  writeFileSync(
+    join(outputsDir, 'staging.json'),
+    JSON.stringify({ 'PdfPipeline-staging': { QueueUrl: INTERACTIVE_QUEUE_URL, DeadLetterQueueUrl: INTERACTIVE_DLQ_URL, TableName: 'documents' } }),
   );
 });
 
@@ -40,9 +58,13 @@ beforeEach(() => {
   sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: 'arn:dlq' } });
   sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: 'arn:queue' } });
   sqs
-    .on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] })
+    .on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL, AttributeNames: DEPTH_ATTRIBUTES })
     .resolves({ Attributes: { ApproximateNumberOfMessages: '42', ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' } });
-  sqs.on(ReceiveMessageCommand).resolves({
+  sqs
+    .on(GetQueueAttributesCommand, { QueueUrl: INTERACTIVE_DLQ_URL, AttributeNames: DEPTH_ATTRIBUTES })
+    .resolves({ Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' } });
+  sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+  sqs.on(ReceiveMessageCommand, { QueueUrl: DLQ_URL }).resolves({
     Messages: [
       {
         MessageId: 'm-1',
@@ -70,7 +92,8 @@ describe('redrive --env prod', () => {
   it('inspects the DLQ without consuming it and names each message’s document and its state', async () => {
     // Act
     const lines: string[] = [];
-    const { report, plan, result } = await redrive({ env: 'prod', outputsDir, dryRun: true }, (line) => lines.push(line));
+    const { lanes } = await redrive({ env: 'prod', outputsDir, lane: 'bulk', dryRun: true }, (line) => lines.push(line));
+    const { report, plan, result } = lanes.bulk!;
 
     // Assert: peeked with a visibility timeout of 0, so the messages stay available to move.
     expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({ QueueUrl: DLQ_URL, VisibilityTimeout: 0 });
@@ -97,7 +120,28 @@ describe('redrive --env prod', () => {
     expect(plan).toEqual({ strategy: 'move-task', messages: 42, maxPerSecond: 10, estimatedSeconds: 5, dryRun: true });
     expect(result).toBeUndefined();
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
-    expect(lines.join('\n')).toContain('PdfPipeline-prod (eu-west-1)');
+    expect(lines.join('\n')).toContain('bulk lane, PdfPipeline-prod (eu-west-1)');
+    expect(Object.keys(lanes)).toEqual(['bulk']);
+  });
+
+  it('without --lane, inspects every lane’s DLQ and moves each lane’s messages back to that lane’s queue only', async () => {
+    // Act
+    const lines: string[] = [];
+    const { lanes } = await redrive({ env: 'prod', outputsDir }, (line) => lines.push(line));
+
+    // Assert
+    expect(lanes.interactive?.plan.messages).toBe(0);
+    expect(lanes.bulk?.plan.messages).toBe(42);
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand).map((call) => call.args[0].input)).toEqual([
+      { SourceArn: 'arn:dlq', DestinationArn: 'arn:queue', MaxNumberOfMessagesPerSecond: 10 },
+    ]);
+    expect(lines).toContain('Nothing to redrive in the interactive lane.');
+  });
+
+  it('names the lanes’ outputs an outputs file from before there were lanes lacks', async () => {
+    await expect(redrive({ env: 'staging', outputsDir, dryRun: true }, () => undefined)).rejects.toThrow(
+      /lacks BulkQueueUrl, BulkDeadLetterQueueUrl/,
+    );
   });
 
   it('starts a message move task from the DLQ to the queue at the bounded rate, and can follow it', async () => {
@@ -113,7 +157,7 @@ describe('redrive --env prod', () => {
     const target = awsTarget('prod', outputsDir);
     const progress: string[] = [];
     const result = await startMoveTask(
-      target,
+      { sqs: target.sqs, ...target.lanes.bulk },
       { strategy: 'move-task', messages: 42, maxPerSecond: 25, estimatedSeconds: 2, dryRun: false },
       { wait: true, pollMs: 1, progress: (line) => progress.push(line) },
     ).finally(() => target.destroy());

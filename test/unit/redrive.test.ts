@@ -20,10 +20,10 @@ describe('planRedrive', () => {
   });
 
   it('says what a dry run would do, and that an empty DLQ needs nothing', () => {
-    expect(formatPlan(planRedrive({ kind: 'local', messages: 4, maxPerSecond: 2, dryRun: true }))).toBe(
-      'Would move 4 message(s) back to the extraction queue by receive, send and delete, at most 2/s (at least 2 s).',
+    expect(formatPlan(planRedrive({ kind: 'local', messages: 4, maxPerSecond: 2, dryRun: true }), 'bulk')).toBe(
+      "Would move 4 message(s) back to the bulk lane's extraction queue by receive, send and delete, at most 2/s (at least 2 s).",
     );
-    expect(formatPlan(planRedrive({ kind: 'aws', messages: 0 }))).toBe('Nothing to redrive.');
+    expect(formatPlan(planRedrive({ kind: 'aws', messages: 0 }), 'interactive')).toBe('Nothing to redrive in the interactive lane.');
   });
 });
 

@@ -17,6 +17,7 @@ import { HealthDetailResponse, ReprocessAccepted } from '../../lambdas/api/schem
 import { decideClaim } from '../../lambdas/extract/claim.js';
 import { parseS3Message } from '../../lambdas/extract/s3-event.js';
 import { loadApiSettings } from '../../lambdas/shared/api-env.js';
+import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { countDocuments } from '../../lambdas/shared/document-counts.js';
 import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
@@ -27,11 +28,13 @@ const sqs = mockClient(SQSClient);
 const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
 const OWNER = 'user-1';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract';
+const BULK_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk';
+const QUEUE_URLS = { interactive: QUEUE_URL, bulk: BULK_QUEUE_URL } as const;
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
 const sqsClient = new SQSClient({ region: 'eu-west-1' });
 const repository = new DocumentRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents');
-const deps = { repository, sqs: sqsClient, queueUrl: QUEUE_URL, now: () => NOW };
+const deps = { repository, sqs: sqsClient, queueFor: (lane: keyof typeof QUEUE_URLS) => QUEUE_URLS[lane], now: () => NOW };
 
 function item(overrides: Partial<DocumentRecord> = {}): Record<string, unknown> {
   return {
@@ -79,7 +82,9 @@ describe('reprocessDocument', () => {
     expect(outcome).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
     const [update] = ddb.commandCalls(UpdateCommand);
     const input = update!.args[0].input;
-    expect(input.ConditionExpression).toBe('attribute_exists(#pk) AND #e_generation = :e_generation AND #e_status = :e_status');
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(#pk) AND (attribute_not_exists(#ttl) OR #ttl > :now) AND #e_generation = :e_generation AND #e_status = :e_status',
+    );
     expect(input.ExpressionAttributeValues).toMatchObject({
       ':e_generation': 2,
       ':e_status': status,
@@ -93,7 +98,8 @@ describe('reprocessDocument', () => {
 
     // Assess: the message, as the extractor reads it
     const [send] = sqs.commandCalls(SendMessageCommand);
-    expect(send!.args[0].input.QueueUrl).toBe(QUEUE_URL);
+    // A drop-folder document: the bulk lane's queue, where its first extraction went too.
+    expect(send!.args[0].input.QueueUrl).toBe(BULK_QUEUE_URL);
     const body = JSON.parse(send!.args[0].input.MessageBody!);
     expect(body.Records[0].s3.configurationId).toBe(REPROCESS_CONFIGURATION_ID);
     expect(body.Records[0].s3.object.key).toBe(`incoming/${OWNER}/Q3+report+%28final%29.pdf`);
@@ -109,6 +115,22 @@ describe('reprocessDocument', () => {
         }),
       ],
     });
+  });
+
+  it.each([
+    ['its recorded lane', { lane: 'interactive', objectKey: `incoming/${OWNER}/moved.pdf` }, QUEUE_URL],
+    ['its recorded lane', { lane: 'bulk', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, BULK_QUEUE_URL],
+    ['the lane its key feeds, when it was recorded before there were lanes', { objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, QUEUE_URL],
+    ['the lane its key feeds, when it was recorded before there were lanes', { objectKey: `bulk-uploads/${OWNER}/${DOC_ID}.pdf` }, BULK_QUEUE_URL],
+  ] as const)('sends a document to %s (%j)', async (_case, fields, queueUrl) => {
+    // Arrange
+    ddb.on(GetCommand).resolves({ Item: item(fields as Partial<DocumentRecord>) });
+
+    // Act
+    await reprocessDocument(DOC_ID, deps);
+
+    // Assert
+    expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual([queueUrl]);
   });
 
   it('sends a message the extractor claims by the usual rules: same sequencer, QUEUED, attempt 1', () => {
@@ -238,16 +260,25 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
     UPLOADS_PER_DAY: '100',
     IDEMPOTENCY_TTL_SECONDS: '86400',
     DELETED_RETENTION_SECONDS: '604800',
+    AUDIT_TABLE_NAME: 'audit',
+    AUDIT_RETENTION_DAYS: '30',
   });
   const apiDeps: ApiDependencies = {
     settings,
     repository,
+    audit: new AuditRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'audit', 30),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1' })),
     sqs: sqsClient,
     now: () => NOW,
     newId: () => DOC_ID,
   };
-  const event = (method: string, resource: string, scopes: readonly string[] = ALL_FULL_SCOPES, id = DOC_ID): APIGatewayProxyEvent =>
+  const event = (
+    method: string,
+    resource: string,
+    scopes: readonly string[] = ALL_FULL_SCOPES,
+    id = DOC_ID,
+    groups?: string,
+  ): APIGatewayProxyEvent =>
     ({
       resource,
       path: resource.replace('{id}', id),
@@ -258,7 +289,11 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
       multiValueQueryStringParameters: null,
       pathParameters: resource.includes('{id}') ? { id } : null,
       stageVariables: null,
-      requestContext: { requestId: 'r-1', stage: 'api', authorizer: { claims: { sub: OWNER, scope: scopes.join(' ') } } },
+      requestContext: {
+        requestId: 'r-1',
+        stage: 'api',
+        authorizer: { claims: { sub: OWNER, scope: scopes.join(' '), ...(groups ? { 'cognito:groups': groups } : {}) } },
+      },
       body: null,
       isBase64Encoded: false,
     }) as never;
@@ -303,20 +338,57 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
-  it('health detail: both queues’ depth and the document counts, aggregates only', async () => {
+  it('health detail (admins): both queues’ depth and the document counts, aggregates only', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL }).resolves({
       Attributes: { ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '1', ApproximateNumberOfMessagesDelayed: '0' },
     });
     sqs.on(GetQueueAttributesCommand, { QueueUrl: `${QUEUE_URL}-dlq` }).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
     ddb.on(ScanCommand).resolves({ Items: [item(), item({ status: 'QUEUED', updatedAt: '2026-11-23T11:58:00.000Z' })] });
 
-    const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)]), apiDeps);
+    const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), apiDeps);
     const body = HealthDetailResponse.parse(JSON.parse(result.body));
 
     expect(result.statusCode).toBe(200);
     expect(body.queues).toEqual({ extraction: { visible: 4, inFlight: 1, delayed: 0 }, deadLetter: { visible: 2, inFlight: 0, delayed: 0 } });
     expect(body.documents).toMatchObject({ total: 2, byStatus: { COMPLETED: 1, QUEUED: 1 }, oldestQueuedAgeSeconds: 120, complete: true });
     expect(result.body).not.toContain(DOC_ID);
+  });
+
+  describe('with a bulk lane', () => {
+    const withBulk: ApiDependencies = {
+      ...apiDeps,
+      settings: { ...settings, bulkQueueUrl: BULK_QUEUE_URL, bulkDeadLetterQueueUrl: `${BULK_QUEUE_URL}-dlq` },
+    };
+
+    it('reprocesses a drop-folder document through the bulk lane and an API upload through the interactive one', async () => {
+      // Arrange
+      ddb.on(GetCommand).resolvesOnce({ Item: item() }).resolvesOnce({ Item: item({ source: 'api', lane: 'interactive', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }) });
+
+      // Act
+      await routeEvent(event('POST', '/v1/documents/{id}/reprocess'), withBulk);
+      await routeEvent(event('POST', '/v1/documents/{id}/reprocess'), withBulk);
+
+      // Assert
+      expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual([BULK_QUEUE_URL, QUEUE_URL]);
+    });
+
+    it('health detail reports each lane’s queue and dead-letter queue', async () => {
+      // Arrange
+      const depth = (visible: number) => ({ Attributes: { ApproximateNumberOfMessages: String(visible) } });
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL }).resolves(depth(1));
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: `${QUEUE_URL}-dlq` }).resolves(depth(0));
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: BULK_QUEUE_URL }).resolves(depth(900));
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: `${BULK_QUEUE_URL}-dlq` }).resolves(depth(3));
+      ddb.on(ScanCommand).resolves({ Items: [] });
+
+      // Act
+      const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), withBulk);
+
+      // Assert
+      const visible = (queue: { visible: number }) => queue.visible;
+      const { queues } = HealthDetailResponse.parse(JSON.parse(result.body));
+      expect([queues.extraction, queues.deadLetter, queues.bulkExtraction!, queues.bulkDeadLetter!].map(visible)).toEqual([1, 0, 900, 3]);
+    });
   });
 
   it('health detail needs a token (401 without a caller)', async () => {

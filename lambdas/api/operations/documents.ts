@@ -3,13 +3,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DocumentMetadata, DocumentRecord, PageRecord, PendingTask } from '../../shared/document-repository.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { sendPurgeRequest } from '../../shared/purge-request.js';
+import { documentLane } from '../../shared/s3-keys.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
 import { attachmentDisposition } from '../filename.js';
 import type { ApiRequest, ApiResult } from '../http.js';
 import { PDF_CONTENT_TYPE } from '../object-access.js';
 import { ListDocumentsQuery, ListPagesQuery, describeIssues } from '../schemas.js';
-import { requireCaller, visibleDocument } from './guards.js';
+import { listedOwner, visibleDocument } from './guards.js';
 
 /**
  * Pages stop before the JSON passes this size, well under Lambda's 6 MB response limit (the
@@ -29,12 +30,12 @@ export async function getDocument(request: ApiRequest, deps: ApiDependencies): P
   return { statusCode: 200, body: { ...documentSummary(record), ...(metadata ? { metadata } : {}) } };
 }
 
-/** `GET /v1/documents`: the caller's documents, newest first. */
+/** `GET /v1/documents`: the caller's documents (an admin's: any owner's, by `ownerId`), newest first. */
 export async function listDocuments(request: ApiRequest, deps: ApiDependencies): Promise<ApiResult> {
-  const caller = requireCaller(request);
   const query = ListDocumentsQuery.safeParse(request.query);
   if (!query.success) throw badRequest('INVALID_QUERY', `Invalid query: ${describeIssues(query.error)}.`);
-  const listing = await deps.repository.listByOwner(caller.ownerId, query.data);
+  const { ownerId: requested, ...options } = query.data;
+  const listing = await deps.repository.listByOwner(listedOwner(request, requested), options);
   return {
     statusCode: 200,
     body: {
@@ -160,6 +161,7 @@ export function documentSummary(record: DocumentRecord): Record<string, unknown>
     documentId: record.documentId,
     status: record.status,
     source: record.source,
+    lane: documentLane(record),
     filename: record.filename,
     size: record.size,
     sha256: record.sha256,

@@ -1,6 +1,12 @@
 /**
- * What several operations check before they act: who the caller is, whether the document is
- * theirs to see, their upload quota, and idempotency keys.
+ * What operations check before they act: who the caller is and what they may do (the route's
+ * scope and admin rule, whose documents they may see, list and change), their upload quota, and
+ * idempotency keys. Authorization lives here and nowhere else: the router calls `authorize`,
+ * operations call `visibleDocument`, `documentVisibility` and `listedOwner`.
+ *
+ * The policy: an ordinary user sees, lists and changes only their own documents, and someone
+ * else's document answers exactly like a missing one (404), so ids cannot be probed. A member of
+ * the admin group may do so for any owner; routes marked `admin` answer 403 to anyone else.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DocumentRecord } from '../../shared/document-repository.js';
@@ -8,6 +14,7 @@ import { logger, metrics } from '../../shared/powertools.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, documentNotFound } from '../errors.js';
 import type { ApiRequest, ApiResult, Caller } from '../http.js';
+import { fullScope, type RouteDefinition } from '../routes.js';
 import { DocumentId, IdempotencyKey, describeIssues } from '../schemas.js';
 
 /** How long an unfinished request holds its idempotency key before a retry may take over. */
@@ -19,16 +26,68 @@ export function requireCaller(request: ApiRequest): Caller {
 }
 
 /**
- * The caller's own, undeleted document. Missing, someone else's, deleted and malformed ids all
- * answer the same 404, after the same single read, so ids cannot be probed.
+ * What a route asks of every caller: the token's scope for it (403 `INSUFFICIENT_SCOPE`), and for
+ * an admin route, membership of the admin group (403 `FORBIDDEN`).
+ */
+export function authorize(route: Pick<RouteDefinition, 'scope' | 'admin'>, caller: Caller): void {
+  if (route.scope !== undefined && !caller.scopes.has(fullScope(route.scope))) {
+    throw new ApiError(403, 'INSUFFICIENT_SCOPE', `This operation needs the ${fullScope(route.scope)} scope.`);
+  }
+  if (route.admin && !caller.isAdmin) throw new ApiError(403, 'FORBIDDEN', 'This operation is for administrators.');
+}
+
+/** Whether the caller may see a document: its owner may, and an admin may see anyone's. */
+export function maySee(caller: Caller, record: Pick<DocumentRecord, 'ownerId'>): boolean {
+  return caller.isAdmin || (record.ownerId !== undefined && record.ownerId === caller.ownerId);
+}
+
+/**
+ * The rule an operation that reads the record itself applies (reprocess): `maySee`, noting
+ * the owner of what it let through for the audit trail.
+ */
+export function documentVisibility(request: ApiRequest): (record: DocumentRecord) => boolean {
+  const caller = requireCaller(request);
+  return (record) => {
+    if (!maySee(caller, record)) return false;
+    request.audit.ownerId = record.ownerId;
+    return true;
+  };
+}
+
+/** The `{id}` of the path, or the missing-document 404 for anything that is not a document id. */
+export function requestedDocumentId(request: ApiRequest): string {
+  const id = request.pathParameters.id ?? '';
+  if (!DocumentId.safeParse(id).success) throw documentNotFound();
+  request.audit.documentId = id;
+  return id;
+}
+
+/**
+ * An undeleted document the caller may see (`maySee`). Missing, someone else's, deleted and
+ * malformed ids all answer the same 404, after the same single read, so ids cannot be probed.
  */
 export async function visibleDocument(request: ApiRequest, deps: ApiDependencies): Promise<DocumentRecord> {
   const caller = requireCaller(request);
-  const id = request.pathParameters.id ?? '';
-  if (!DocumentId.safeParse(id).success) throw documentNotFound();
+  const id = requestedDocumentId(request);
   const record = await deps.repository.get(id);
-  if (!record || record.deletedAt !== undefined || record.ownerId !== caller.ownerId) throw documentNotFound();
+  if (!record || record.deletedAt !== undefined || !maySee(caller, record)) throw documentNotFound();
+  request.audit.ownerId = record.ownerId;
   return record;
+}
+
+/**
+ * Whose documents a listing shows: the caller's own, or, for an admin, the `ownerId` asked
+ * for. Anyone else asking for another owner's list gets 403 (it is an admin feature, and a list
+ * reveals nothing about whether that owner exists).
+ */
+export function listedOwner(request: ApiRequest, requested: string | undefined): string {
+  const caller = requireCaller(request);
+  const ownerId = requested ?? caller.ownerId;
+  if (ownerId !== caller.ownerId && !caller.isAdmin) {
+    throw new ApiError(403, 'FORBIDDEN', "Only administrators may list another owner's documents.");
+  }
+  request.audit.ownerId = ownerId;
+  return ownerId;
 }
 
 /** Counts an upload against the caller's per-minute and per-day quota, or answers 429. */
@@ -81,6 +140,7 @@ export async function idempotent(
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
     }
     if (existing.status === 'COMPLETED' && existing.response) {
+      request.audit.documentId = existing.documentId;
       return {
         statusCode: existing.response.statusCode,
         body: existing.response.body,

@@ -2,6 +2,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { countDocuments } from '../../shared/document-counts.js';
 import type { ApiDependencies } from '../dependencies.js';
+import { laneQueues } from '../lane-queues.js';
 import type { ApiRequest, ApiResult } from '../http.js';
 import { requireCaller } from './guards.js';
 
@@ -15,16 +16,20 @@ export const HEALTH_DETAIL_MAX_RECORDS = 10_000;
 
 /**
  * Aggregates only (no document ids or owners), so any caller with the read scope may see them:
- * the extraction queue's and dead-letter queue's depth, documents by status and error code, and
+ * each lane's extraction and dead-letter queue depth, documents by status and error code, and
  * how long the oldest QUEUED document has waited. The queues' `ApproximateAgeOfOldestMessage`
  * is a CloudWatch metric SQS itself does not answer; it is on the dashboard and its alarm.
  */
 export async function getHealthDetail(request: ApiRequest, deps: ApiDependencies): Promise<ApiResult> {
   requireCaller(request);
   const started = deps.now();
-  const [extraction, deadLetter, documents] = await Promise.all([
-    queueDepth(deps, deps.settings.queueUrl),
-    queueDepth(deps, deps.settings.deadLetterQueueUrl),
+  const { lanes } = laneQueues(deps.settings);
+  const [extraction, deadLetter, bulk, documents] = await Promise.all([
+    queueDepth(deps, lanes.interactive.queueUrl),
+    queueDepth(deps, lanes.interactive.deadLetterQueueUrl),
+    lanes.bulk
+      ? Promise.all([queueDepth(deps, lanes.bulk.queueUrl), queueDepth(deps, lanes.bulk.deadLetterQueueUrl)])
+      : undefined,
     countDocuments(deps.repository.scanDocuments(), {
       deadline: started.getTime() + HEALTH_DETAIL_SCAN_BUDGET_MS,
       maxRecords: HEALTH_DETAIL_MAX_RECORDS,
@@ -37,7 +42,7 @@ export async function getHealthDetail(request: ApiRequest, deps: ApiDependencies
     body: {
       status: 'ok',
       checkedAt: started.toISOString(),
-      queues: { extraction, deadLetter },
+      queues: { extraction, deadLetter, ...(bulk ? { bulkExtraction: bulk[0], bulkDeadLetter: bulk[1] } : {}) },
       documents: {
         ...counts,
         ...(oldestQueuedAgeMs === undefined ? {} : { oldestQueuedAgeSeconds: Math.floor(oldestQueuedAgeMs / 1000) }),

@@ -3,25 +3,23 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { reprocessDocument as reprocess } from '../../shared/reprocess.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import type { ApiDependencies } from '../dependencies.js';
+import { laneQueues } from '../lane-queues.js';
 import { ApiError, documentNotFound } from '../errors.js';
 import type { ApiRequest, ApiResult } from '../http.js';
-import { DocumentId } from '../schemas.js';
-import { requireCaller } from './guards.js';
+import { documentVisibility, requestedDocumentId } from './guards.js';
 
 /**
- * A COMPLETED or FAILED document of the caller's starts a new generation in QUEUED and goes
- * through the extraction queue again. 409 while it is on its way (UPLOADING, QUEUED,
- * PROCESSING); missing, someone else's, deleted and malformed ids all answer the same 404.
+ * A COMPLETED or FAILED document the caller may see (their own; an admin's: anyone's) starts a
+ * new generation in QUEUED and goes through the extraction queue again. 409 while it is on its
+ * way (UPLOADING, QUEUED, PROCESSING); missing, someone else's, deleted and malformed ids all
+ * answer the same 404.
  */
 export async function reprocessDocument(request: ApiRequest, deps: ApiDependencies): Promise<ApiResult> {
-  const caller = requireCaller(request);
-  const id = request.pathParameters.id ?? '';
-  if (!DocumentId.safeParse(id).success) throw documentNotFound();
-
+  const id = requestedDocumentId(request);
   const outcome = await reprocess(
     id,
-    { repository: deps.repository, sqs: deps.sqs, queueUrl: deps.settings.queueUrl, now: deps.now },
-    { canSee: (record) => record.ownerId === caller.ownerId },
+    { repository: deps.repository, sqs: deps.sqs, queueFor: laneQueues(deps.settings).queueFor, now: deps.now },
+    { canSee: documentVisibility(request) },
   );
   switch (outcome.kind) {
     case 'queued':

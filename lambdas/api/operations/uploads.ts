@@ -6,7 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createHash } from 'node:crypto';
-import type { DocumentSource } from '../../shared/contract.js';
+import type { DocumentSource, Lane } from '../../shared/contract.js';
 import type { DocumentRecord, PendingTask } from '../../shared/document-repository.js';
 import { metrics } from '../../shared/powertools.js';
 import { uploadKey } from '../../shared/s3-keys.js';
@@ -15,7 +15,7 @@ import { ApiError, badRequest } from '../errors.js';
 import { sanitizeFilename } from '../filename.js';
 import { jsonBody, mediaType, type ApiRequest, type ApiResult, type Caller } from '../http.js';
 import { PDF_CONTENT_TYPE } from '../object-access.js';
-import { CreateUploadRequest, describeIssues } from '../schemas.js';
+import { CreateUploadRequest, describeIssues, UploadDocumentQuery } from '../schemas.js';
 import { consumeUploadQuota, idempotent, requireCaller } from './guards.js';
 
 const PDF_MAGIC = Buffer.from('%PDF-');
@@ -24,7 +24,7 @@ const PDF_HEADER_WINDOW = 1024;
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-/** `POST /v1/documents`: the body is the PDF. */
+/** `POST /v1/documents`: the body is the PDF; `?lane=bulk` puts it in the bulk lane. */
 export async function uploadDocument(request: ApiRequest, deps: ApiDependencies): Promise<ApiResult> {
   const caller = requireCaller(request);
   const { settings } = deps;
@@ -44,10 +44,14 @@ export async function uploadDocument(request: ApiRequest, deps: ApiDependencies)
     throw new ApiError(415, 'NOT_A_PDF', 'The body is not a PDF (no %PDF- header).');
   }
   const filename = optionalFilename(request.query.filename);
+  const query = UploadDocumentQuery.safeParse(request.query);
+  if (!query.success) throw badRequest('INVALID_QUERY', `Invalid query: ${describeIssues(query.error)}.`);
+  const { lane } = query.data;
 
-  return idempotent(request, deps, sha256(`direct\n${filename ?? ''}\n${sha256(bytes)}`), async (documentId) => {
+  return idempotent(request, deps, sha256(`direct\n${filename ?? ''}\n${lane}\n${sha256(bytes)}`), async (documentId) => {
+    request.audit.documentId = documentId;
     await consumeUploadQuota(caller, deps);
-    const record = newRecord(caller, documentId, 'api', 'QUEUED', filename, deps);
+    const record = newRecord(caller, documentId, { source: 'api', lane, status: 'QUEUED', filename }, deps);
     await createRecord(record, ['QUEUED'], deps);
     await deps.objects.putPdf(record.bucket!, record.objectKey!, bytes);
     metrics.singleMetric().addDimension('Source', 'api').addMetric('DocumentsUploaded', MetricUnit.Count, 1);
@@ -55,22 +59,23 @@ export async function uploadDocument(request: ApiRequest, deps: ApiDependencies)
   });
 }
 
-/** `POST /v1/uploads`: `{ filename, size }` → a presigned POST for exactly one PDF. */
+/** `POST /v1/uploads`: `{ filename, size, lane? }` → a presigned POST for exactly one PDF. */
 export async function createUpload(request: ApiRequest, deps: ApiDependencies): Promise<ApiResult> {
   const caller = requireCaller(request);
   const { settings } = deps;
   const parsed = CreateUploadRequest.safeParse(jsonBody(request));
   if (!parsed.success) throw badRequest('VALIDATION_FAILED', `Invalid request body: ${describeIssues(parsed.error)}.`);
-  const { size } = parsed.data;
+  const { size, lane = 'interactive' } = parsed.data;
   if (size > settings.maxPresignedUploadBytes) {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Uploads are limited to ${settings.maxPresignedUploadBytes} bytes.`);
   }
   const filename = sanitizeFilename(parsed.data.filename);
   if (filename === undefined) throw badRequest('INVALID_FILENAME', 'The filename has no usable characters.');
 
-  return idempotent(request, deps, sha256(`presigned\n${filename}\n${size}`), async (documentId) => {
+  return idempotent(request, deps, sha256(`presigned\n${filename}\n${size}\n${lane}`), async (documentId) => {
+    request.audit.documentId = documentId;
     await consumeUploadQuota(caller, deps);
-    const record = newRecord(caller, documentId, 'presigned', 'UPLOADING', filename, deps);
+    const record = newRecord(caller, documentId, { source: 'presigned', lane, status: 'UPLOADING', filename }, deps);
     await createRecord(record, ['UPLOADING'], deps);
     const post = await deps.objects.presignedPost({
       bucket: record.bucket!,
@@ -94,23 +99,26 @@ function optionalFilename(raw: string | undefined): string | undefined {
   return filename;
 }
 
-function newRecord(
-  caller: Caller,
-  documentId: string,
-  source: DocumentSource,
-  status: 'QUEUED' | 'UPLOADING',
-  filename: string | undefined,
-  deps: ApiDependencies,
-): DocumentRecord {
+/** What an upload request decides about its document. */
+interface UploadChoice {
+  readonly source: DocumentSource;
+  /** Picks the key's prefix, and so the queue the object's notification lands on. */
+  readonly lane: Lane;
+  readonly status: 'QUEUED' | 'UPLOADING';
+  readonly filename: string | undefined;
+}
+
+function newRecord(caller: Caller, documentId: string, choice: UploadChoice, deps: ApiDependencies): DocumentRecord {
   const now = deps.now();
   return {
     documentId,
     ownerId: caller.ownerId,
-    status,
-    source,
-    filename,
+    status: choice.status,
+    source: choice.source,
+    lane: choice.lane,
+    filename: choice.filename,
     bucket: deps.settings.bucketName,
-    objectKey: uploadKey(caller.ownerId, documentId),
+    objectKey: uploadKey(caller.ownerId, documentId, choice.lane),
     generation: 1,
     attempts: 0,
     createdAt: now.toISOString(),

@@ -1,0 +1,73 @@
+/**
+ * How `upload` shows its progress: in a terminal, a bar per file in flight (its stage: read,
+ * uploaded, QUEUED, PROCESSING, done) and one for the whole run, drawn by cli-progress; anywhere
+ * else, one plain line per step on stderr, which logs keep readably.
+ */
+import { basename } from 'node:path';
+import cliProgress from 'cli-progress';
+
+/** How far along a file is at each step, out of 100. */
+export const STAGE_PERCENT: Readonly<Record<string, number>> = {
+  reading: 5,
+  uploading: 15,
+  uploaded: 50,
+  UPLOADING: 40,
+  QUEUED: 60,
+  PROCESSING: 75,
+  COMPLETED: 100,
+  FAILED: 100,
+};
+
+export interface ProgressReporter {
+  /** A file reached a step (`uploading`, `QUEUED`, …), with detail for plain lines. */
+  step(file: string, stage: string, detail?: string): void;
+  /** A file is done; `line` is said above the bars (or on stderr). */
+  finish(file: string, line: string): void;
+  stop(): void;
+}
+
+export function createProgress(total: number, options: { readonly tty: boolean; readonly stream?: NodeJS.WriteStream }): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  if (!options.tty) {
+    return {
+      step: (file, stage, detail) => stream.write(`${file}: ${stage}${detail ? ` ${detail}` : ''}\n`),
+      finish: (_file, line) => stream.write(`${line}\n`),
+      stop: () => undefined,
+    };
+  }
+
+  const multibar = new cliProgress.MultiBar(
+    {
+      stream,
+      format: ' {bar} {percentage}% | {name} | {stage}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const overall = multibar.create(total, 0, { name: `${total} file(s)`, stage: 'overall' });
+  const bars = new Map<string, cliProgress.SingleBar>();
+  return {
+    step(file, stage) {
+      let bar = bars.get(file);
+      if (!bar) {
+        bar = multibar.create(100, 0, { name: basename(file), stage });
+        bars.set(file, bar);
+      }
+      bar.update(STAGE_PERCENT[stage] ?? 0, { stage });
+    },
+    finish(file, line) {
+      const bar = bars.get(file);
+      if (bar) {
+        // Finished files leave the screen, so it holds only what is in flight and the total.
+        multibar.remove(bar);
+        bars.delete(file);
+      }
+      overall.increment();
+      multibar.log(`${line}\n`);
+    },
+    stop: () => multibar.stop(),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The lane an upload asks for, over a mocked SDK: `?lane=` on `POST /v1/documents` and `lane` in
+ * the `POST /v1/uploads` body pick the key's prefix (and so the queue), the record keeps the
+ * lane, and the API's document representation shows it.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApiDependencies } from '../../lambdas/api/dependencies.js';
+import { ApiObjects } from '../../lambdas/api/object-access.js';
+import { documentSummary } from '../../lambdas/api/operations/documents.js';
+import { routeEvent } from '../../lambdas/api/router.js';
+import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
+import { DocumentSummary, UploadCreated } from '../../lambdas/api/schemas.js';
+import { loadApiSettings } from '../../lambdas/shared/api-env.js';
+import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { makePdf } from '../support/pdf-factory.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const OWNER = 'user-1';
+const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+const PDF = Buffer.from(makePdf(['lane test']));
+
+const settings = loadApiSettings({
+  TABLE_NAME: 'documents',
+  BUCKET_NAME: 'docs',
+  QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq',
+  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk',
+  BULK_DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk-dlq',
+  PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
+  MAX_DIRECT_UPLOAD_BYTES: '4000000',
+  MAX_PRESIGNED_UPLOAD_BYTES: '100000000',
+  PRESIGNED_URL_TTL_SECONDS: '900',
+  DOWNLOAD_URL_TTL_SECONDS: '300',
+  UPLOAD_EXPIRY_GRACE_SECONDS: '600',
+  UPLOADS_PER_MINUTE: '10',
+  UPLOADS_PER_DAY: '100',
+  IDEMPOTENCY_TTL_SECONDS: '86400',
+  DELETED_RETENTION_SECONDS: '604800',
+  AUDIT_TABLE_NAME: 'audit',
+  AUDIT_RETENTION_DAYS: '30',
+});
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+const deps: ApiDependencies = {
+  settings,
+  repository: new DocumentRepository(documentClient, 'documents'),
+  audit: new AuditRepository(documentClient, 'audit', 30),
+  objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),
+  sqs: new SQSClient({ region: 'eu-west-1' }),
+  now: () => NOW,
+  newId: () => DOC_ID,
+};
+
+interface Request {
+  readonly resource: '/v1/documents' | '/v1/uploads';
+  readonly body: Buffer | string;
+  readonly contentType: string;
+  readonly query?: Record<string, string>;
+}
+
+function post({ resource, body, contentType, query }: Request) {
+  const binary = Buffer.isBuffer(body);
+  const event = {
+    resource,
+    path: resource,
+    httpMethod: 'POST',
+    headers: { 'Content-Type': contentType },
+    multiValueHeaders: {},
+    queryStringParameters: query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { requestId: 'r-1', stage: 'api', authorizer: { claims: { sub: OWNER, scope: ALL_FULL_SCOPES.join(' ') } } },
+    body: binary ? body.toString('base64') : body,
+    isBase64Encoded: binary,
+  } as unknown as APIGatewayProxyEvent;
+  return routeEvent(event, deps);
+}
+
+/** The document record the upload wrote (the first item of its transaction). */
+function writtenRecord(): Record<string, unknown> | undefined {
+  const transaction = ddb.commandCalls(TransactWriteCommand).find((call) => call.args[0].input.TransactItems?.[0]?.Put?.Item?.sk === 'DOCUMENT');
+  return transaction?.args[0].input.TransactItems?.[0]?.Put?.Item;
+}
+
+beforeEach(() => {
+  ddb.reset();
+  s3.reset();
+  ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({});
+});
+
+describe('POST /v1/documents lane', () => {
+  const upload = (query?: Record<string, string>) => post({ resource: '/v1/documents', body: PDF, contentType: 'application/pdf', query });
+
+  it('puts an upload in the interactive lane by default: under uploads/', async () => {
+    // Act
+    const result = await upload({ filename: 'a.pdf' });
+
+    // Assert
+    expect(result.statusCode).toBe(202);
+    expect(writtenRecord()).toMatchObject({ lane: 'interactive', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` });
+    expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`uploads/${OWNER}/${DOC_ID}.pdf`);
+  });
+
+  it('puts an upload with ?lane=bulk under bulk-uploads/, whose notifications feed the bulk queue', async () => {
+    // Act
+    const result = await upload({ lane: 'bulk' });
+
+    // Assert
+    expect(result.statusCode).toBe(202);
+    expect(writtenRecord()).toMatchObject({ lane: 'bulk', source: 'api', objectKey: `bulk-uploads/${OWNER}/${DOC_ID}.pdf` });
+    expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`bulk-uploads/${OWNER}/${DOC_ID}.pdf`);
+  });
+
+  it('refuses a lane that does not exist with 400, writing nothing', async () => {
+    // Act
+    const result = await upload({ lane: 'express' });
+
+    // Assert
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error.code).toBe('INVALID_QUERY');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/uploads lane', () => {
+  const create = (body: unknown) => post({ resource: '/v1/uploads', body: JSON.stringify(body), contentType: 'application/json' });
+
+  it.each([
+    [undefined, 'interactive', 'uploads/'],
+    ['interactive', 'interactive', 'uploads/'],
+    ['bulk', 'bulk', 'bulk-uploads/'],
+  ] as const)('with lane %s: records the %s lane and pins the key under %s', async (lane, recorded, prefix) => {
+    // Act
+    const result = await create({ filename: 'big.pdf', size: 10_000, ...(lane ? { lane } : {}) });
+
+    // Assert
+    expect(result.statusCode).toBe(201);
+    const body = UploadCreated.parse(JSON.parse(result.body));
+    const key = `${prefix}${OWNER}/${DOC_ID}.pdf`;
+    expect(body.upload.fields.key).toBe(key);
+    const policy = JSON.parse(Buffer.from(body.upload.fields.Policy!, 'base64').toString('utf8')) as { conditions: unknown[] };
+    expect(policy.conditions).toContainEqual(['eq', '$key', key]);
+    expect(writtenRecord()).toMatchObject({ lane: recorded, source: 'presigned', status: 'UPLOADING', objectKey: key });
+  });
+
+  it('refuses a lane that does not exist with 400', async () => {
+    // Act
+    const result = await create({ filename: 'big.pdf', size: 10_000, lane: 'express' });
+
+    // Assert
+    expect(result.statusCode).toBe(400);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('documentSummary lane', () => {
+  const record = (fields: Partial<DocumentRecord>): DocumentRecord => ({
+    documentId: DOC_ID,
+    ownerId: OWNER,
+    status: 'COMPLETED',
+    source: 'drop-folder',
+    generation: 1,
+    attempts: 1,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    ...fields,
+  });
+
+  it.each([
+    ['the recorded lane', { lane: 'bulk', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, 'bulk'],
+    ['the lane of a drop-folder key, for a record from before there were lanes', { objectKey: `incoming/${OWNER}/a.pdf` }, 'bulk'],
+    ['the lane of an upload key, for a record from before there were lanes', { objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, 'interactive'],
+    ['interactive, for a record with no object at all', {}, 'interactive'],
+  ] as const)('shows %s', (_case, fields, lane) => {
+    // Act
+    const summary = documentSummary(record(fields as Partial<DocumentRecord>));
+
+    // Assert
+    expect(DocumentSummary.parse(summary).lane).toBe(lane);
+  });
+});
