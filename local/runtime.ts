@@ -34,6 +34,7 @@ import {
 import { acquireLock, ensureDirs, stateLayout, writeJsonAtomic, type StateLayout } from './state-dir.js';
 import { DynamoDbStreamSource } from './stream-source.js';
 import { startS3CorsProxy } from './s3-cors-proxy.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startLocalWebServer } from './web-server.js';
 
 export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/handler.ts', import.meta.url));
@@ -52,6 +53,11 @@ export interface LocalRuntimeOptions {
   readonly functionTimeoutSeconds?: number;
   /** Overrides the derived visibility timeout (tests: redelivery within seconds). */
   readonly queueVisibilityTimeoutSeconds?: number;
+  /**
+   * Overrides the config's budget per document (tests: with a function timeout of seconds, the
+   * extractor would otherwise defer every document for want of time).
+   */
+  readonly documentTimeoutSeconds?: number;
   /** Module exporting the handler. @default lambdas/extract/handler.ts */
   readonly handlerModule?: string;
   /** @default 'handler' */
@@ -69,6 +75,12 @@ export interface LocalRuntimeOptions {
    * @default - not served
    */
   readonly web?: LocalWebOptions;
+  /**
+   * Tests: the functions reach the emulators through a fault-injecting proxy (`fault-proxy.ts`),
+   * exposed as `faults`. The runtime's own glue (notifications, event sources) does not.
+   * @default false
+   */
+  readonly faultInjection?: boolean;
   /** @default silent */
   readonly log?: Log;
 }
@@ -98,6 +110,8 @@ export interface LocalRuntime {
   readonly documentEventsEnvironment: Readonly<Record<string, string>>;
   /** The API: gateway, functions, token authority. */
   readonly api: LocalApi;
+  /** The proxy the functions' SDK traffic goes through, with `faultInjection`. */
+  readonly faults?: FaultProxy;
   stop(): Promise<void>;
 }
 
@@ -142,6 +156,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const resources = await ensureResources(clients, settings.queue);
 
+    // With fault injection, every function's S3, SQS and DynamoDB endpoint is the fault proxy.
+    const faults = options.faultInjection
+      ? await startFaultProxy({ awsTarget: endpoints.awsEndpoint, dynamoDbTarget: endpoints.dynamoDbEndpoint, log })
+      : undefined;
+    if (faults) stops.push(() => faults.stop());
+    const functionEndpoints: EmulatorEndpoints = faults
+      ? { ...endpoints, awsEndpoint: faults.awsEndpoint, dynamoDbEndpoint: faults.dynamoDbEndpoint }
+      : endpoints;
+
     // The web uploader listens before the API starts, which must allow its origin; the API's
     // presigned URLs then point at a CORS-answering proxy in front of fauxqs.
     const web = options.web
@@ -150,7 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (web) stops.push(() => web.stop());
     const apiConfig = web ? withBrowserOrigins(LOCAL_CONFIG, web.origins) : LOCAL_CONFIG;
     const s3Proxy = web
-      ? await startS3CorsProxy({ target: endpoints.awsEndpoint, allowedOrigins: apiConfig.api.allowedOrigins, log })
+      ? await startS3CorsProxy({ target: functionEndpoints.awsEndpoint, allowedOrigins: apiConfig.api.allowedOrigins, log })
       : undefined;
     if (s3Proxy) stops.push(() => s3Proxy.stop());
 
@@ -158,7 +181,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const api = await startLocalApi({
       config: apiConfig,
       clients,
-      endpoints: s3Proxy ? { ...endpoints, awsEndpoint: s3Proxy.url } : endpoints,
+      endpoints: s3Proxy ? { ...functionEndpoints, awsEndpoint: s3Proxy.url } : functionEndpoints,
       resources,
       stateRoot: layout.root,
       port: options.ports?.api ?? DEFAULT_PORTS.api,
@@ -194,9 +217,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     writeJsonAtomic(layout.outputsFile, outputs);
 
     const environment = {
-      stack: withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
+      stack: withDocumentTimeout(
+        withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
+        options.documentTimeoutSeconds,
+      ),
       lambda: lambdaReservedEnvironment(settings.function, settings.region),
-      sdk: emulatorSdkEnvironment(endpoints),
+      sdk: emulatorSdkEnvironment(functionEndpoints),
     };
     const invoker = new LambdaInvoker({
       handlerModule: options.handlerModule ?? DEFAULT_HANDLER_MODULE,
@@ -283,6 +309,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       functionEnvironment: environment,
       api,
       documentEventsEnvironment,
+      ...(faults ? { faults } : {}),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {
@@ -294,6 +321,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 /** The extractor's variables with a test's document retention in place of the config's. */
 function withDocumentRetention(stack: Record<string, string>, seconds: number | undefined): Record<string, string> {
   return seconds === undefined ? stack : { ...stack, [EXTRACT_ENV.documentRetentionSeconds]: String(seconds) };
+}
+
+/** The extractor's variables with a test's budget per document in place of the config's. */
+function withDocumentTimeout(stack: Record<string, string>, seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? stack : { ...stack, [EXTRACT_ENV.documentTimeoutSeconds]: String(seconds) };
 }
 
 /** The config with the web uploader's origins allowed, as the stack adds its site's URL. */

@@ -4,7 +4,17 @@
  * Nothing here is typed in: a suite with no figures is "not run", and documents lost are summed
  * from the suites' own reconciliations.
  */
-import type { AbuseCase, ApiAbuseFigures, HostileFigures, HostileOutcome, SuiteFigures, SuiteName } from './figures.js';
+import type {
+  AbuseCase,
+  ApiAbuseFigures,
+  FaultsFigures,
+  HostileFigures,
+  HostileOutcome,
+  LatencySummary,
+  LoadFigures,
+  SuiteFigures,
+  SuiteName,
+} from './figures.js';
 import { describeState, type HostileInput } from './hostile-inputs.js';
 
 /** The parts of vitest's JSON reporter output the report reads. */
@@ -63,6 +73,8 @@ function summary(inputs: ReportInputs): string {
     .join('; ');
   const hostile = figures['hostile-input'] as HostileFigures | undefined;
   const abuse = figures['api-abuse'] as ApiAbuseFigures | undefined;
+  const faults = figures.faults as FaultsFigures | undefined;
+  const load = figures.load as LoadFigures | undefined;
   const rows: string[][] = [
     ['Documents lost', lost === undefined ? 'not measured (no suite ran)' : `**${lost}** (${perSuite})`],
     [
@@ -81,6 +93,19 @@ function summary(inputs: ReportInputs): string {
     [
       'API abuse',
       abuse ? `${abuse.cases.length} cases, ${abuse.cases.filter((entry) => entry.expectedStatuses.includes(entry.status)).length} answered as expected` : 'not run',
+    ],
+    [
+      'Load',
+      load
+        ? `${load.settings.documents} documents through ${load.paths.filter((path) => path.planned > 0).length} upload paths, ` +
+          `${load.throughput.documentsPerSecond} documents/s; ${load.passed ? 'every upload accounted for' : 'reconciliation failed ✗'}`
+        : 'not run',
+    ],
+    [
+      'Faults',
+      faults
+        ? `${faults.cases.length} injected, ${faults.cases.filter((entry) => entry.passed && entry.lost === 0).length} survived with nothing lost`
+        : 'not run',
     ],
   ];
   return table(['measure', 'result'], rows);
@@ -155,21 +180,89 @@ function abuseSection(inputs: ReportInputs): string {
   return [intro, '', ...sections.flatMap((section) => [section, '']), 'Covered by other suites, not repeated here:', '', ...elsewhere].join('\n');
 }
 
-/** Load and faults: their suites write their own figures; until they have a renderer, the reconciliation and every scalar. */
-function genericSection(figures: SuiteFigures | undefined, suite: SuiteName): string {
-  if (!figures) return `**Not run.** There is no \`reports/reliability/${suite}.json\`, and no figure is shown in its place.`;
-  const scalars = Object.entries(figures).filter(
-    ([name, value]) => !['suite', 'reconciliation'].includes(name) && (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'),
-  );
+function faultsSection(inputs: ReportInputs): string {
+  const figures = inputs.figures.faults as FaultsFigures | undefined;
+  const intro =
+    'Service faults injected into the functions\' own SDK traffic by a fault-injecting proxy in front of the emulators ' +
+    '(`local/fault-proxy.ts`: latency, each service\'s error in its real shape, connections cut mid-answer), and the ' +
+    'runtime itself disturbed (an execution environment killed, a restart, a timeout). "Injected" counts failed tries that ' +
+    'something (the SDK or the queue) had to retry; "attempts" is the most any of the case\'s documents needed.';
+  if (!figures) return `${intro}\n\n**Not run.** There is no \`reports/reliability/faults.json\`, and no figure is shown in its place.`;
+  const rows = figures.cases.map((entry) => [
+    entry.name,
+    entry.fault,
+    entry.expected,
+    `${entry.ended}${entry.passed ? '' : ' ✗'}`,
+    String(entry.documents),
+    String(entry.injected),
+    String(entry.attempts),
+    `${entry.lost}${entry.lost === 0 ? '' : ' ✗'}`,
+  ]);
   const { reconciliation } = figures;
-  return table(
-    ['figure', 'value'],
-    [
-      ['documents accepted / terminal / lost', `${reconciliation.accepted} / ${reconciliation.terminal} / ${reconciliation.lost}`],
-      ['dead-lettered', String(reconciliation.deadLettered)],
-      ...scalars.map(([name, value]) => [name, String(value)]),
-    ],
-  );
+  const elsewhere = figures.coveredElsewhere.map((entry) => `- ${entry.name}: ${entry.where}`);
+  return [
+    intro,
+    '',
+    table(['case', 'fault', 'expected', 'ended', 'documents', 'injected', 'attempts', 'lost'], rows),
+    '',
+    `Documents accepted / terminal / lost: ${reconciliation.accepted} / ${reconciliation.terminal} / ${reconciliation.lost}; ` +
+      `left in a dead-letter queue at the end: ${reconciliation.deadLettered}. Longest test file: ${seconds(figures.wallClockMs)}.`,
+    ...(elsewhere.length ? ['', 'Covered by other tests, not repeated here:', '', ...elsewhere] : []),
+  ].join('\n');
+}
+
+function loadSection(inputs: ReportInputs): string {
+  const figures = inputs.figures.load as LoadFigures | undefined;
+  const intro =
+    'Documents uploaded through all three paths at once (`POST /v1/documents`, a presigned POST, the drop folder) from ' +
+    'several users within the per-user quota, on the local runtime with the dev sizes (`test/reliability/load/`; ' +
+    '`npm run loadtest` at full size, `test/reliability/load.test.ts` at CI size). A few are bad files that must end ' +
+    'FAILED with their codes. Upload→COMPLETED runs from the first request (the PutObject for the drop folder) to the ' +
+    'record\'s COMPLETED write; throughput is over the whole run, first upload to last terminal state.';
+  if (!figures) return `${intro}\n\n**Not run.** There is no \`reports/reliability/load.json\`, and no figure is shown in its place.`;
+  const { settings, throughput, checks, reconciliation } = figures;
+  const ms = (value: number | undefined) => (value === undefined ? '—' : value >= 10_000 ? seconds(value) : `${Math.round(value)} ms`);
+  const triple = (summary: LatencySummary) => `${ms(summary.p50Ms)} / ${ms(summary.p95Ms)} / ${ms(summary.p99Ms)}`;
+  const mix = Object.entries(settings.mix)
+    .map(([path, share]) => `${path} ${share}`)
+    .join(', ');
+  const lanes = settings.laneConcurrency
+    ? `; lane concurrency ${Object.entries(settings.laneConcurrency)
+        .map(([lane, value]) => `${lane} ${value}`)
+        .join(', ')}`
+    : '';
+  return [
+    intro,
+    '',
+    `Run by \`${figures.source}\` on ${figures.generatedAt}: ${settings.documents} documents (shares ${mix}), at most ${settings.rate} ` +
+      `uploads/s and ${settings.concurrency} at once, from ${settings.owners} users${lanes}.`,
+    '',
+    table(
+      ['path', 'uploaded', 'accepted', 'completed', 'failed as expected', 'upload p50 / p95 / p99', 'upload→COMPLETED p50 / p95 / p99'],
+      figures.paths.map((path) => [
+        path.path,
+        String(path.planned),
+        String(path.accepted),
+        String(path.completed),
+        String(path.failedAsExpected),
+        triple(path.upload),
+        triple(path.toCompleted),
+      ]),
+    ),
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        ['throughput', `${throughput.documentsPerSecond} documents/s, ${throughput.pagesPerSecond} pages/s (${throughput.documents} documents, ${throughput.pages} pages in ${seconds(figures.wallClockMs)}; uploads took ${seconds(figures.submitMs)})`],
+        ['accepted / in the expected terminal state', `${reconciliation.accepted} of ${checks.planned} / ${checks.asExpected} (${checks.expectedFailures} of them expected failures)`],
+        ['lost (no record, or never terminal)', `${reconciliation.lost}${reconciliation.lost === 0 ? '' : ' ✗'}`],
+        ['refused / more than one record / terminal in another state / records no upload accounts for', `${checks.refused} / ${checks.duplicated} / ${checks.unexpectedState} / ${checks.extraRecords}`],
+        ['dead-lettered (expected)', `${reconciliation.deadLettered} (${checks.expectedDeadLettered})`],
+        ['reconciliation', figures.passed ? 'passed: every upload accounted for' : 'FAILED ✗'],
+      ],
+    ),
+    ...(figures.discrepancies.length ? ['', 'Discrepancies:', '', ...figures.discrepancies.map((line) => `- ${cell(line)}`)] : []),
+  ].join('\n');
 }
 
 function testsSection(inputs: ReportInputs): string {
@@ -208,11 +301,11 @@ export function renderReport(inputs: ReportInputs): string {
     '',
     '## Load',
     '',
-    genericSection(inputs.figures.load, 'load'),
+    loadSection(inputs),
     '',
     '## Faults',
     '',
-    genericSection(inputs.figures.faults, 'faults'),
+    faultsSection(inputs),
     '',
     '## Test files',
     '',

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFigures, RELIABILITY_REPORTS_DIR, REPO_ROOT, SUITES, figuresFile, type SuiteFigures, type SuiteName } from './figures.js';
+import { faultsPartFiles, readFigures, RELIABILITY_REPORTS_DIR, REPO_ROOT, SUITES, figuresFile, type SuiteFigures, type SuiteName } from './figures.js';
 import { HOSTILE_INPUTS } from './hostile-inputs.js';
 import { renderReport, type VitestJsonReport } from './render-report.js';
 
@@ -20,9 +20,10 @@ const REPORT_FILE = join(REPO_ROOT, 'RELIABILITY.md');
 
 function runSuites(): number {
   // Figures from an earlier run must not pass for this one's.
-  for (const suite of SUITES) rmSync(figuresFile(suite), { force: true });
-  rmSync(VITEST_REPORT, { force: true });
   mkdirSync(RELIABILITY_REPORTS_DIR, { recursive: true });
+  for (const suite of SUITES) rmSync(figuresFile(suite), { force: true });
+  for (const part of faultsPartFiles()) rmSync(part, { force: true });
+  rmSync(VITEST_REPORT, { force: true });
   const run = spawnSync(
     'vitest',
     ['run', 'test/reliability', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_REPORT}`],
