@@ -11,9 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { errorMessage, silentLog, type Log } from './log.js';
-import { LOOPBACK } from './settings.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 export type AwsService = 's3' | 'sqs' | 'dynamodb';
 
@@ -254,7 +253,6 @@ async function listen(
   decide: (facts: RequestFacts) => FaultAction | undefined,
   log: Log,
 ): Promise<Front> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -269,25 +267,10 @@ async function listen(
       void apply(action, { request, response, body, service, target, log });
     });
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : 0);
-    });
-  });
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://${LOOPBACK}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    stop: listening.stop,
   };
 }
 

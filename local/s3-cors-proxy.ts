@@ -6,10 +6,9 @@
  * browser receives go through it.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { BUCKET_CORS, CORS_MAX_AGE_SECONDS } from '../lambdas/api/routes.js';
 import { errorMessage, type Log } from './log.js';
-import { LOOPBACK } from './settings.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface S3CorsProxyOptions {
   /** fauxqs's endpoint, e.g. `http://127.0.0.1:4566`. */
@@ -29,7 +28,6 @@ const ALLOWED_METHODS: readonly string[] = BUCKET_CORS.methods;
 
 export async function startS3CorsProxy(options: S3CorsProxyOptions): Promise<S3CorsProxy> {
   const target = new URL(options.target);
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const origin = request.headers.origin;
     if (request.method === 'OPTIONS' && origin && request.headers['access-control-request-method']) {
@@ -37,25 +35,10 @@ export async function startS3CorsProxy(options: S3CorsProxyOptions): Promise<S3C
     }
     forward(request, response, target, corsHeaders(origin, request.method, options.allowedOrigins), options.log);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : 0);
-    });
-  });
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://${LOOPBACK}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    stop: listening.stop,
   };
 }
 

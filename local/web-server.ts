@@ -6,7 +6,6 @@
  * That endpoint exists only here; the deployed page signs in with Cognito.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { errorBody } from '../lambdas/api/errors.js';
 import { bundleWebPage, contentTypeOf, type WebFile } from '../web/build.js';
 import type { PageConfig } from '../web/src/page-config.js';
@@ -14,6 +13,7 @@ import { PAGE_CONFIG_FILE } from '../web/src/page-config.js';
 import { securityHeaders } from '../web/site-headers.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, LocalAuthority } from './gateway/local-auth.js';
 import { errorMessage, type Log } from './log.js';
+import { listenOnLoopback } from './loopback-server.js';
 import { LOOPBACK } from './settings.js';
 
 /** The local sign-in endpoint, same-origin with the page. */
@@ -58,17 +58,12 @@ export async function startLocalWebServer(options: LocalWebServerOptions): Promi
   let settings: LocalPageSettings | undefined;
   let port = options.port;
 
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log(`web: ${errorMessage(error)}`);
       if (!response.headersSent) sendJson(response, 500, errorBody('INTERNAL', 'The local web server failed.'));
       else response.destroy();
     });
-  });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -124,27 +119,17 @@ export async function startLocalWebServer(options: LocalWebServerOptions): Promi
     response.end(method === 'HEAD' ? undefined : file.contents);
   }
 
-  port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, LOOPBACK, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : options.port);
-    });
-  });
+  const listening = await listenOnLoopback(server, options.port);
+  port = listening.port;
 
   return {
-    url: `http://${LOOPBACK}:${port}`,
+    url: listening.url,
     origins: [`http://${LOOPBACK}:${port}`, `http://localhost:${port}`],
     port,
     configure: (next) => {
       settings = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    stop: listening.stop,
   };
 }
 

@@ -26,6 +26,7 @@ import {
 import { REQUEST_MODELS } from '../../lambdas/api/schemas.js';
 import type { InvocationOutcome } from '../lambda-invoker.js';
 import { errorMessage, type Log } from '../log.js';
+import { listenOnLoopback } from '../loopback-server.js';
 import { LOOPBACK } from '../settings.js';
 import { toGatewayClaims, type LocalAuthority } from './local-auth.js';
 import { matchResource, mediaTypeOf, toProxyEvent } from './proxy-event.js';
@@ -93,7 +94,6 @@ export class TokenBucket {
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const bucket = new TokenBucket(options.throttle.rateLimit, options.throttle.burstLimit);
-  const sockets = new Set<Socket>();
   const server: Server = createServer({ maxHeaderSize: GATEWAY_LIMITS.maxHeaderBytes }, (request, response) => {
     handle(request, response, options, bucket).catch((error: unknown) => {
       options.log(`gateway: ${errorMessage(error)}`);
@@ -114,27 +114,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, LOOPBACK, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : options.port);
-    });
-  });
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://${LOOPBACK}:${port}`,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    port: listening.port,
+    stop: listening.stop,
   };
 }
 

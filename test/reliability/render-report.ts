@@ -10,12 +10,12 @@ import type {
   FaultsFigures,
   HostileFigures,
   HostileOutcome,
-  LatencySummary,
   LoadFigures,
   SuiteFigures,
   SuiteName,
 } from './figures.js';
 import { describeState, type HostileInput } from './hostile-inputs.js';
+import { loadPathTable } from './load/load-figures.js';
 
 /** The parts of vitest's JSON reporter output the report reads. */
 export interface VitestJsonReport {
@@ -221,8 +221,7 @@ function loadSection(inputs: ReportInputs): string {
     'record\'s COMPLETED write; throughput is over the whole run, first upload to last terminal state.';
   if (!figures) return `${intro}\n\n**Not run.** There is no \`reports/reliability/load.json\`, and no figure is shown in its place.`;
   const { settings, throughput, checks, reconciliation } = figures;
-  const ms = (value: number | undefined) => (value === undefined ? '—' : value >= 10_000 ? seconds(value) : `${Math.round(value)} ms`);
-  const triple = (summary: LatencySummary) => `${ms(summary.p50Ms)} / ${ms(summary.p95Ms)} / ${ms(summary.p99Ms)}`;
+  const pathTable = loadPathTable(figures);
   const mix = Object.entries(settings.mix)
     .map(([path, share]) => `${path} ${share}`)
     .join(', ');
@@ -237,18 +236,7 @@ function loadSection(inputs: ReportInputs): string {
     `Run by \`${figures.source}\` on ${figures.generatedAt}: ${settings.documents} documents (shares ${mix}), at most ${settings.rate} ` +
       `uploads/s and ${settings.concurrency} at once, from ${settings.owners} users${lanes}.`,
     '',
-    table(
-      ['path', 'uploaded', 'accepted', 'completed', 'failed as expected', 'upload p50 / p95 / p99', 'upload→COMPLETED p50 / p95 / p99'],
-      figures.paths.map((path) => [
-        path.path,
-        String(path.planned),
-        String(path.accepted),
-        String(path.completed),
-        String(path.failedAsExpected),
-        triple(path.upload),
-        triple(path.toCompleted),
-      ]),
-    ),
+    table(pathTable.header, pathTable.rows),
     '',
     table(
       ['figure', 'value'],

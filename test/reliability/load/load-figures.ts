@@ -92,6 +92,22 @@ export function loadFigures(input: {
 const ms = (value: number | undefined) => (value === undefined ? '—' : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
 const triple = (summary: LatencySummary) => `${ms(summary.p50Ms)} / ${ms(summary.p95Ms)} / ${ms(summary.p99Ms)}`;
 
+/** The per-path table, as the command prints it and RELIABILITY.md shows it: a header row, then a row per path. */
+export function loadPathTable(figures: Pick<LoadFigures, 'paths'>): { header: string[]; rows: string[][] } {
+  return {
+    header: ['path', 'uploaded', 'accepted', 'completed', 'failed as expected', 'upload p50 / p95 / p99', 'upload→COMPLETED p50 / p95 / p99'],
+    rows: figures.paths.map((path) => [
+      path.path,
+      String(path.planned),
+      String(path.accepted),
+      String(path.completed),
+      String(path.failedAsExpected),
+      triple(path.upload),
+      triple(path.toCompleted),
+    ]),
+  };
+}
+
 function columns(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join('  '));
@@ -100,22 +116,12 @@ function columns(rows: readonly (readonly string[])[]): string[] {
 /** The table the command prints. */
 export function formatLoadFigures(figures: LoadFigures): string {
   const { checks, reconciliation, throughput, settings } = figures;
+  const pathTable = loadPathTable(figures);
   const lines = [
     `Load: ${settings.documents} documents (${Object.entries(settings.mix).map(([path, share]) => `${path}=${share}`).join(',')}), ` +
       `${settings.rate}/s, concurrency ${settings.concurrency}, ${settings.owners} users`,
     '',
-    ...columns([
-      ['path', 'planned', 'accepted', 'completed', 'failed as expected', 'upload p50 / p95 / p99', 'upload→COMPLETED p50 / p95 / p99'],
-      ...figures.paths.map((path) => [
-        path.path,
-        String(path.planned),
-        String(path.accepted),
-        String(path.completed),
-        String(path.failedAsExpected),
-        triple(path.upload),
-        triple(path.toCompleted),
-      ]),
-    ]),
+    ...columns([pathTable.header, ...pathTable.rows]),
     '',
     `throughput: ${throughput.documentsPerSecond} documents/s, ${throughput.pagesPerSecond} pages/s ` +
       `(${throughput.documents} documents, ${throughput.pages} pages in ${ms(figures.wallClockMs)}; uploads took ${ms(figures.submitMs)})`,
