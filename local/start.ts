@@ -56,7 +56,7 @@ function describe(runtime: LocalRuntime): string {
     `  document events     ${show(layout.eventLog)}   (follow: npm run events; figures: npm run stats; DLQ: npm run redrive)`,
     '',
     'Try it (credentials: any; region ' + outputs.Region + '):',
-    `  AWS_ACCESS_KEY_ID=${outputs.AccessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.SecretAccessKey} AWS_REGION=${outputs.Region} \\`,
+    `  AWS_ACCESS_KEY_ID=${outputs.AccessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.SecretAccessKey} AWS_DEFAULT_REGION=${outputs.Region} \\`,
     `    aws s3 cp report.pdf s3://${outputs.BucketName}/incoming/user-1/ --endpoint-url ${outputs.AwsEndpoint}`,
     `  curl -H "Authorization: Bearer $(npm run --silent token -- user-1)" -H 'Content-Type: application/pdf' \\`,
     `    --data-binary @report.pdf ${outputs.ApiUrl}/v1/documents`,
