@@ -32,7 +32,7 @@ import {
   type QueueDepth,
 } from '../ops/queues.js';
 import { reportingErrors } from '../ops/report-errors.js';
-import { resolveTarget, type OpsTarget, type TargetOptions } from '../ops/target.js';
+import { resolveTarget, withOpsTargetOptions, type OpsTarget, type TargetOptions } from '../ops/target.js';
 
 export {
   DEFAULT_MOVE_RATE,
@@ -179,20 +179,19 @@ const positiveNumber = (value: string): number => {
 };
 
 export function registerRedrive(program: Command): void {
-  program
-    .command('redrive')
-    .description(
-      "Inspect each lane's extraction dead-letter queue and move its messages back to that lane's extraction queue: " +
-        'the local runtime by default, a deployed environment with --env.',
-    )
-    .option('--env <env>', 'a deployed environment (reads cdk-outputs/<env>.json); without it, the local runtime')
-    .option('--lane <lane>', 'only this lane: interactive or bulk (default: both)', parseLane)
-    .option('--dry-run', 'inspect and plan only; move nothing')
-    .option('--max-per-second <n>', `move at most this many messages per second (1–${MAX_MOVE_RATE})`, positiveNumber, DEFAULT_MOVE_RATE)
-    .option('--sample <n>', 'how many messages to show', positiveNumber, DEFAULT_SAMPLE_SIZE)
-    .option('--wait', 'AWS: follow the move task until it ends')
-    .option('--state-dir <dir>', 'local state directory (default: $PDF_PIPELINE_STATE_DIR or .local)')
-    .option('--outputs-dir <dir>', 'where cdk deploy wrote <env>.json', 'cdk-outputs')
+  withOpsTargetOptions(
+    program
+      .command('redrive')
+      .description(
+        "Inspect each lane's extraction dead-letter queue and move its messages back to that lane's extraction queue: " +
+          'the local runtime by default, a deployed environment with --env.',
+      )
+      .option('--lane <lane>', 'only this lane: interactive or bulk (default: both)', parseLane)
+      .option('--dry-run', 'inspect and plan only; move nothing')
+      .option('--max-per-second <n>', `move at most this many messages per second (1–${MAX_MOVE_RATE})`, positiveNumber, DEFAULT_MOVE_RATE)
+      .option('--sample <n>', 'how many messages to show', positiveNumber, DEFAULT_SAMPLE_SIZE)
+      .option('--wait', 'AWS: follow the move task until it ends'),
+  )
     .action(
       reportingErrors(async (options: RedriveOptions) => {
         await redrive(options);

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { reprocessDocument, type ReprocessOutcome } from '../../lambdas/shared/reprocess.js';
 import { reportingErrors } from '../ops/report-errors.js';
-import { resolveTarget, type OpsTarget, type TargetOptions } from '../ops/target.js';
+import { resolveTarget, withOpsTargetOptions, type OpsTarget, type TargetOptions } from '../ops/target.js';
 
 /** Reprocesses one document on a target; the outcome as the core reports it. */
 export async function reprocessOnTarget(target: OpsTarget, documentId: string): Promise<ReprocessOutcome> {
@@ -38,16 +38,15 @@ export function describeOutcome(documentId: string, outcome: ReprocessOutcome): 
 }
 
 export function registerReprocess(program: Command): void {
-  program
-    .command('reprocess')
-    .argument('<documentId>', 'the document to extract again')
-    .description(
-      'Extract a COMPLETED or FAILED document again as a new generation, through the extraction queue: ' +
-        'the local runtime by default, a deployed environment with --env.',
-    )
-    .option('--env <env>', 'a deployed environment (reads cdk-outputs/<env>.json); without it, the local runtime')
-    .option('--state-dir <dir>', 'local state directory (default: $PDF_PIPELINE_STATE_DIR or .local)')
-    .option('--outputs-dir <dir>', 'where cdk deploy wrote <env>.json', 'cdk-outputs')
+  withOpsTargetOptions(
+    program
+      .command('reprocess')
+      .argument('<documentId>', 'the document to extract again')
+      .description(
+        'Extract a COMPLETED or FAILED document again as a new generation, through the extraction queue: ' +
+          'the local runtime by default, a deployed environment with --env.',
+      ),
+  )
     .action(
       reportingErrors(async (documentId: string, options: TargetOptions) => {
         const target = resolveTarget(options);

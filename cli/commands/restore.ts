@@ -13,7 +13,7 @@ import type { LocalOutputs } from '../../local/aws-clients.js';
 import { readJson } from '../../local/state-dir.js';
 import { reportingErrors } from '../ops/report-errors.js';
 import { restoreDocument, type RestoreOutcome } from '../ops/restore-document.js';
-import { readStackOutputs, resolveTarget, type OpsTarget, type TargetOptions } from '../ops/target.js';
+import { readStackOutputs, resolveTarget, withOpsTargetOptions, type OpsTarget, type TargetOptions } from '../ops/target.js';
 
 /** The document bucket of a target and a client for it, from the same outputs the target was read from. */
 function bucketOf(target: OpsTarget, options: TargetOptions): { readonly bucketName: string; readonly s3: S3Client } {
@@ -75,17 +75,16 @@ export function describeRestore(documentId: string, outcome: RestoreOutcome): { 
 }
 
 export function registerRestore(program: Command): void {
-  program
-    .command('restore')
-    .argument('<documentId>', 'the document to rebuild from its original')
-    .description(
-      'Rebuild a document whose record or pages are missing or damaged from its original in the bucket ' +
-        '(a deleted original from its newest noncurrent version): the record is written again as QUEUED and ' +
-        'the original extracted again on its lane. The local runtime by default, a deployed environment with --env.',
-    )
-    .option('--env <env>', 'a deployed environment (reads cdk-outputs/<env>.json); without it, the local runtime')
-    .option('--state-dir <dir>', 'local state directory (default: $PDF_PIPELINE_STATE_DIR or .local)')
-    .option('--outputs-dir <dir>', 'where cdk deploy wrote <env>.json', 'cdk-outputs')
+  withOpsTargetOptions(
+    program
+      .command('restore')
+      .argument('<documentId>', 'the document to rebuild from its original')
+      .description(
+        'Rebuild a document whose record or pages are missing or damaged from its original in the bucket ' +
+          '(a deleted original from its newest noncurrent version): the record is written again as QUEUED and ' +
+          'the original extracted again on its lane. The local runtime by default, a deployed environment with --env.',
+      ),
+  )
     .action(
       reportingErrors(async (documentId: string, options: TargetOptions) => {
         const target = resolveTarget(options);

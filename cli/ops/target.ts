@@ -5,6 +5,7 @@
  * the emulator differ (moving DLQ messages, peeking into queues).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
@@ -63,6 +64,14 @@ export interface TargetOptions {
   readonly stateDir?: string;
   /** Where `cdk deploy --outputs-file` wrote the outputs. @default `cdk-outputs` */
   readonly outputsDir?: string;
+}
+
+/** `--env`, `--state-dir` and `--outputs-dir`: the `TargetOptions` every operator command takes. */
+export function withOpsTargetOptions(command: Command): Command {
+  return command
+    .option('--env <env>', 'a deployed environment (reads cdk-outputs/<env>.json); without it, the local runtime')
+    .option('--state-dir <dir>', 'local state directory (default: $PDF_PIPELINE_STATE_DIR or .local)')
+    .option('--outputs-dir <dir>', 'where cdk deploy wrote <env>.json', 'cdk-outputs');
 }
 
 export function resolveTarget(options: TargetOptions = {}): OpsTarget {

@@ -28,6 +28,7 @@ import { AuditList, RedriveAccepted } from '../../lambdas/api/schemas.js';
 import { loadApiSettings, type ApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { apiTestEnvironment } from '../support/api-environment.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -50,24 +51,7 @@ const callers = {
 type Who = keyof typeof callers;
 
 function deps(overrides: Partial<ApiSettings> = {}): ApiDependencies {
-  const settings = loadApiSettings({
-    TABLE_NAME: 'documents',
-    BUCKET_NAME: 'docs',
-    QUEUE_URL,
-    DEAD_LETTER_QUEUE_URL: DLQ_URL,
-    PURGE_QUEUE_URL: `${QUEUE_URL}-purge`,
-    MAX_DIRECT_UPLOAD_BYTES: '4000000',
-    MAX_PRESIGNED_UPLOAD_BYTES: '100000000',
-    PRESIGNED_URL_TTL_SECONDS: '900',
-    DOWNLOAD_URL_TTL_SECONDS: '300',
-    UPLOAD_EXPIRY_GRACE_SECONDS: '600',
-    UPLOADS_PER_MINUTE: '10',
-    UPLOADS_PER_DAY: '100',
-    IDEMPOTENCY_TTL_SECONDS: '86400',
-    DELETED_RETENTION_SECONDS: '604800',
-    AUDIT_TABLE_NAME: 'audit',
-    AUDIT_RETENTION_DAYS: '30',
-  });
+  const settings = loadApiSettings(apiTestEnvironment({ QUEUE_URL, DEAD_LETTER_QUEUE_URL: DLQ_URL, PURGE_QUEUE_URL: `${QUEUE_URL}-purge` }));
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
   let ids = 0;
   return {

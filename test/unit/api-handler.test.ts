@@ -20,6 +20,7 @@ import { ALL_FULL_SCOPES, fullScope, API_SCOPES } from '../../lambdas/api/routes
 import { DocumentList, DocumentResponse, ErrorResponse, PageList, UploadCreated } from '../../lambdas/api/schemas.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { makePdf } from '../support/pdf-factory.js';
+import { apiTestEnvironment } from '../support/api-environment.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -34,23 +35,12 @@ let handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatew
 
 beforeAll(async () => {
   const env: Record<string, string> = {
-    TABLE_NAME: 'documents',
-    BUCKET_NAME: 'docs',
-    QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract',
-    DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq',
-    PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
-    MAX_DIRECT_UPLOAD_BYTES: String(4 * MB),
-    MAX_PRESIGNED_UPLOAD_BYTES: String(100 * MB),
-    PRESIGNED_URL_TTL_SECONDS: '900',
-    DOWNLOAD_URL_TTL_SECONDS: '300',
-    UPLOAD_EXPIRY_GRACE_SECONDS: '600',
-    ALLOWED_ORIGINS: `${ORIGIN},http://localhost:5173`,
-    UPLOADS_PER_MINUTE: '10',
-    UPLOADS_PER_DAY: '100',
-    IDEMPOTENCY_TTL_SECONDS: '86400',
-    DELETED_RETENTION_SECONDS: '604800',
-    AUDIT_TABLE_NAME: 'audit',
-    AUDIT_RETENTION_DAYS: '30',
+    ...apiTestEnvironment({
+      PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
+      MAX_DIRECT_UPLOAD_BYTES: String(4 * MB),
+      MAX_PRESIGNED_UPLOAD_BYTES: String(100 * MB),
+      ALLOWED_ORIGINS: `${ORIGIN},http://localhost:5173`,
+    }),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'secret',

@@ -22,6 +22,7 @@ import { countDocuments } from '../../lambdas/shared/document-counts.js';
 import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
 import { S3Client } from '@aws-sdk/client-s3';
+import { apiTestEnvironment } from '../support/api-environment.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -245,24 +246,7 @@ describe('countDocuments', () => {
 });
 
 describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () => {
-  const settings = loadApiSettings({
-    TABLE_NAME: 'documents',
-    BUCKET_NAME: 'docs',
-    QUEUE_URL: QUEUE_URL,
-    DEAD_LETTER_QUEUE_URL: `${QUEUE_URL}-dlq`,
-    PURGE_QUEUE_URL: `${QUEUE_URL}-purge`,
-    MAX_DIRECT_UPLOAD_BYTES: '4000000',
-    MAX_PRESIGNED_UPLOAD_BYTES: '100000000',
-    PRESIGNED_URL_TTL_SECONDS: '900',
-    DOWNLOAD_URL_TTL_SECONDS: '300',
-    UPLOAD_EXPIRY_GRACE_SECONDS: '600',
-    UPLOADS_PER_MINUTE: '10',
-    UPLOADS_PER_DAY: '100',
-    IDEMPOTENCY_TTL_SECONDS: '86400',
-    DELETED_RETENTION_SECONDS: '604800',
-    AUDIT_TABLE_NAME: 'audit',
-    AUDIT_RETENTION_DAYS: '30',
-  });
+  const settings = loadApiSettings(apiTestEnvironment({ QUEUE_URL, DEAD_LETTER_QUEUE_URL: `${QUEUE_URL}-dlq`, PURGE_QUEUE_URL: `${QUEUE_URL}-purge` }));
   const apiDeps: ApiDependencies = {
     settings,
     repository,

@@ -21,6 +21,7 @@ import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { makePdf } from '../support/pdf-factory.js';
+import { apiTestEnvironment } from '../support/api-environment.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -29,26 +30,13 @@ const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const PDF = Buffer.from(makePdf(['lane test']));
 
-const settings = loadApiSettings({
-  TABLE_NAME: 'documents',
-  BUCKET_NAME: 'docs',
-  QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract',
-  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-dlq',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk',
-  BULK_DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk-dlq',
-  PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
-  MAX_DIRECT_UPLOAD_BYTES: '4000000',
-  MAX_PRESIGNED_UPLOAD_BYTES: '100000000',
-  PRESIGNED_URL_TTL_SECONDS: '900',
-  DOWNLOAD_URL_TTL_SECONDS: '300',
-  UPLOAD_EXPIRY_GRACE_SECONDS: '600',
-  UPLOADS_PER_MINUTE: '10',
-  UPLOADS_PER_DAY: '100',
-  IDEMPOTENCY_TTL_SECONDS: '86400',
-  DELETED_RETENTION_SECONDS: '604800',
-  AUDIT_TABLE_NAME: 'audit',
-  AUDIT_RETENTION_DAYS: '30',
-});
+const settings = loadApiSettings(
+  apiTestEnvironment({
+    BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk',
+    BULK_DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract-bulk-dlq',
+    PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge',
+  }),
+);
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 const deps: ApiDependencies = {
   settings,
