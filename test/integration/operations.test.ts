@@ -27,6 +27,7 @@ import type { BusEvent } from '../../local/event-bus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { objectCreatedMessage } from '../support/s3-notification.js';
 
 const RUNTIME_OPTIONS = { forwardNotifications: false, queueVisibilityTimeoutSeconds: 3 } as const;
 
@@ -75,18 +76,7 @@ async function put(key: string, body: Uint8Array | string) {
 
 /** The message S3 sends for a created object. */
 function notification(key: string, sequencer: string, bucket = local.outputs.BucketName) {
-  return JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: local.outputs.Region,
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        s3: { s3SchemaVersion: '1.0', bucket: { name: bucket }, object: { key, size: 1000, sequencer } },
-      },
-    ],
-  });
+  return objectCreatedMessage(local.outputs, key, sequencer, { bucket });
 }
 
 async function send(queueUrl: string, body: string) {

@@ -10,6 +10,7 @@ import { readCorpusFile } from '../support/corpus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { objectCreatedMessage } from '../support/s3-notification.js';
 
 let local: TestRuntime;
 let probe: PipelineProbe;
@@ -35,22 +36,7 @@ async function drop(key: string, body: Uint8Array | string) {
 
 /** Sends an S3 notification for an existing object, as a duplicate or delayed delivery would arrive. */
 async function sendEvent(key: string, sequencer: string) {
-  const body = JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: local.outputs.Region,
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        s3: {
-          s3SchemaVersion: '1.0',
-          bucket: { name: local.outputs.BucketName },
-          object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: 100, sequencer },
-        },
-      },
-    ],
-  });
+  const body = objectCreatedMessage(local.outputs, key, sequencer, { size: 100 });
   await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: body }));
 }
 

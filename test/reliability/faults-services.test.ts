@@ -19,6 +19,7 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { documentEvents, FaultOutcomes } from './fault-outcomes.js';
+import { objectCreatedMessage } from '../support/s3-notification.js';
 
 /** Long enough that a busy machine's slowest invocation never outlives it, so only the faults cause redeliveries. */
 const VISIBILITY_TIMEOUT_SECONDS = 15;
@@ -308,18 +309,7 @@ describe('duplicate and out-of-order S3 events', () => {
 
 /** The message S3 sends for a created object, to the drop folder's (bulk) queue. */
 async function sendEvent(key: string, sequencer: string) {
-  const body = JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: local.outputs.Region,
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        s3: { s3SchemaVersion: '1.0', bucket: { name: local.outputs.BucketName }, object: { key, size: 1000, sequencer } },
-      },
-    ],
-  });
+  const body = objectCreatedMessage(local.outputs, key, sequencer);
   await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.BulkQueueUrl, MessageBody: body }));
 }
 
