@@ -7,8 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import './pdfjs-environment.js';
 // Imported for its side effect: it sets globalThis.pdfjsWorker (see pdfjs-environment.ts).
 import 'pdfjs-dist/legacy/build/pdf.worker.min.mjs';
-import { refuseDecompressionBombs } from './bomb-check.js';
 import { classifyParseError, parsePdf } from './pdf-document.js';
+import { surveyStreams } from './stream-survey.js';
 import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort;
@@ -17,8 +17,8 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 
 port.on('message', async (job: ExtractJob) => {
   try {
-    await refuseDecompressionBombs(job.bytes);
-    await parsePdf(job.bytes, { maxPages: job.maxPages }, {
+    const survey = await surveyStreams(job.bytes);
+    await parsePdf(job.bytes, { maxPages: job.maxPages, tables: survey.mayHaveRuledLines }, {
       document: (document) => post({ type: 'document', ...document }),
       page: (page) => post({ type: 'page', ...page }),
     });

@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PDFParse } from 'pdf-parse';
+import { AnnotationMode, getDocument, PDFDateString, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import type { DocumentMetadata, FormField, OutlineEntry, PageTable } from '../shared/document-repository.js';
 import { PermanentFailure } from '../shared/errors.js';
+import { isTextItem, layOutPageText } from './page-text.js';
+import { findRuledTables } from './ruled-tables.js';
 import { detectScripts } from './scripts.js';
 
 /** What the parser learns about a document before reading its pages. */
@@ -31,7 +34,10 @@ export interface ParseSink {
 
 export interface ParseOptions {
   readonly maxPages: number;
-  /** Look for ruled tables on pages that have text. @default true */
+  /**
+   * Look for ruled tables on pages that have text. False skips the drawing pass, for documents
+   * known to draw no lines (see stream-survey.ts). @default true
+   */
   readonly tables?: boolean;
 }
 
@@ -156,12 +162,15 @@ function toXmp(metadata: Iterable<[string, unknown]> | null | undefined): Record
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
-/**
- * pdf-parse loads the document once and keeps it, but exposes form fields only through the
- * loaded pdf.js document, which it holds privately. Read it after `getInfo()` has loaded it.
- */
-function loadedDocument(parser: PDFParse): { getFieldObjects(): Promise<FieldObjects> } {
-  return (parser as unknown as { doc: { getFieldObjects(): Promise<FieldObjects> } }).doc;
+/** An Info-dictionary date (`D:20240131…`) or, failing that, an XMP one (ISO 8601), as ISO 8601. */
+function documentDate(infoValue: unknown, xmp: XmpProperties | null, xmpProperty: string): string | undefined {
+  const fromInfo = typeof infoValue === 'string' ? PDFDateString.toDateObject(infoValue) : null;
+  const xmpValue = xmp?.get(xmpProperty);
+  return toIsoDate(fromInfo ?? (typeof xmpValue === 'string' ? new Date(Date.parse(xmpValue)) : null));
+}
+
+interface XmpProperties extends Iterable<[string, unknown]> {
+  get(name: string): unknown;
 }
 
 /**
@@ -170,24 +179,30 @@ function loadedDocument(parser: PDFParse): { getFieldObjects(): Promise<FieldObj
  * Throws a PermanentFailure that says what is wrong with a document that cannot be read.
  */
 export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: ParseSink): Promise<void> {
-  const parser = new PDFParse({
+  const loading = getDocument({
     data: bytes,
     isEvalSupported: false,
     enableXfa: false,
     disableFontFace: true,
     useSystemFonts: false,
+    // Images are never decoded: text and tables do not need them (pages that are only images
+    // are flagged for OCR), and they are most of the work and memory of a scanned page.
+    maxImageSize: 0,
     cMapPacked: true,
     ...pdfjsAssets(),
+    verbosity: VerbosityLevel.ERRORS,
   });
   try {
-    const info = await parser.getInfo();
-    if (info.total > options.maxPages) {
-      throw new PermanentFailure('TOO_MANY_PAGES', `The PDF has ${info.total} pages; the limit is ${options.maxPages}.`);
+    const document = await loading.promise;
+    const pageCount = document.numPages;
+    if (pageCount > options.maxPages) {
+      throw new PermanentFailure('TOO_MANY_PAGES', `The PDF has ${pageCount} pages; the limit is ${options.maxPages}.`);
     }
 
+    const info = await document.getMetadata();
     const dict = (info.info ?? {}) as Record<string, unknown>;
-    const dates = info.getDateNode();
-    const formFields = dict.IsAcroFormPresent ? toFormFields(await loadedDocument(parser).getFieldObjects()) : undefined;
+    const xmp = info.metadata as XmpProperties | null;
+    const formFields = dict.IsAcroFormPresent ? toFormFields((await document.getFieldObjects()) as FieldObjects) : undefined;
     const metadata: DocumentMetadata = {
       title: text(dict.Title),
       author: text(dict.Author),
@@ -195,47 +210,59 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       keywords: text(dict.Keywords),
       creator: text(dict.Creator),
       producer: text(dict.Producer),
-      creationDate: toIsoDate(dates.CreationDate ?? dates.XmpCreateDate),
-      modificationDate: toIsoDate(dates.ModDate ?? dates.XmpModifyDate),
+      creationDate: documentDate(dict.CreationDate, xmp, 'xmp:createdate'),
+      modificationDate: documentDate(dict.ModDate, xmp, 'xmp:modifydate'),
       pdfVersion: text(dict.PDFFormatVersion),
       language: text(dict.Language),
       encrypted: typeof dict.EncryptFilterName === 'string',
-      xmp: toXmp(info.metadata as never),
-      outline: toOutline(info.outline as RawOutlineNode[] | null),
+      xmp: toXmp(xmp),
+      outline: toOutline((await document.getOutline()) as RawOutlineNode[] | null),
       formFields,
     };
 
     const readPage = async (pageNumber: number): Promise<ParsedPage> => {
-      const result = await parser.getText({ partial: [pageNumber] });
-      const pageText = joinHyphenatedLines(result.pages[0]?.text ?? '');
-      const visibleChars = pageText.replace(/\s/g, '').length;
-      const tables = options.tables === false || visibleChars === 0 ? [] : await findTables(parser, pageNumber);
-      return { pageNumber, text: pageText, tables, hasText: visibleChars > 0, needsOcr: visibleChars < LOW_TEXT_CHARS };
+      const page = await document.getPage(pageNumber);
+      try {
+        const viewport = page.getViewport({ scale: 1 });
+        const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+        const pageText = joinHyphenatedLines(layOutPageText(content.items, (x, y) => viewport.convertToViewportPoint(x, y)));
+        const visibleChars = pageText.replace(/\s/g, '').length;
+        const tables =
+          options.tables === false || visibleChars === 0 ? [] : await findTables(page, content.items.filter(isTextItem), viewport.transform);
+        return { pageNumber, text: pageText, tables, hasText: visibleChars > 0, needsOcr: visibleChars < LOW_TEXT_CHARS };
+      } finally {
+        page.cleanup();
+      }
     };
 
     // The first pages are read before the document is reported, to hint at its scripts.
     const head: ParsedPage[] = [];
-    for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, info.total); pageNumber += 1) {
+    for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, pageCount); pageNumber += 1) {
       head.push(await readPage(pageNumber));
     }
     const scripts = detectScripts(head.map((page) => page.text).join('\n'));
-    sink.document({ pageCount: info.total, metadata: boundMetadata({ ...metadata, scripts }) });
+    sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }) });
     head.forEach((page) => sink.page(page));
-    for (let pageNumber = head.length + 1; pageNumber <= info.total; pageNumber += 1) {
+    for (let pageNumber = head.length + 1; pageNumber <= pageCount; pageNumber += 1) {
       sink.page(await readPage(pageNumber));
     }
   } catch (error) {
     throw classifyParseError(error);
   } finally {
-    await parser.destroy().catch(() => undefined);
+    await loading.destroy().catch(() => undefined);
   }
 }
 
-/** Table detection is best effort: pdf-parse throws on some pages, which must not fail the document. */
-async function findTables(parser: PDFParse, pageNumber: number): Promise<PageTable[]> {
+/**
+ * Table detection is best effort: pdf-parse's grid finder throws on some pages, which must not
+ * fail the document. Annotations (form widgets, stamps) are left out of the drawing.
+ */
+async function findTables(page: PDFPageProxy, textItems: readonly TextItem[], viewportTransform: number[]): Promise<PageTable[]> {
   try {
-    const result = await parser.getTable({ partial: [pageNumber] });
-    return (result.pages[0]?.tables ?? []).map(normaliseTable).filter((table): table is PageTable => table !== undefined);
+    const operations = await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
+    return findRuledTables(operations, textItems, viewportTransform)
+      .map(normaliseTable)
+      .filter((table): table is PageTable => table !== undefined);
   } catch {
     return [];
   }

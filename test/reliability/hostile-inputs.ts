@@ -85,6 +85,20 @@ const GENERATED: readonly HostileInput[] = [
     make: async () => bytes(await flateBomb(GB, 'hex+flate')),
   },
   {
+    name: 'form-xobject-flate-bomb',
+    description: 'The 1 GB Flate bomb as a form XObject whose dictionary nests /Resources after its /Filter',
+    entry: 'api',
+    expected: failed('RESOURCE_LIMIT'),
+    make: async () => bytes(await flateBomb(GB, 'flate', 'form')),
+  },
+  {
+    name: 'image-flate-bomb',
+    description: 'The 1 GB Flate bomb as the page image: never decoded, so the page is read and flagged for OCR',
+    entry: 'drop-folder',
+    expected: completed(1),
+    make: async () => bytes(await flateBomb(GB, 'flate', 'image')),
+  },
+  {
     name: 'million-page-count',
     description: 'A page tree declaring /Count 1000000 that holds one page',
     entry: 'api',

@@ -99,15 +99,33 @@ async function encodeZeros(inflatedBytes: number, encoding: BombEncoding): Promi
 }
 
 /**
- * One page whose content stream decodes to `inflatedBytes` of zeros: whitespace to a PDF lexer,
- * so the stream is valid and must be read to its end.
+ * Where a bomb sits:
+ * - `contents`: the page's content stream.
+ * - `form`: a form XObject the page draws, its dictionary nesting /Resources after /Filter (a
+ *   scan that takes the nearest `<<` for the stream's dictionary misses its /Filter).
+ * - `image`: an image XObject the page paints, a gray image exactly as large as the zeros.
  */
-export async function flateBomb(inflatedBytes: number, encoding: BombEncoding): Promise<Buffer> {
+export type BombPlacement = 'contents' | 'form' | 'image';
+
+/**
+ * One page drawing a stream that decodes to `inflatedBytes` of zeros: whitespace to a PDF lexer,
+ * so a content stream is valid and must be read to its end.
+ */
+export async function flateBomb(inflatedBytes: number, encoding: BombEncoding, placement: BombPlacement = 'contents'): Promise<Buffer> {
+  const data = await encodeZeros(inflatedBytes, encoding);
+  const bomb = (dictionary: string) => streamObject(`${dictionary} /Filter ${BOMB_FILTERS[encoding]}`, data);
+  const tree = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'];
+  if (placement === 'contents') {
+    return assemblePdf([...tree, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>', bomb('')]);
+  }
+  const side = Math.floor(Math.sqrt(inflatedBytes));
   return assemblePdf([
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
-    streamObject(`/Filter ${BOMB_FILTERS[encoding]}`, await encodeZeros(inflatedBytes, encoding)),
+    ...tree,
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>',
+    streamObject('', Buffer.from(placement === 'image' ? 'q 612 0 0 792 0 0 cm /X Do Q' : '/X Do', 'latin1')),
+    placement === 'form'
+      ? streamObject(`/Type /XObject /Subtype /Form /Filter ${BOMB_FILTERS[encoding]} /Resources << /ProcSet [/PDF] >> /BBox [0 0 612 792]`, data)
+      : bomb(`/Type /XObject /Subtype /Image /Width ${side} /Height ${Math.floor(inflatedBytes / side)} /ColorSpace /DeviceGray /BitsPerComponent 8`),
   ]);
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ParsedDocument, ParsedPage } from '../../lambdas/extract/pdf-document.js';
 import { ExtractionPool, type ExtractionBounds } from '../../lambdas/extract/pdf-extractor.js';
@@ -77,6 +78,14 @@ describe('ExtractionPool on the shared corpus', () => {
     const { pages } = await extract('052-nonlatin-kampo.pdf');
 
     expect(pages[0]?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
+  });
+
+  it('finds ruled tables drawn inside form XObjects, which the stream survey reports', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/tables/021-table-twotables.json', import.meta.url), 'utf8'));
+
+    const { pages } = await extract(fixture.file);
+
+    expect(pages[fixture.page - 1]!.tables.map((table) => table.rows)[0]).toEqual(fixture.tables[0].rows);
   });
 
   it('reads document metadata with dates as ISO 8601', async () => {

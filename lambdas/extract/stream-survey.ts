@@ -1,0 +1,249 @@
+import { createInflate, inflateSync } from 'node:zlib';
+import { PermanentFailure } from '../shared/errors.js';
+
+/**
+ * No stream pdf.js decodes may decode past this: generous for the largest content, font or
+ * object streams real files have, far below a bomb (a 1 MB Flate bomb reaches 1 GB, a layered
+ * one several GB). Compression ratios cannot tell the two apart: mostly-blank pages and
+ * repetitive content compress over 200:1 too.
+ */
+export const MAX_DECODED_STREAM_BYTES = 256 * 1024 * 1024;
+
+const STREAM = Buffer.from('stream');
+const END_STREAM = Buffer.from('endstream');
+const OBJECT_HEADER = /\d+\s+\d+\s+obj\b/g;
+/** How far back from `stream` its object header may be: stream dictionaries are small. */
+const DICT_WINDOW = 64 * 1024;
+
+type Filter = 'flate' | 'hex' | 'a85' | 'other';
+
+const FILTER_NAMES: Record<string, Filter> = {
+  FlateDecode: 'flate',
+  Fl: 'flate',
+  ASCIIHexDecode: 'hex',
+  AHx: 'hex',
+  ASCII85Decode: 'a85',
+  A85: 'a85',
+};
+
+/** What a stream holds, as far as this survey cares. */
+type StreamRole =
+  /** Image data: pdf.js is told never to decode images (`maxImageSize: 0`), so it stays as stored. */
+  | 'image'
+  /** Page contents, form XObjects, Type 3 glyphs: where the operators that draw table rules live. */
+  | 'content'
+  /** Fonts, CMaps, object and xref streams, metadata, functions: decoded, but draw nothing. */
+  | 'data';
+
+interface RawStream {
+  readonly role: StreamRole;
+  readonly filters: readonly Filter[];
+  readonly data: Buffer;
+}
+
+function filtersOf(dictionary: string): Filter[] {
+  const match = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dictionary);
+  if (!match) return [];
+  return [...match[1]!.matchAll(/\/([A-Za-z0-9]+)/g)].map((name) => FILTER_NAMES[name[1]!] ?? 'other');
+}
+
+function roleOf(dictionary: string): StreamRole {
+  const subtype = /\/Subtype\s*\/([A-Za-z0-9]+)/.exec(dictionary)?.[1];
+  if (subtype === 'Image') return 'image';
+  if (subtype !== undefined && subtype !== 'Form') return 'data';
+  const drawsNothing =
+    /\/Length[123]\b|\/FunctionType\b|\/CMapName\b|\/Type\s*\/(?:XRef|ObjStm|Metadata|EmbeddedFile|CMap)\b/.test(dictionary);
+  return drawsNothing ? 'data' : 'content';
+}
+
+/**
+ * The dictionary of the stream whose keyword is at `at`: from its object header, so nested
+ * dictionaries (a form's /Resources) cannot hide the stream's own /Filter.
+ */
+function dictionaryBefore(bytes: Buffer, at: number): string | undefined {
+  const windowStart = Math.max(0, at - DICT_WINDOW);
+  const text = bytes.toString('latin1', windowStart, at);
+  let header: RegExpExecArray | undefined;
+  for (const match of text.matchAll(OBJECT_HEADER)) header = match;
+  if (!header) return undefined;
+  const dictionary = text.slice(header.index + header[0].length);
+  return dictionary.includes('<<') ? dictionary : undefined;
+}
+
+/** Every stream of the file, found by a plain scan (no xref needed, so damaged files are covered too). */
+function* streamsOf(bytes: Buffer): Generator<RawStream> {
+  let at = bytes.indexOf(STREAM);
+  while (at !== -1) {
+    const isEnd = at >= 3 && bytes.toString('latin1', at - 3, at) === 'end';
+    const dictionary = isEnd ? undefined : dictionaryBefore(bytes, at);
+    if (dictionary !== undefined) {
+      let dataStart = at + STREAM.length;
+      if (bytes[dataStart] === 0x0d) dataStart += 1;
+      if (bytes[dataStart] === 0x0a) dataStart += 1;
+      // Trust a direct /Length when it lands on `endstream`; otherwise search for it.
+      const declared = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dictionary);
+      const byLength = declared ? dataStart + Number(declared[1]) : -1;
+      const endByLength = byLength > dataStart ? bytes.indexOf(END_STREAM, byLength) : -1;
+      const endAt = endByLength !== -1 && endByLength - byLength <= 2 ? byLength : bytes.indexOf(END_STREAM, dataStart);
+      if (endAt >= dataStart) {
+        yield { role: roleOf(dictionary), filters: filtersOf(dictionary), data: bytes.subarray(dataStart, endAt) };
+        at = bytes.indexOf(STREAM, endAt + END_STREAM.length);
+        continue;
+      }
+    }
+    at = bytes.indexOf(STREAM, at + STREAM.length);
+  }
+}
+
+function decodeHex(data: Buffer): Buffer {
+  const text = data.toString('latin1');
+  const end = text.indexOf('>');
+  const digits = (end === -1 ? text : text.slice(0, end)).replace(/[^0-9a-fA-F]/g, '');
+  return Buffer.from(digits.length % 2 ? `${digits}0` : digits, 'hex');
+}
+
+function decodeAscii85(data: Buffer): Buffer {
+  const text = data.toString('latin1').replace(/\s/g, '');
+  const body = text.slice(text.startsWith('<~') ? 2 : 0, text.includes('~>') ? text.indexOf('~>') : undefined);
+  const out: number[] = [];
+  let group: number[] = [];
+  const flush = (count: number) => {
+    while (group.length < 5) group.push(84);
+    const value = group.reduce((sum, digit) => sum * 85 + digit, 0);
+    for (let index = 0; index < count - 1; index += 1) out.push((value >>> (24 - 8 * index)) & 0xff);
+    group = [];
+  };
+  for (const char of body) {
+    if (char === 'z' && group.length === 0) {
+      out.push(0, 0, 0, 0);
+      continue;
+    }
+    group.push(char.charCodeAt(0) - 33);
+    if (group.length === 5) flush(5);
+  }
+  if (group.length > 0) flush(group.length);
+  return Buffer.from(out);
+}
+
+/** Applies one filter in full, refusing to produce more than `limit` bytes. */
+function decodeBounded(filter: Filter, data: Buffer, limit: number): Buffer {
+  switch (filter) {
+    case 'hex':
+      return decodeHex(data);
+    case 'a85':
+      return decodeAscii85(data);
+    case 'flate':
+      return inflateSync(data, { maxOutputLength: limit, finishFlush: 2 /* Z_SYNC_FLUSH: tolerate truncation */ });
+    case 'other':
+      throw new Error('unsupported filter');
+  }
+}
+
+/**
+ * The stroke operator `S` as a token: path painting that pdf-parse's ruled-table finder (see
+ * ruled-tables.ts) reads. An operator always follows whitespace; a false match only costs time.
+ */
+const STROKE_OPERATOR = /(?:^|[\0\t\n\f\r ])S(?=[\0\t\n\f\r /[(<%]|$)/;
+
+/** Inflates `compressed`, handing each chunk to `onChunk`, and stops as soon as `limit` is passed. */
+function inflateUpTo(compressed: Buffer, limit: number, onChunk: (chunk: Buffer) => void): Promise<{ bytes: number; complete: boolean }> {
+  return new Promise((resolve) => {
+    const inflate = createInflate();
+    let bytes = 0;
+    const finish = (complete: boolean) => {
+      inflate.removeAllListeners('data');
+      inflate.destroy();
+      resolve({ bytes, complete });
+    };
+    inflate.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) return finish(false);
+      onChunk(chunk);
+    });
+    // Damaged data simply ends the reading: parsing decides what it means.
+    inflate.on('error', () => finish(false));
+    inflate.on('end', () => finish(true));
+    inflate.end(compressed);
+  });
+}
+
+interface StreamReading {
+  /** Decoded size, or more than the limit once it is clear it passes it. */
+  readonly decodedBytes: number;
+  /** Whether the decoded data strokes a path; undefined when not looked at or not readable. */
+  readonly strokes?: boolean;
+}
+
+/**
+ * Decodes a stream as far as the survey needs: every Flate stream is measured (bombs), content
+ * streams are also searched for the stroke operator while `lookForStrokes` holds.
+ */
+async function readStream(stream: RawStream, limit: number, lookForStrokes: boolean): Promise<StreamReading> {
+  const lastFlate = stream.filters.lastIndexOf('flate');
+  const scan = lookForStrokes && stream.role === 'content';
+  // Filters before the last Flate are decoded in memory (each bounded).
+  let data = stream.data;
+  const inMemory = lastFlate === -1 ? (scan ? stream.filters : []) : stream.filters.slice(0, lastFlate);
+  for (const filter of inMemory) {
+    try {
+      data = decodeBounded(filter, data, limit);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { decodedBytes: limit + 1 };
+      return { decodedBytes: 0 }; // Undecodable here (or encrypted): parsing will judge the stream.
+    }
+  }
+  if (lastFlate === -1) {
+    return scan ? { decodedBytes: data.length, strokes: STROKE_OPERATOR.test(data.toString('latin1')) } : { decodedBytes: 0 };
+  }
+  // ASCII filters after the last Flate only shrink data, so the measure stands for the whole
+  // chain; but what they wrap is not yet content, so it says nothing of strokes.
+  const searchable = scan && lastFlate === stream.filters.length - 1;
+  let strokes = false;
+  let tail = '';
+  const { bytes, complete } = await inflateUpTo(data, limit, (chunk) => {
+    if (!searchable || strokes) return;
+    const text = tail + chunk.toString('latin1');
+    strokes = STROKE_OPERATOR.test(text);
+    tail = text.slice(-1);
+  });
+  return { decodedBytes: bytes, strokes: searchable && (strokes || complete) ? strokes : undefined };
+}
+
+/** What a look over a file's streams learned before pdf.js reads it. */
+export interface StreamSurvey {
+  /**
+   * False only when every content stream was read and none strokes a path: then no page has
+   * the ruled lines a table is found by, and pages need not be read for their drawing.
+   */
+  readonly mayHaveRuledLines: boolean;
+}
+
+/**
+ * Looks over every stream of a PDF before pdf.js touches it:
+ *
+ * - Refuses a decompression bomb: the decoded buffers of a bomb live outside the V8 heap, where
+ *   a worker's heap limit cannot stop them, and they can grow faster than memory sampling
+ *   notices. Counting decoded bytes costs a little CPU and little memory. Images are left
+ *   alone: pdf.js never decodes them here.
+ * - Learns whether any content stream strokes a path, so a document drawn without lines (most
+ *   prose) skips the per-page drawing pass table detection needs.
+ *
+ * Streams of an encrypted file are stored encrypted: they pass the bomb check (the memory
+ * watchdog remains the guard for those) and are assumed to draw lines.
+ */
+export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREAM_BYTES): Promise<StreamSurvey> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let mayHaveRuledLines = buffer.includes('/Encrypt');
+  for (const stream of streamsOf(buffer)) {
+    if (stream.role === 'image' || (stream.role === 'data' && !stream.filters.includes('flate'))) continue;
+    const reading = await readStream(stream, limit, !mayHaveRuledLines);
+    if (reading.decodedBytes > limit) {
+      throw new PermanentFailure(
+        'RESOURCE_LIMIT',
+        `A ${stream.data.length}-byte compressed stream decodes past ${Math.round(limit / 1024 / 1024)} MB: the file looks like a decompression bomb.`,
+      );
+    }
+    if (stream.role === 'content' && reading.strokes !== false) mayHaveRuledLines = true;
+  }
+  return { mayHaveRuledLines };
+}
