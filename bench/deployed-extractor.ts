@@ -8,24 +8,34 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { RunnerFileResult, RunnerRequest, RunnerResponse } from './extraction-runner.js';
+import type { TextPassRequest, TextPassResponse } from './pdfjs-text-runner.js';
 
 const RUNNER_FILE = 'extraction-runner.mjs';
+const TEXT_PASS_RUNNER_FILE = 'pdfjs-text-runner.mjs';
 
 /**
- * Copies the asset to `runtimeDir` (so the measured asset stays as built) and bundles the runner
- * into it, where the pool finds `extract-worker.mjs` beside its own module.
+ * Copies the asset to `runtimeDir` (so the measured asset stays as built) and bundles the
+ * runners into it, where the pool finds `extract-worker.mjs` beside its own module and the
+ * text pass finds pdf.js's CMaps.
  */
 export async function prepareRuntime(assetDir: string, runtimeDir: string): Promise<void> {
   cpSync(assetDir, runtimeDir, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./extraction-runner.ts', import.meta.url))],
-    outfile: join(runtimeDir, RUNNER_FILE),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'warning',
-  });
+  for (const [entry, outfile] of [
+    ['./extraction-runner.ts', RUNNER_FILE],
+    ['./pdfjs-text-runner.ts', TEXT_PASS_RUNNER_FILE],
+  ] as const) {
+    await build({
+      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+      outfile: join(runtimeDir, outfile),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      // pdf.js imports it only to render.
+      external: ['@napi-rs/canvas'],
+      logLevel: 'warning',
+    });
+  }
 }
 
 export interface DeployedRun extends Omit<RunnerResponse, 'results'> {
@@ -33,25 +43,22 @@ export interface DeployedRun extends Omit<RunnerResponse, 'results'> {
 }
 
 /**
- * Extracts `files` in a fresh process, `parallel` at a time with a pool of that size; texts are
- * returned when `withText`. The process is killed after `hardLimitMs`.
+ * Runs one of the bundled runners in a fresh `node` process on `request`, killed after
+ * `hardLimitMs`, and returns its response.
  */
-export function runDeployedExtractor(
+function runRunner<Request, Response>(
   runtimeDir: string,
-  scratchDir: string,
-  files: readonly string[],
-  options: { parallel: number; withText: boolean; hardLimitMs: number },
-): Promise<DeployedRun> {
-  const runDir = join(scratchDir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const textDir = join(runDir, 'text');
-  mkdirSync(textDir, { recursive: true });
-  const request: RunnerRequest = { files, parallel: options.parallel, ...(options.withText ? { textDir } : {}) };
+  runnerFile: string,
+  runDir: string,
+  request: Request,
+  hardLimitMs: number,
+): Promise<Response> {
   const requestPath = join(runDir, 'request.json');
   const responsePath = join(runDir, 'response.json');
   writeFileSync(requestPath, JSON.stringify(request));
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(runtimeDir, RUNNER_FILE), requestPath, responsePath], {
+    const child = spawn(process.execPath, [join(runtimeDir, runnerFile), requestPath, responsePath], {
       cwd: runtimeDir,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -60,21 +67,47 @@ export function runDeployedExtractor(
     child.stderr.on('data', (chunk: Buffer) => {
       errors = (errors + chunk.toString('utf8')).slice(-4000);
     });
-    const killer = setTimeout(() => child.kill('SIGKILL'), options.hardLimitMs);
+    const killer = setTimeout(() => child.kill('SIGKILL'), hardLimitMs);
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       clearTimeout(killer);
       if (exitCode !== 0) {
-        reject(new Error(`The extraction runner ended with ${signal ?? `exit code ${exitCode}`}:\n${errors.trim()}`));
+        reject(new Error(`${runnerFile} ended with ${signal ?? `exit code ${exitCode}`}:\n${errors.trim()}`));
         return;
       }
-      const response = JSON.parse(readFileSync(responsePath, 'utf8')) as RunnerResponse;
-      const results = response.results.map((result, index) =>
-        options.withText && !result.failure
-          ? { ...result, text: readFileSync(join(textDir, `${index}.txt`), 'utf8') }
-          : result,
-      );
-      resolve({ ...response, results });
+      resolve(JSON.parse(readFileSync(responsePath, 'utf8')) as Response);
     });
   });
+}
+
+function newRunDir(scratchDir: string): string {
+  const runDir = join(scratchDir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(runDir, { recursive: true });
+  return runDir;
+}
+
+/**
+ * Extracts `files` in a fresh process, `parallel` at a time with a pool of that size; texts are
+ * returned when `withText`. The process is killed after `hardLimitMs`.
+ */
+export async function runDeployedExtractor(
+  runtimeDir: string,
+  scratchDir: string,
+  files: readonly string[],
+  options: { parallel: number; withText: boolean; hardLimitMs: number },
+): Promise<DeployedRun> {
+  const runDir = newRunDir(scratchDir);
+  const textDir = join(runDir, 'text');
+  mkdirSync(textDir);
+  const request: RunnerRequest = { files, parallel: options.parallel, ...(options.withText ? { textDir } : {}) };
+  const response = await runRunner<RunnerRequest, RunnerResponse>(runtimeDir, RUNNER_FILE, runDir, request, options.hardLimitMs);
+  const results = response.results.map((result, index) =>
+    options.withText && !result.failure ? { ...result, text: readFileSync(join(textDir, `${index}.txt`), 'utf8') } : result,
+  );
+  return { ...response, results };
+}
+
+/** pdf.js's bare text pass over `files`, one after another, in a fresh process (see pdfjs-text-runner.ts). */
+export function runPdfjsTextPass(runtimeDir: string, scratchDir: string, files: readonly string[], hardLimitMs: number): Promise<TextPassResponse> {
+  return runRunner<TextPassRequest, TextPassResponse>(runtimeDir, TEXT_PASS_RUNNER_FILE, newRunDir(scratchDir), { files }, hardLimitMs);
 }

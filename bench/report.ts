@@ -7,6 +7,7 @@ import type { DeployedRun } from './deployed-extractor.js';
 import type { HostileCheck } from './hostile-checks.js';
 import { mean, percentile, toMb } from './measure.js';
 import { PRODUCTION_LIMITS } from './our-extractor.js';
+import type { TextPassResponse } from './pdfjs-text-runner.js';
 import type { PdftotextResult } from './pdftotext.js';
 import { TARGETS } from './targets.js';
 import { tokenize, WORD_OVERLAP_DEFINITION, wordOverlap, type WordOverlap } from './word-overlap.js';
@@ -25,6 +26,14 @@ export interface Measurements {
   readonly ours: DeployedRun;
   /** pdftotext's pass: results in corpus order. */
   readonly reference: { readonly results: readonly PdftotextResult[]; readonly wallMs: number };
+  /**
+   * pdf.js's bare text pass and pdftotext, both one file at a time, in corpus order: what the
+   * engine itself allows, whatever an extractor built on it does.
+   */
+  readonly ceiling: {
+    readonly pdfjsTextPass: TextPassResponse;
+    readonly pdftotextOneAtATime: { readonly results: readonly PdftotextResult[]; readonly wallMs: number };
+  };
   readonly hostile: readonly HostileCheck[];
   readonly bundle: BundleSize;
   /** Absent when the cold-start file is not in the corpus. */
@@ -104,6 +113,15 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
     m.reference.wallMs,
   );
   const throughputRatio = ourSummary.pagesPerSecond / referenceSummary.pagesPerSecond;
+  const pdfjsTextPassSummary = summarizePass(
+    m.ceiling.pdfjsTextPass.results.map((result) => ({ ms: result.ms, pages: result.pages, ok: !result.failed })),
+    m.ceiling.pdfjsTextPass.wallMs,
+  );
+  const pdftotextOneAtATimeSummary = summarizePass(
+    m.ceiling.pdftotextOneAtATime.results.map((result) => ({ ms: result.ms, pages: result.pages, ok: result.exitCode === 0 })),
+    m.ceiling.pdftotextOneAtATime.wallMs,
+  );
+  const ceilingRatio = pdfjsTextPassSummary.pagesPerSecond / pdftotextOneAtATimeSummary.pagesPerSecond;
 
   const failuresByCode: Record<string, string[]> = {};
   for (const row of rows) {
@@ -179,6 +197,18 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
       ['per-file p50', ms(ourSummary.perFileP50Ms), ms(referenceSummary.perFileP50Ms), ''],
       ['per-file p95', ms(ourSummary.perFileP95Ms), ms(referenceSummary.perFileP95Ms), ''],
       ['peak RSS (sampled / kernel)', `${mb(m.ours.peakRssBytes)} / ${mb(m.ours.kernelMaxRssBytes)}`, '—', ''],
+    ]),
+    '',
+    "ceiling of any pdf.js extractor: pdf.js's own text pass alone (getTextContent of every page; no layout, tables,",
+    'metadata, survey or bounds) against pdftotext, both one file at a time:',
+    table([
+      ['', "pdf.js's text pass", 'pdftotext', 'ratio'],
+      [
+        '  pages/s',
+        fixed(pdfjsTextPassSummary.pagesPerSecond, 1),
+        fixed(pdftotextOneAtATimeSummary.pagesPerSecond, 1),
+        `${fixed(ceilingRatio, 3)}×`,
+      ],
     ]),
     '',
     `our failures by code: ${Object.entries(failuresByCode).map(([code, files]) => `${code} ${files.length}`).join(', ') || 'none'}`,
@@ -268,6 +298,14 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
       },
       pdftotext: referenceSummary,
       ratioOursToPdftotext: throughputRatio,
+      ceiling: {
+        definition:
+          "pdf.js's own text pass (getTextContent of every page, nothing else) and pdftotext, both one file at a time: " +
+          'no extractor built on pdf.js can beat this ratio on this corpus and machine',
+        pdfjsTextPass: pdfjsTextPassSummary,
+        pdftotextOneAtATime: pdftotextOneAtATimeSummary,
+        ratio: ceilingRatio,
+      },
     },
     failures: { oursByCode: failuresByCode, pdftotext: pdftotextFailures },
     fidelity: {

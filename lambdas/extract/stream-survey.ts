@@ -11,7 +11,9 @@ export const MAX_DECODED_STREAM_BYTES = 256 * 1024 * 1024;
 
 const STREAM = Buffer.from('stream');
 const END_STREAM = Buffer.from('endstream');
-const OBJECT_HEADER = /\d+\s+\d+\s+obj\b/g;
+const OBJ = Buffer.from('obj');
+/** `12 0 obj` ending where the text ends (so not `endobj`). */
+const OBJECT_HEADER_END = /(?:^|[^0-9])\d+\s+\d+\s+obj$/;
 /** How far back from `stream` its object header may be: stream dictionaries are small. */
 const DICT_WINDOW = 64 * 1024;
 
@@ -61,13 +63,13 @@ function roleOf(dictionary: string): StreamRole {
  * dictionaries (a form's /Resources) cannot hide the stream's own /Filter.
  */
 function dictionaryBefore(bytes: Buffer, at: number): string | undefined {
-  const windowStart = Math.max(0, at - DICT_WINDOW);
-  const text = bytes.toString('latin1', windowStart, at);
-  let header: RegExpExecArray | undefined;
-  for (const match of text.matchAll(OBJECT_HEADER)) header = match;
-  if (!header) return undefined;
-  const dictionary = text.slice(header.index + header[0].length);
-  return dictionary.includes('<<') ? dictionary : undefined;
+  const floor = Math.max(0, at - DICT_WINDOW);
+  for (let objAt = bytes.lastIndexOf(OBJ, at); objAt >= floor; objAt = bytes.lastIndexOf(OBJ, objAt - 1)) {
+    if (!OBJECT_HEADER_END.test(bytes.toString('latin1', Math.max(0, objAt - 24), objAt + OBJ.length))) continue;
+    const dictionary = bytes.toString('latin1', objAt + OBJ.length, at);
+    return dictionary.includes('<<') ? dictionary : undefined;
+  }
+  return undefined;
 }
 
 /** Every stream of the file, found by a plain scan (no xref needed, so damaged files are covered too). */
@@ -145,8 +147,25 @@ function decodeBounded(filter: Filter, data: Buffer, limit: number): Buffer {
  */
 const STROKE_OPERATOR = /(?:^|[\0\t\n\f\r ])S(?=[\0\t\n\f\r /[(<%]|$)/;
 
-/** Inflates `compressed`, handing each chunk to `onChunk`, and stops as soon as `limit` is passed. */
-function inflateUpTo(compressed: Buffer, limit: number, onChunk: (chunk: Buffer) => void): Promise<{ bytes: number; complete: boolean }> {
+/** One Flate layer expands at most about 1,032:1. */
+const MAX_FLATE_RATIO = 1032;
+/** Streams that cannot decode past this are inflated in one call: cheaper than a stream for the many small ones. */
+const INFLATE_AT_ONCE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Inflates `compressed`, handing the output to `onChunk` piece by piece, and stops as soon as
+ * `limit` is passed, so a bomb is never held. `complete` is false for damaged data.
+ */
+async function inflateUpTo(compressed: Buffer, limit: number, onChunk: (chunk: Buffer) => void): Promise<{ bytes: number; complete: boolean }> {
+  if (compressed.length * MAX_FLATE_RATIO <= Math.min(limit, INFLATE_AT_ONCE_MAX_BYTES)) {
+    try {
+      const inflated = inflateSync(compressed);
+      onChunk(inflated);
+      return { bytes: inflated.length, complete: true };
+    } catch {
+      // Damaged or truncated: the stream below counts what can be read of it.
+    }
+  }
   return new Promise((resolve) => {
     const inflate = createInflate();
     let bytes = 0;
