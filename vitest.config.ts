@@ -1,12 +1,35 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration suites share one local runtime per file; files run in separate forks.
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          // One file per core: each integration file runs a whole local runtime of its own.
+          maxWorkers: availableParallelism(),
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Faults on a timer (function and visibility timeouts), memory figures and a browser:
+          // these measure the machine, so they run alone, after the rest.
+          name: 'alone',
+          include: ['test/reliability/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
