@@ -9,13 +9,12 @@ import { PermanentFailure } from '../shared/errors.js';
  */
 export const MAX_DECODED_STREAM_BYTES = 256 * 1024 * 1024;
 
-const STREAM = Buffer.from('stream');
-const END_STREAM = Buffer.from('endstream');
-const OBJ = Buffer.from('obj');
-/** `12 0 obj` ending where the text ends (so not `endobj`). */
-const OBJECT_HEADER_END = /(?:^|[^0-9])\d+\s+\d+\s+obj$/;
-/** How far back from `stream` its object header may be: stream dictionaries are small. */
-const DICT_WINDOW = 64 * 1024;
+const END_STREAM = 'endstream';
+/** An indirect object's header, `12 0 obj`. */
+const OBJECT_HEADER = /(?<![0-9])\d+\s+\d+\s+obj\b/g;
+const LINE_END = /[\r\n]/g;
+/** After a stream's dictionary: the keyword and its end of line. */
+const STREAM_KEYWORD = /^\s*stream\r?\n?/;
 
 type Filter = 'flate' | 'hex' | 'a85' | 'other';
 
@@ -58,42 +57,80 @@ function roleOf(dictionary: string): StreamRole {
   return drawsNothing ? 'data' : 'content';
 }
 
-/**
- * The dictionary of the stream whose keyword is at `at`: from its object header, so nested
- * dictionaries (a form's /Resources) cannot hide the stream's own /Filter.
- */
-function dictionaryBefore(bytes: Buffer, at: number): string | undefined {
-  const floor = Math.max(0, at - DICT_WINDOW);
-  for (let objAt = bytes.lastIndexOf(OBJ, at); objAt >= floor; objAt = bytes.lastIndexOf(OBJ, objAt - 1)) {
-    if (!OBJECT_HEADER_END.test(bytes.toString('latin1', Math.max(0, objAt - 24), objAt + OBJ.length))) continue;
-    const dictionary = bytes.toString('latin1', objAt + OBJ.length, at);
-    return dictionary.includes('<<') ? dictionary : undefined;
+/** Index just past the literal string that opens at `start` (`(`), or -1 if it never closes. */
+function literalStringEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let index = start; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '\\') index += 1;
+    else if (char === '(') depth += 1;
+    else if (char === ')' && --depth === 0) return index + 1;
   }
-  return undefined;
+  return -1;
 }
 
-/** Every stream of the file, found by a plain scan (no xref needed, so damaged files are covered too). */
-function* streamsOf(bytes: Buffer): Generator<RawStream> {
-  let at = bytes.indexOf(STREAM);
-  while (at !== -1) {
-    const isEnd = at >= 3 && bytes.toString('latin1', at - 3, at) === 'end';
-    const dictionary = isEnd ? undefined : dictionaryBefore(bytes, at);
-    if (dictionary !== undefined) {
-      let dataStart = at + STREAM.length;
-      if (bytes[dataStart] === 0x0d) dataStart += 1;
-      if (bytes[dataStart] === 0x0a) dataStart += 1;
-      // Trust a direct /Length when it lands on `endstream`; otherwise search for it.
-      const declared = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dictionary);
-      const byLength = declared ? dataStart + Number(declared[1]) : -1;
-      const endByLength = byLength > dataStart ? bytes.indexOf(END_STREAM, byLength) : -1;
-      const endAt = endByLength !== -1 && endByLength - byLength <= 2 ? byLength : bytes.indexOf(END_STREAM, dataStart);
-      if (endAt >= dataStart) {
-        yield { role: roleOf(dictionary), filters: filtersOf(dictionary), data: bytes.subarray(dataStart, endAt) };
-        at = bytes.indexOf(STREAM, endAt + END_STREAM.length);
-        continue;
-      }
+/**
+ * Index just past the dictionary that opens at `start` (`<<`), or -1 if it never closes.
+ * Strings and comments are skipped, so no `>>` or `stream` written inside one can end it early.
+ */
+function dictionaryEnd(text: string, start: number): number {
+  let depth = 0;
+  let index = start;
+  while (index < text.length) {
+    const char = text[index];
+    if (char === '(') {
+      index = literalStringEnd(text, index);
+      if (index === -1) return -1;
+    } else if (char === '%') {
+      LINE_END.lastIndex = index;
+      if (!LINE_END.exec(text)) return -1;
+      index = LINE_END.lastIndex;
+    } else if (char === '<' && text[index + 1] === '<') {
+      depth += 1;
+      index += 2;
+    } else if (char === '<') {
+      index = text.indexOf('>', index) + 1; // a hex string
+      if (index === 0) return -1;
+    } else if (char === '>' && text[index + 1] === '>') {
+      depth -= 1;
+      index += 2;
+      if (depth === 0) return index;
+    } else {
+      index += 1;
     }
-    at = bytes.indexOf(STREAM, at + STREAM.length);
+  }
+  return -1;
+}
+
+/**
+ * Every stream of the file, found by a plain scan (no xref needed, so damaged files are covered
+ * too): each object header whose dictionary, read as PDF tokens, is followed by `stream`.
+ * Reading the dictionary whole means neither nesting (a form's /Resources), padding nor a
+ * `stream` written inside a string can hide a stream's own /Filter from the bomb check. (A file
+ * built to make this scan slow, say with thousands of unterminated strings, runs into the
+ * document's deadline and ends TIMEOUT like any other.)
+ */
+function* streamsOf(bytes: Buffer): Generator<RawStream> {
+  const text = bytes.toString('latin1');
+  const headers = new RegExp(OBJECT_HEADER);
+  for (let header = headers.exec(text); header !== null; header = headers.exec(text)) {
+    const dictionaryStart = text.indexOf('<<', header.index + header[0].length);
+    if (dictionaryStart === -1 || text.slice(header.index + header[0].length, dictionaryStart).trim() !== '') continue;
+    const dictionaryStop = dictionaryEnd(text, dictionaryStart);
+    if (dictionaryStop === -1) continue;
+    const keyword = STREAM_KEYWORD.exec(text.slice(dictionaryStop, dictionaryStop + 16));
+    if (!keyword) continue;
+    const dictionary = text.slice(dictionaryStart, dictionaryStop);
+    const dataStart = dictionaryStop + keyword[0].length;
+    // Trust a direct /Length when it lands on `endstream`; otherwise search for it.
+    const declared = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dictionary);
+    const byLength = declared ? dataStart + Number(declared[1]) : -1;
+    const endByLength = byLength > dataStart ? text.indexOf(END_STREAM, byLength) : -1;
+    const endAt = endByLength !== -1 && endByLength - byLength <= 2 ? byLength : text.indexOf(END_STREAM, dataStart);
+    if (endAt === -1) continue;
+    yield { role: roleOf(dictionary), filters: filtersOf(dictionary), data: bytes.subarray(dataStart, endAt) };
+    // Stream data is not searched for headers: it is binary, or another object's business.
+    headers.lastIndex = endAt + END_STREAM.length;
   }
 }
 

@@ -99,13 +99,17 @@ async function encodeZeros(inflatedBytes: number, encoding: BombEncoding): Promi
 }
 
 /**
- * Where a bomb sits:
- * - `contents`: the page's content stream.
- * - `form`: a form XObject the page draws, its dictionary nesting /Resources after /Filter (a
- *   scan that takes the nearest `<<` for the stream's dictionary misses its /Filter).
+ * Where a bomb sits, and how its stream's dictionary tries to hide its /Filter from a scan:
+ * - `contents`: the page's content stream, plainly.
+ * - `padded`: the content stream, its dictionary opening with 100 KB of padding (missed by a scan
+ *   that looks only so far back from `stream` for the dictionary's start).
+ * - `quoted`: the content stream, its dictionary holding the string `(a >> stream)` after /Filter
+ *   (missed by a scan that takes any `stream` for the keyword).
+ * - `form`: a form XObject the page draws, its dictionary nesting /Resources after /Filter
+ *   (missed by a scan that takes the nearest `<<` for the dictionary's start).
  * - `image`: an image XObject the page paints, a gray image exactly as large as the zeros.
  */
-export type BombPlacement = 'contents' | 'form' | 'image';
+export type BombPlacement = 'contents' | 'padded' | 'quoted' | 'form' | 'image';
 
 /**
  * One page drawing a stream that decodes to `inflatedBytes` of zeros: whitespace to a PDF lexer,
@@ -113,19 +117,26 @@ export type BombPlacement = 'contents' | 'form' | 'image';
  */
 export async function flateBomb(inflatedBytes: number, encoding: BombEncoding, placement: BombPlacement = 'contents'): Promise<Buffer> {
   const data = await encodeZeros(inflatedBytes, encoding);
-  const bomb = (dictionary: string) => streamObject(`${dictionary} /Filter ${BOMB_FILTERS[encoding]}`, data);
+  const filter = `/Filter ${BOMB_FILTERS[encoding]}`;
   const tree = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'];
-  if (placement === 'contents') {
-    return assemblePdf([...tree, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>', bomb('')]);
+  if (placement === 'contents' || placement === 'padded' || placement === 'quoted') {
+    const dictionary = {
+      contents: filter,
+      padded: `/Padding [${' 0'.repeat(50 * 1024)} ] ${filter}`,
+      quoted: `${filter} /Note (a >> stream)`,
+    }[placement];
+    return assemblePdf([...tree, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>', streamObject(dictionary, data)]);
   }
   const side = Math.floor(Math.sqrt(inflatedBytes));
+  const xobject =
+    placement === 'form'
+      ? `/Type /XObject /Subtype /Form ${filter} /Resources << /ProcSet [/PDF] >> /BBox [0 0 612 792]`
+      : `/Type /XObject /Subtype /Image /Width ${side} /Height ${Math.floor(inflatedBytes / side)} /ColorSpace /DeviceGray /BitsPerComponent 8 ${filter}`;
   return assemblePdf([
     ...tree,
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>',
     streamObject('', Buffer.from(placement === 'image' ? 'q 612 0 0 792 0 0 cm /X Do Q' : '/X Do', 'latin1')),
-    placement === 'form'
-      ? streamObject(`/Type /XObject /Subtype /Form /Filter ${BOMB_FILTERS[encoding]} /Resources << /ProcSet [/PDF] >> /BBox [0 0 612 792]`, data)
-      : bomb(`/Type /XObject /Subtype /Image /Width ${side} /Height ${Math.floor(inflatedBytes / side)} /ColorSpace /DeviceGray /BitsPerComponent 8`),
+    streamObject(xobject, data),
   ]);
 }
 

@@ -31,8 +31,12 @@ describe('hostile PDFs', () => {
     expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(64 * 1024 * 1024);
   });
 
-  it('refuses a bomb hidden in a form XObject before parsing', async () => {
-    const failure = await failureOf(new Uint8Array(await flateBomb(GB, 'flate', 'form')));
+  it.each([
+    { placement: 'padded', dictionary: 'opens with 100 KB of padding' },
+    { placement: 'quoted', dictionary: 'holds the string (a >> stream)' },
+    { placement: 'form', dictionary: 'is a form XObject nesting /Resources' },
+  ] as const)('refuses a bomb whose stream dictionary $dictionary, before parsing', async ({ placement }) => {
+    const failure = await failureOf(new Uint8Array(await flateBomb(GB, 'flate', placement)));
 
     expect(failure).toMatchObject({ code: 'RESOURCE_LIMIT', message: expect.stringMatching(/decompression bomb/) });
   });

@@ -39,6 +39,15 @@ describe('surveyStreams', () => {
       await expect(surveyStreams(bomb)).rejects.toMatchObject({ code: 'RESOURCE_LIMIT', message: expect.stringMatching(/decompression bomb/) });
     });
 
+    it.each([
+      { placement: 'padded', dictionary: 'opens with 100 KB of padding' },
+      { placement: 'quoted', dictionary: 'holds the string (a >> stream) after it' },
+    ] as const)('finds the filter of a stream whose dictionary $dictionary', async ({ placement }) => {
+      const bomb = new Uint8Array(await flateBomb(64 * MB, 'flate', placement));
+
+      await expect(surveyStreams(bomb, 63 * MB)).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
+    });
+
     it('leaves image data alone, which pdf.js is never asked to decode', async () => {
       const imageBomb = new Uint8Array(await flateBomb(GB, 'flate', 'image'));
 
