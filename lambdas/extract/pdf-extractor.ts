@@ -109,7 +109,7 @@ export class ExtractionPool {
   private spawn(): Worker {
     const worker = new Worker(workerUrl, {
       execArgv: workerExecArgv,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb, maxYoungGenerationSizeMb: 64 },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },
       stdout: false,
       stderr: false,
     });
