@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient, clientsPerUser } from '../support/api-client.js';
 import { createUpload, documentIn, postForm, uploadDirect } from '../support/api-flows.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
@@ -15,17 +15,9 @@ import { PipelineProbe } from '../support/pipeline-probe.js';
 
 let local: TestRuntime;
 let probe: PipelineProbe;
-const clients = new Map<string, ApiClient>();
 
 /** A client whose token's `sub` is `userId`. */
-async function as(userId: string): Promise<ApiClient> {
-  let client = clients.get(userId);
-  if (!client) {
-    client = new ApiClient(local.outputs.ApiUrl, await local.runtime.api.authority.issue(userId));
-    clients.set(userId, client);
-  }
-  return client;
-}
+const as = clientsPerUser(() => local);
 
 beforeAll(async () => {
   // Short upload expiry and a fast sweeper, so an abandoned upload expires within the test.

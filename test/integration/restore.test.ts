@@ -5,7 +5,7 @@
  * keeps no versions, so these restore from the current object; DynamoDB Local has no PITR.)
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreOnTarget } from '../../cli/commands/restore.js';
 import { localTarget, type OpsTarget } from '../../cli/ops/target.js';
@@ -54,17 +54,13 @@ async function completedUpload(pages: string[]): Promise<string> {
 
 /** Deletes every page item of a document straight from the table, as a faulty writer might. */
 async function deletePageItems(documentId: string): Promise<void> {
-  const { Items = [] } = await table.send(
-    new QueryCommand({
-      TableName: local.outputs.TableName,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :page)',
-      ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
-      ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': 'PAGE#' },
-      ProjectionExpression: '#pk, #sk',
-    }),
-  );
-  expect(Items.length).toBeGreaterThan(0);
-  await table.send(new BatchWriteCommand({ RequestItems: { [local.outputs.TableName]: Items.map((Key) => ({ DeleteRequest: { Key } })) } }));
+  const items = (await probe.pages(documentId)) as unknown as Record<string, unknown>[];
+  expect(items.length).toBeGreaterThan(0);
+  const keyOf = (item: Record<string, unknown>) => ({
+    [TABLE_LAYOUT.partitionKey]: item[TABLE_LAYOUT.partitionKey],
+    [TABLE_LAYOUT.sortKey]: item[TABLE_LAYOUT.sortKey],
+  });
+  await table.send(new BatchWriteCommand({ RequestItems: { [local.outputs.TableName]: items.map((item) => ({ DeleteRequest: { Key: keyOf(item) } })) } }));
 }
 
 describe('restore', () => {

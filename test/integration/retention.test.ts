@@ -5,13 +5,14 @@
  * removes its record, pages and objects, as DynamoDB TTL and the bucket's lifecycle rules do on AWS.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
 import { ApiClient } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
+import { PipelineProbe } from '../support/pipeline-probe.js';
 import { makePdf } from '../support/pdf-factory.js';
 
 /** Long enough for a warm extraction, short enough to wait out in a test. */
@@ -52,16 +53,7 @@ async function rawItem(documentId: string): Promise<Record<string, any> | undefi
 }
 
 async function pageItems(documentId: string): Promise<Record<string, any>[]> {
-  const { Items = [] } = await table.send(
-    new QueryCommand({
-      TableName: local.outputs.TableName,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :page)',
-      ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
-      ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': 'PAGE#' },
-      ConsistentRead: true,
-    }),
-  );
-  return Items;
+  return new PipelineProbe(local).pages(documentId);
 }
 
 async function objectExists(key: string): Promise<boolean> {

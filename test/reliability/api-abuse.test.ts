@@ -26,7 +26,7 @@ import { TABLE_LAYOUT, TERMINAL_STATUSES } from '../../lambdas/shared/contract.j
 import { uploadKey } from '../../lambdas/shared/s3-keys.js';
 import { LOCAL_AUTH, LocalAuthority } from '../../local/gateway/local-auth.js';
 import { LOCAL_NAMES } from '../../local/settings.js';
-import { ApiClient, rawGet, type ApiAnswer } from '../support/api-client.js';
+import { ApiClient, clientsPerUser, rawGet, type ApiAnswer } from '../support/api-client.js';
 import { createUpload, documentIn, postForm, uploadDirect } from '../support/api-flows.js';
 import { makeStateDir, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -56,20 +56,13 @@ const COVERED_ELSEWHERE = [
 let local: TestRuntime;
 let probe: PipelineProbe;
 let audit: AuditRepository;
-const clients = new Map<string, ApiClient>();
 const cases: AbuseCase[] = [];
 /** Every document an answer said was accepted: all must reach a terminal state. */
 const accepted = new Set<string>();
 let startedAt = 0;
 
-async function as(userId: string): Promise<ApiClient> {
-  let client = clients.get(userId);
-  if (!client) {
-    client = new ApiClient(local.outputs.ApiUrl, await local.runtime.api.authority.issue(userId));
-    clients.set(userId, client);
-  }
-  return client;
-}
+/** A client whose token's `sub` is `userId`. */
+const as = clientsPerUser(() => local);
 
 /** Records a case for the report, then asserts its status and, for an error, its code. */
 function expectCase(

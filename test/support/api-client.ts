@@ -9,6 +9,7 @@ import { ErrorResponse } from '../../lambdas/api/schemas.js';
 import { ROUTES, type OperationId } from '../../lambdas/api/routes.js';
 import { COMPONENT_SCHEMAS, documentedStatuses, OPERATION_RESPONSES } from '../../lib/openapi.js';
 import { request as httpRequest } from 'node:http';
+import type { TestRuntime } from './local-runtime.js';
 
 export interface ApiAnswer<T = any> {
   readonly status: number;
@@ -102,3 +103,21 @@ export function rawGet(url: string, headers: Record<string, string>): Promise<{ 
   });
 }
 
+
+/**
+ * One API client per user of a local runtime, made on first use with a token its own authority
+ * signs for that user (`sub` = the user id). `runtime` is read at each call, so the helper can
+ * be made before the runtime starts.
+ */
+export function clientsPerUser(runtime: () => TestRuntime): (userId: string) => Promise<ApiClient> {
+  const clients = new Map<string, ApiClient>();
+  return async (userId) => {
+    let client = clients.get(userId);
+    if (!client) {
+      const local = runtime();
+      client = new ApiClient(local.outputs.ApiUrl, await local.runtime.api.authority.issue(userId));
+      clients.set(userId, client);
+    }
+    return client;
+  };
+}

@@ -23,6 +23,7 @@ export class PipelineProbe {
     return deriveDocumentId(this.local.outputs.BucketName, key, undefined);
   }
 
+  /** Every page item of a document, as stored (keys included). */
   async pages(documentId: string): Promise<PageRecord[]> {
     return this.all<PageRecord>(
       (ExclusiveStartKey) =>
@@ -32,6 +33,7 @@ export class PipelineProbe {
           ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey, '#sk': TABLE_LAYOUT.sortKey },
           ExpressionAttributeValues: { ':pk': `DOC#${documentId}`, ':page': 'PAGE#' },
           ExclusiveStartKey,
+          ConsistentRead: true,
         }),
     );
   }
