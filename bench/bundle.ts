@@ -37,8 +37,8 @@ export interface BundleSize {
   readonly codeBytes: number;
   readonly handlerBytes: number;
   readonly workerBytes: number;
-  /** pdf.js's CMaps and standard fonts under pdfjs/. */
-  readonly pdfjsAssetBytes: number;
+  /** PDFium's WebAssembly module and licence under pdfium/. */
+  readonly engineBytes: number;
   /** Source maps, shipped for readable stack traces (the function runs with --enable-source-maps). */
   readonly sourceMapBytes: number;
   /** Everything in the asset directory (what is zipped and deployed, before compression). */
@@ -56,7 +56,7 @@ export function measureBundle(assetDir: string): BundleSize {
     codeBytes: handlerBytes + workerBytes,
     handlerBytes,
     workerBytes,
-    pdfjsAssetBytes: directoryBytes(join(assetDir, 'pdfjs')),
+    engineBytes: directoryBytes(join(assetDir, 'pdfium')),
     sourceMapBytes,
     totalBytes: directoryBytes(assetDir),
   };
@@ -96,7 +96,6 @@ function timeToReady(script: string, args: readonly string[], options: { cwd: st
     });
     let readyAt: number | undefined;
     let output = '';
-    // pdf.js warns on stderr that it cannot polyfill canvas types; shown only if the run fails.
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => {

@@ -8,34 +8,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { RunnerFileResult, RunnerRequest, RunnerResponse } from './extraction-runner.js';
-import type { TextPassRequest, TextPassResponse } from './pdfjs-text-runner.js';
 
 const RUNNER_FILE = 'extraction-runner.mjs';
-const TEXT_PASS_RUNNER_FILE = 'pdfjs-text-runner.mjs';
 
 /**
  * Copies the asset to `runtimeDir` (so the measured asset stays as built) and bundles the
- * runners into it, where the pool finds `extract-worker.mjs` beside its own module and the
- * text pass finds pdf.js's CMaps.
+ * runner into it, where the pool finds `extract-worker.mjs` (and it PDFium) beside its own module.
  */
 export async function prepareRuntime(assetDir: string, runtimeDir: string): Promise<void> {
   cpSync(assetDir, runtimeDir, { recursive: true });
-  for (const [entry, outfile] of [
-    ['./extraction-runner.ts', RUNNER_FILE],
-    ['./pdfjs-text-runner.ts', TEXT_PASS_RUNNER_FILE],
-  ] as const) {
-    await build({
-      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-      outfile: join(runtimeDir, outfile),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      // pdf.js imports it only to render.
-      external: ['@napi-rs/canvas'],
-      logLevel: 'warning',
-    });
-  }
+  await build({
+    entryPoints: [fileURLToPath(new URL('./extraction-runner.ts', import.meta.url))],
+    outfile: join(runtimeDir, RUNNER_FILE),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    logLevel: 'warning',
+  });
 }
 
 export interface DeployedRun extends Omit<RunnerResponse, 'results'> {
@@ -62,7 +52,7 @@ function runRunner<Request, Response>(
       cwd: runtimeDir,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    // pdf.js's warnings (no canvas, damaged objects) go here; they are shown only if the run fails.
+    // Warnings go here; they are shown only if the run fails.
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => {
       errors = (errors + chunk.toString('utf8')).slice(-4000);
@@ -105,9 +95,4 @@ export async function runDeployedExtractor(
     options.withText && !result.failure ? { ...result, text: readFileSync(join(textDir, `${index}.txt`), 'utf8') } : result,
   );
   return { ...response, results };
-}
-
-/** pdf.js's bare text pass over `files`, one after another, in a fresh process (see pdfjs-text-runner.ts). */
-export function runPdfjsTextPass(runtimeDir: string, scratchDir: string, files: readonly string[], hardLimitMs: number): Promise<TextPassResponse> {
-  return runRunner<TextPassRequest, TextPassResponse>(runtimeDir, TEXT_PASS_RUNNER_FILE, newRunDir(scratchDir), { files }, hardLimitMs);
 }

@@ -3,9 +3,8 @@
  *
  * It is not run from source: deployed-extractor.ts bundles it with esbuild into a copy of the
  * deployed asset, so the pool starts the real bundled `extract-worker.mjs` beside it, in a
- * plain `node` process like the function's (no tsx, no optional native canvas module, which
- * pdf.js loads from node_modules but the bundle leaves out). Its memory is then the deployed
- * extractor's, not the benchmark's.
+ * plain `node` process like the function's (no tsx, nothing from node_modules). Its memory is
+ * then the deployed extractor's, not the benchmark's.
  *
  * Usage: node extraction-runner.mjs <request.json> <response.json>
  */

@@ -26,7 +26,7 @@ export const PRODUCTION_LIMITS = {
 export const PRODUCTION_NODE_OPTIONS = extractionEnvironment(CONFIGS.prod).NODE_OPTIONS ?? '';
 
 export function productionPool(size: number): ExtractionPool {
-  return new ExtractionPool({ size, heapLimitMb: PRODUCTION_LIMITS.heapLimitMb });
+  return new ExtractionPool({ size, heapLimitMb: PRODUCTION_LIMITS.heapLimitMb, engineHeapBudgetMb: production.engineHeapBudgetMb });
 }
 
 /** Bounds of a document that has its full own budget, as when an invocation has time to spare. */

@@ -37,6 +37,11 @@ export interface ExtractionConfig {
   readonly documentTimeoutSeconds: number;
   /** Heap budget of the worker thread that parses one document, in MB. */
   readonly workerMemoryMb: number;
+  /**
+   * PDFium's WebAssembly heap in a worker grows and never shrinks; past this (MB) after a
+   * document, the worker is replaced.
+   */
+  readonly engineHeapBudgetMb: number;
 }
 
 /** One priority lane's event source. */
@@ -275,6 +280,7 @@ const baseExtraction = {
   maxPages: 5000,
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
+  engineHeapBudgetMb: 256,
 } as const;
 
 const baseApi = {
@@ -538,6 +544,10 @@ export function validateConfig(config: EnvironmentConfig): void {
     'extraction.documentTimeoutSeconds must be below timeoutSeconds, leaving time to record the outcome',
   );
   check(extraction.workerMemoryMb < extraction.memoryMb, 'extraction.workerMemoryMb must be below memoryMb');
+  check(
+    extraction.engineHeapBudgetMb >= 64 && extraction.engineHeapBudgetMb < extraction.memoryMb,
+    'extraction.engineHeapBudgetMb must be at least 64 and below memoryMb',
+  );
   check(extraction.maxPdfBytes > 0 && extraction.maxPages > 0, 'extraction size and page limits must be positive');
   check(queue.maxReceiveCount >= 1 && queue.maxReceiveCount <= 1000, 'queue.maxReceiveCount must be 1–1000');
   check(queue.deadLetterRetentionDays <= 14, 'queue.deadLetterRetentionDays must be at most 14 (SQS maximum)');
@@ -618,6 +628,7 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.maxAttempts]: String(config.queue.maxReceiveCount),
     [EXTRACT_ENV.documentTimeoutSeconds]: String(config.extraction.documentTimeoutSeconds),
     [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
+    [EXTRACT_ENV.engineHeapBudgetMb]: String(config.extraction.engineHeapBudgetMb),
     [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.extract,
     POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,

@@ -28,6 +28,7 @@ import {
   OutlineEntry,
   PageList,
   PageResponse,
+  PageLayoutResponse,
   QueueDepth,
   RedriveAccepted,
   ReprocessAccepted,
@@ -49,6 +50,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   DocumentList,
   Page: PageResponse,
   PageList,
+  PageLayout: PageLayoutResponse,
   DeleteAccepted,
   ReprocessAccepted,
   QueueDepth,
@@ -85,6 +87,10 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
   },
   getDocument: { success: { status: 200, schema: 'Document', description: 'The document' }, errors: [404] },
   listDocumentPages: { success: { status: 200, schema: 'PageList', description: 'Pages in order' }, errors: [400, 404, 409] },
+  getPageLayout: {
+    success: { status: 200, schema: 'PageLayout', description: "The page's lines and words with their boxes" },
+    errors: [400, 404, 409],
+  },
   downloadDocumentFile: {
     success: {
       status: 303,

@@ -31,7 +31,7 @@ const positiveInteger = (value: string): number => {
 export async function extractFiles(files: readonly string[], options: ExtractOptions, emit: (line: ExtractLine) => void) {
   // The same limits the dev stack deploys, so a file behaves here as it would there.
   const { extraction } = CONFIGS.dev;
-  const pool = new ExtractionPool({ size: poolSizeForMemory(extraction.memoryMb * 2), heapLimitMb: extraction.workerMemoryMb });
+  const pool = new ExtractionPool({ size: poolSizeForMemory(extraction.memoryMb * 2), heapLimitMb: extraction.workerMemoryMb, engineHeapBudgetMb: extraction.engineHeapBudgetMb });
   let failures = 0;
   try {
     for (const file of files) {

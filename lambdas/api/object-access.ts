@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -43,7 +44,12 @@ export class ApiObjects {
   /** A short-lived GET of one object (version), with the download's name and type. */
   presignedGet(
     pointer: S3Pointer & { readonly versionId?: string },
-    options: { readonly expiresInSeconds: number; readonly contentDisposition?: string; readonly contentType?: string },
+    options: {
+      readonly expiresInSeconds: number;
+      readonly contentDisposition?: string;
+      readonly contentType?: string;
+      readonly contentEncoding?: string;
+    },
   ): Promise<string> {
     return getSignedUrl(
       this.client,
@@ -53,9 +59,22 @@ export class ApiObjects {
         VersionId: pointer.versionId,
         ResponseContentDisposition: options.contentDisposition,
         ResponseContentType: options.contentType,
+        ResponseContentEncoding: options.contentEncoding,
       }),
       { expiresIn: options.expiresInSeconds },
     );
+  }
+
+  /** A gzip JSON object as text, or undefined when it inflates past `maxBytes`. */
+  async readGzipText(pointer: S3Pointer, maxBytes: number): Promise<string | undefined> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
+    const compressed = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+    try {
+      return gunzipSync(compressed, { maxOutputLength: maxBytes }).toString('utf8');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+      throw error;
+    }
   }
 
   async readText(pointer: S3Pointer): Promise<string> {

@@ -13,6 +13,7 @@ import { ApiError, badRequest } from './errors.js';
 import { callerFromEvent, corsHeaders, errorResult, toApiRequest, toProxyResult, type ApiRequest, type ApiResult } from './http.js';
 import { listAuditEntries } from './operations/audit.js';
 import { deleteDocument, downloadDocumentFile, getDocument, listDocumentPages, listDocuments } from './operations/documents.js';
+import { getPageLayout } from './operations/layout.js';
 import { authorize } from './operations/guards.js';
 import { getHealthDetail } from './operations/health-detail.js';
 import { getHealth } from './operations/health.js';
@@ -31,6 +32,7 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   listDocuments,
   getDocument,
   listDocumentPages,
+  getPageLayout,
   downloadDocumentFile,
   deleteDocument,
   reprocessDocument,

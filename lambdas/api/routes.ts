@@ -33,6 +33,7 @@ export type OperationId =
   | 'listDocuments'
   | 'getDocument'
   | 'listDocumentPages'
+  | 'getPageLayout'
   | 'downloadDocumentFile'
   | 'deleteDocument'
   | 'reprocessDocument'
@@ -144,6 +145,14 @@ export const ROUTES = [
     summary: "A document's extracted pages, in order",
     scope: API_SCOPES.read,
     queryParameters: ['limit', 'cursor'],
+    audit: 'other-owner',
+  },
+  {
+    operationId: 'getPageLayout',
+    method: 'GET',
+    path: '/v1/documents/{id}/pages/{n}/layout',
+    summary: "A page's layout: its lines and words with their boxes (a 303 to a short-lived URL when too large to inline)",
+    scope: API_SCOPES.read,
     audit: 'other-owner',
   },
   {

@@ -113,6 +113,37 @@ export const PageResponse = z
     needsOcr: z.boolean().describe('Too little text for anything but an image: a candidate for OCR'),
   });
 
+const LayoutBox = z
+  .tuple([z.number(), z.number(), z.number(), z.number()])
+  .describe('[left, top, right, bottom] in PDF points (1/72 in), origin at the top left of the page as displayed, rounded to 0.1');
+
+export const PageLayoutResponse = z
+  .strictObject({
+    version: z.literal(1),
+    pageNumber: z.number().int().min(1),
+    width: z.number().nonnegative().describe('Page width as displayed (after its rotation), in points'),
+    height: z.number().nonnegative().describe('Page height as displayed, in points'),
+    source: z.enum(['text-layer', 'ocr']).describe("Where the words come from: the PDF's text layer or OCR"),
+    lines: z
+      .array(
+        z.strictObject({
+          box: LayoutBox,
+          words: z.array(
+            z.strictObject({
+              text: z.string(),
+              box: LayoutBox,
+              size: z.number().positive().optional().describe('Font size in points'),
+              bold: z.literal(true).optional().describe("Set when the word's font is bold"),
+              italic: z.literal(true).optional().describe("Set when the word's font is italic"),
+              confidence: z.number().min(0).max(100).optional().describe('OCR confidence (OCR words only)'),
+            }),
+          ),
+        }),
+      )
+      .describe('Lines in reading order; words left to right within a line'),
+  })
+  .describe("A page's layout: its lines and words with their boxes");
+
 export const PageList = z
   .strictObject({
     pages: z.array(PageResponse),
@@ -234,6 +265,9 @@ export const RedriveAccepted = z.strictObject({
 });
 
 /** Query string of `GET /v1/documents/{id}/pages`. */
+/** `{n}` of `/pages/{n}/layout`: a page number. */
+export const PageNumberParameter = z.coerce.number().int().min(1).max(1_000_000);
+
 export const ListPagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),

@@ -1,30 +1,40 @@
 /**
  * Worker-thread entry that parses PDFs, one job at a time. It runs apart from the handler so
- * the parent can stop it on a deadline or a memory budget: pdf.js keeps its own thread busy,
+ * the parent can stop it on a deadline or a memory budget: PDFium keeps its own thread busy,
  * so no timer in that thread would fire in time. Between jobs it waits, warm, for the next.
  */
 import { parentPort } from 'node:worker_threads';
-import './pdfjs-environment.js';
-// Imported for its side effect: it sets globalThis.pdfjsWorker (see pdfjs-environment.ts).
-import 'pdfjs-dist/legacy/build/pdf.worker.min.mjs';
 import { classifyParseError, parsePdf } from './pdf-document.js';
+import { loadPdfium } from './pdfium/pdfium-module.js';
 import { surveyStreams } from './stream-survey.js';
+import { findPageTables } from './page-tables.js';
 import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('extract-worker must run as a worker thread');
 const post = (message: WorkerMessage) => port.postMessage(message);
+// Instantiated as the worker starts, so a warm worker has PDFium ready before its first job.
+const pdfium = loadPdfium();
+pdfium.catch(() => undefined); // reported with the first job, below
 
 port.on('message', async (job: ExtractJob) => {
+  let heapBytes: () => number;
+  try {
+    heapBytes = (await pdfium).heapBytes;
+  } catch (error) {
+    // Not the document's fault: the document is retried and the worker replaced.
+    post({ type: 'broken', message: `The extraction engine could not start: ${error instanceof Error ? error.message : String(error)}` });
+    return;
+  }
   try {
     const survey = await surveyStreams(job.bytes);
-    await parsePdf(job.bytes, { maxPages: job.maxPages, tables: survey.mayHaveRuledLines }, {
+    await parsePdf(job.bytes, { maxPages: job.maxPages, findTables: findPageTables, xmp: survey.xmp }, {
       document: (document) => post({ type: 'document', ...document }),
       page: (page) => post({ type: 'page', ...page }),
     });
-    post({ type: 'done' });
+    post({ type: 'done', heapBytes: heapBytes() });
   } catch (error) {
     const failure = classifyParseError(error);
-    post({ type: 'failed', code: failure.code, message: failure.message });
+    post({ type: 'failed', code: failure.code, message: failure.message, heapBytes: heapBytes() });
   }
 });

@@ -25,6 +25,7 @@ const RSS_BUDGET_SHARE = 0.9;
 const extractionPool = new ExtractionPool({
   size: poolSizeForMemory(settings.functionMemoryMb),
   heapLimitMb: settings.workerMemoryMb,
+  engineHeapBudgetMb: settings.engineHeapBudgetMb,
 });
 extractionPool.warm();
 

@@ -1,5 +1,9 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PermanentFailure } from '../shared/errors.js';
+
+const gzipAsync = promisify(gzip);
 
 /** The S3 operations extraction needs: read an original, write a spilled result. */
 export class ObjectStore {
@@ -28,5 +32,14 @@ export class ObjectStore {
 
   async write(bucket: string, key: string, body: string, contentType: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  /**
+   * Writes a value as gzip JSON. No Content-Encoding is set: the object is a `.json.gz` file,
+   * which clients fetching it should keep as it is rather than have silently inflated.
+   */
+  async writeGzipJson(bucket: string, key: string, value: unknown): Promise<void> {
+    const body = await gzipAsync(JSON.stringify(value));
+    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip' }));
   }
 }

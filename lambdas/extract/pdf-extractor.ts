@@ -26,6 +26,11 @@ export interface ExtractionPoolOptions {
   readonly size: number;
   /** V8 heap limit of each worker, in MB. */
   readonly heapLimitMb: number;
+  /**
+   * PDFium's WebAssembly heap grows and never shrinks: a worker whose heap has passed this
+   * after a job is replaced, so a long-lived environment never creeps up. In MB.
+   */
+  readonly engineHeapBudgetMb: number;
 }
 
 /** Parses a PDF, streaming results to `sink`; rejects with PermanentFailure or TransientFailure. */
@@ -87,7 +92,7 @@ export class ExtractionPool {
   };
 
   /**
-   * Starts one worker ahead of need, so it loads pdf.js while the function initialises (in
+   * Starts one worker ahead of need, so it loads PDFium while the function initialises (in
    * Lambda's init phase) rather than on the first document.
    */
   warm(): void {
@@ -97,6 +102,10 @@ export class ExtractionPool {
   /** Stops every idle worker. */
   async close(): Promise<void> {
     await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+  }
+
+  private withinHeapBudget(heapBytes: number): boolean {
+    return heapBytes <= this.options.engineHeapBudgetMb * 1024 * 1024;
   }
 
   private async acquireSlot(): Promise<void> {
@@ -169,10 +178,13 @@ export class ExtractionPool {
               break;
             }
             case 'done':
-              settle({ healthy: true });
+              settle({ healthy: this.withinHeapBudget(message.heapBytes) });
               break;
             case 'failed':
-              settle({ healthy: true, error: new PermanentFailure(message.code, message.message) });
+              settle({ healthy: this.withinHeapBudget(message.heapBytes), error: new PermanentFailure(message.code, message.message) });
+              break;
+            case 'broken':
+              settle({ healthy: false, error: new TransientFailure(message.message) });
               break;
           }
         } catch (error) {

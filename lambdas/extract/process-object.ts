@@ -8,7 +8,7 @@ import type {
   S3Pointer,
 } from '../shared/document-repository.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
-import { classifyObjectKey, laneOfKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
+import { classifyObjectKey, laneOfKey, pageLayoutKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
@@ -336,12 +336,16 @@ class PageWriter {
   private async toRecord(page: ParsedPage): Promise<PageRecord> {
     const { documentId, generation } = this.claim;
     const { limits, objects } = this.deps;
+    // The layout always lives in S3: it is several times the text's size.
+    const layoutKey = pageLayoutKey(documentId, generation, page.pageNumber);
+    await objects.writeGzipJson(limits.resultsBucket, layoutKey, page.layout);
     const base = {
       pageNumber: page.pageNumber,
       generation,
       charCount: page.text.length,
       hasText: page.hasText,
       needsOcr: page.needsOcr,
+      layoutRef: { bucket: limits.resultsBucket, key: layoutKey },
     };
     const tables = page.tables.length ? page.tables : undefined;
     const tablesJson = tables ? JSON.stringify(tables) : '';

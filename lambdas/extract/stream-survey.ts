@@ -2,7 +2,7 @@ import { createInflate, inflateSync } from 'node:zlib';
 import { PermanentFailure } from '../shared/errors.js';
 
 /**
- * No stream pdf.js decodes may decode past this: generous for the largest content, font or
+ * No stream the engine decodes may decode past this: generous for the largest content, font or
  * object streams real files have, far below a bomb (a 1 MB Flate bomb reaches 1 GB, a layered
  * one several GB). Compression ratios cannot tell the two apart: mostly-blank pages and
  * repetitive content compress over 200:1 too.
@@ -29,7 +29,7 @@ const FILTER_NAMES: Record<string, Filter> = {
 
 /** What a stream holds, as far as this survey cares. */
 type StreamRole =
-  /** Image data: pdf.js is told never to decode images (`maxImageSize: 0`), so it stays as stored. */
+  /** Image data: text extraction never decodes images, so it stays as stored. */
   | 'image'
   /** Page contents, form XObjects, Type 3 glyphs: where the operators that draw table rules live. */
   | 'content'
@@ -38,6 +38,8 @@ type StreamRole =
 
 interface RawStream {
   readonly role: StreamRole;
+  /** An XMP metadata packet (`/Type /Metadata /Subtype /XML`). */
+  readonly xmp: boolean;
   readonly filters: readonly Filter[];
   readonly data: Buffer;
 }
@@ -128,7 +130,12 @@ function* streamsOf(bytes: Buffer): Generator<RawStream> {
     const endByLength = byLength > dataStart ? text.indexOf(END_STREAM, byLength) : -1;
     const endAt = endByLength !== -1 && endByLength - byLength <= 2 ? byLength : text.indexOf(END_STREAM, dataStart);
     if (endAt === -1) continue;
-    yield { role: roleOf(dictionary), filters: filtersOf(dictionary), data: bytes.subarray(dataStart, endAt) };
+    yield {
+      role: roleOf(dictionary),
+      xmp: XMP_DICTIONARY.test(dictionary),
+      filters: filtersOf(dictionary),
+      data: bytes.subarray(dataStart, endAt),
+    };
     // Stream data is not searched for headers: it is binary, or another object's business.
     headers.lastIndex = endAt + END_STREAM.length;
   }
@@ -265,22 +272,42 @@ async function readStream(stream: RawStream, limit: number, lookForStrokes: bool
   return { decodedBytes: bytes, strokes: searchable && (strokes || complete) ? strokes : undefined };
 }
 
-/** What a look over a file's streams learned before pdf.js reads it. */
+const XMP_DICTIONARY = /\/Type\s*\/Metadata\b[^]*\/Subtype\s*\/XML\b|\/Subtype\s*\/XML\b[^]*\/Type\s*\/Metadata\b/;
+/** XMP read past this is left out: real packets are a few KB, padding included. */
+export const MAX_XMP_BYTES = 16 * 1024 * 1024;
+
+/** A stream's data with every filter applied, or undefined when it cannot be decoded within `limit`. */
+function decodeWhole(stream: RawStream, limit: number): Buffer | undefined {
+  let data = stream.data;
+  try {
+    for (const filter of stream.filters) data = decodeBounded(filter, data, limit);
+  } catch {
+    return undefined;
+  }
+  return data.length <= limit ? data : undefined;
+}
+
+/** What a look over a file's streams learned before the engine reads it. */
 export interface StreamSurvey {
   /**
    * False only when every content stream was read and none strokes a path: then no page has
    * the ruled lines a table is found by, and pages need not be read for their drawing.
    */
   readonly mayHaveRuledLines: boolean;
+  /**
+   * The document's XMP packet, as text: the last XMP stream of the file holding an RDF body
+   * (an incremental update appends its newer packet after the old one). PDFium has no XMP API.
+   */
+  readonly xmp?: string;
 }
 
 /**
- * Looks over every stream of a PDF before pdf.js touches it:
+ * Looks over every stream of a PDF before PDFium touches it:
  *
  * - Refuses a decompression bomb: the decoded buffers of a bomb live outside the V8 heap, where
  *   a worker's heap limit cannot stop them, and they can grow faster than memory sampling
  *   notices. Counting decoded bytes costs a little CPU and little memory. Images are left
- *   alone: pdf.js never decodes them here.
+ *   alone: text extraction never decodes them.
  * - Learns whether any content stream strokes a path, so a document drawn without lines (most
  *   prose) skips the per-page drawing pass table detection needs.
  *
@@ -290,7 +317,12 @@ export interface StreamSurvey {
 export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREAM_BYTES): Promise<StreamSurvey> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let mayHaveRuledLines = buffer.includes('/Encrypt');
+  let xmp: string | undefined;
   for (const stream of streamsOf(buffer)) {
+    if (stream.xmp) {
+      const packet = decodeWhole(stream, Math.min(limit, MAX_XMP_BYTES))?.toString('utf8');
+      if (packet?.includes('rdf:RDF')) xmp = packet;
+    }
     if (stream.role === 'image' || (stream.role === 'data' && !stream.filters.includes('flate'))) continue;
     const reading = await readStream(stream, limit, !mayHaveRuledLines);
     if (reading.decodedBytes > limit) {
@@ -301,5 +333,5 @@ export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREA
     }
     if (stream.role === 'content' && reading.strokes !== false) mayHaveRuledLines = true;
   }
-  return { mayHaveRuledLines };
+  return { mayHaveRuledLines, ...(xmp !== undefined ? { xmp } : {}) };
 }

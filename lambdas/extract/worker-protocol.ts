@@ -8,9 +8,14 @@ export interface ExtractJob {
   readonly maxPages: number;
 }
 
-/** Messages from the extraction worker for the current job, in order: document, pages, then done or failed. */
+/**
+ * Messages from the extraction worker for the current job, in order: document, pages, then done
+ * or failed, which say how large PDFium's heap has grown (it never shrinks).
+ */
 export type WorkerMessage =
   | ({ readonly type: 'document' } & ParsedDocument)
   | ({ readonly type: 'page' } & ParsedPage)
-  | { readonly type: 'done' }
-  | { readonly type: 'failed'; readonly code: FailureCode; readonly message: string };
+  | { readonly type: 'done'; readonly heapBytes: number }
+  | { readonly type: 'failed'; readonly code: FailureCode; readonly message: string; readonly heapBytes: number }
+  /** The worker cannot work (its engine did not load): not the document's fault. */
+  | { readonly type: 'broken'; readonly message: string };

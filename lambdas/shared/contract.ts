@@ -113,6 +113,7 @@ export const EXTRACT_ENV = {
   maxAttempts: 'MAX_ATTEMPTS',
   documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
   workerMemoryMb: 'WORKER_MEMORY_MB',
+  engineHeapBudgetMb: 'ENGINE_HEAP_BUDGET_MB',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
 } as const;

@@ -127,6 +127,8 @@ export interface PageRecord {
   readonly hasText: boolean;
   /** Too little text for the page to be anything but an image: a candidate for OCR. */
   readonly needsOcr: boolean;
+  /** The page's layout (lines and words with boxes), gzip JSON in S3; absent on pages extracted before layouts existed. */
+  readonly layoutRef?: S3Pointer;
 }
 
 /** The values a conditional write expects to find on the record. */

@@ -13,6 +13,7 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.maxAttempts]: positiveInt,
   [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
   [EXTRACT_ENV.workerMemoryMb]: positiveInt,
+  [EXTRACT_ENV.engineHeapBudgetMb]: positiveInt,
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
@@ -26,6 +27,8 @@ export interface ExtractSettings {
   readonly maxAttempts: number;
   readonly documentTimeoutMs: number;
   readonly workerMemoryMb: number;
+  /** PDFium heap past which a worker is replaced, in MB. */
+  readonly engineHeapBudgetMb: number;
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
@@ -45,6 +48,7 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     maxAttempts: values[EXTRACT_ENV.maxAttempts],
     documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
     workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
+    engineHeapBudgetMb: values[EXTRACT_ENV.engineHeapBudgetMb],
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
   };

@@ -65,6 +65,11 @@ export function spilledTablesKey(documentId: string, generation: number, pageNum
   return `${KEY_PREFIXES.results}${documentId}/g${generation}/tables-${String(pageNumber).padStart(6, '0')}.json`;
 }
 
+/** Where a page's layout (lines and words with boxes, gzip JSON) is kept. */
+export function pageLayoutKey(documentId: string, generation: number, pageNumber: number): string {
+  return `${KEY_PREFIXES.results}${documentId}/g${generation}/layout/${pageNumber}.json.gz`;
+}
+
 /** Where document metadata spills when it is too large for the document record. */
 export function spilledMetadataKey(documentId: string, generation: number): string {
   return `${KEY_PREFIXES.results}${documentId}/g${generation}/metadata.json`;

@@ -25,10 +25,10 @@ export interface ExtraBundle {
 }
 
 /** A directory copied into the bundle, e.g. data files a library loads at run time. */
-export interface BundledDirectory {
-  /** Source directory, relative to the project root. */
+export interface BundledAsset {
+  /** Source file or directory, relative to the project root. */
   readonly from: string;
-  /** Destination directory, relative to the bundle root. */
+  /** Destination, relative to the bundle root. */
   readonly to: string;
 }
 
@@ -69,10 +69,10 @@ export interface NodeFunctionProps {
    */
   readonly extraBundles?: readonly ExtraBundle[];
   /**
-   * Directories copied into the bundle.
+   * Files and directories copied into the bundle (data the code reads from beside itself).
    * @default - none
    */
-  readonly bundledDirectories?: readonly BundledDirectory[];
+  readonly bundledAssets?: readonly BundledAsset[];
   /**
    * The third-party licence notice of the bundle (relative to the project root), shipped as
    * `THIRD-PARTY-LICENSES.md` at the bundle's root.
@@ -169,7 +169,7 @@ export class NodeFunction extends Construct {
             ...(props.extraBundles ?? []).map((bundle) =>
               esbuildCommand(inputDir, join(inputDir, bundle.entry), join(outputDir, bundle.outfile), externalModules),
             ),
-            ...(props.bundledDirectories ?? []).map((directory) =>
+            ...(props.bundledAssets ?? []).map((directory) =>
               copyCommand(join(inputDir, directory.from), join(outputDir, directory.to)),
             ),
             ...(props.licenseNotice ? [copyCommand(join(inputDir, props.licenseNotice), join(outputDir, LICENSE_NOTICE_FILE))] : []),

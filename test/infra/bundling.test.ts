@@ -4,7 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,8 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTICE_FILE } from '../../bin/third-party-licenses.js';
 import { LICENSE_NOTICE_FILE } from '../../lib/constructs/node-function.js';
 import { extractionEnvironment, CONFIGS } from '../../lib/config.js';
+import type { PageLayout } from '../../lambdas/shared/page-layout.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { buildApp, logicalId, propertiesOf } from './app-fixture.js';
+
+function directoryBytes(directory: string): number {
+  return readdirSync(directory, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
 
 describe('extractor bundle (dev, bundled by esbuild)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'pdf-pipeline-bundle-'));
@@ -39,10 +46,15 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     expect(readdirSync(assetDir)).toEqual(expect.arrayContaining(['extract-worker.mjs', 'extract-worker.mjs.map']));
   });
 
-  it("holds pdf.js's CMaps and standard fonts under pdfjs/", () => {
-    expect(readdirSync(join(assetDir, 'pdfjs', 'cmaps')).filter((file) => file.endsWith('.bcmap')).length).toBeGreaterThan(0);
-    expect(existsSync(join(assetDir, 'pdfjs', 'cmaps', 'UniJIS-UTF16-H.bcmap'))).toBe(true);
-    expect(readdirSync(join(assetDir, 'pdfjs', 'standard_fonts')).length).toBeGreaterThan(0);
+  it("holds PDFium's WebAssembly module and its licence under pdfium/", () => {
+    const wasm = readFileSync(join(assetDir, 'pdfium', 'pdfium.wasm'));
+
+    expect(wasm.subarray(0, 4).toString('latin1')).toBe('\0asm');
+    expect(readFileSync(join(assetDir, 'pdfium', 'LICENSE.pdfium'), 'utf8')).toMatch(/Apache License/);
+  });
+
+  it('stays within 20 MB unzipped: code, WebAssembly and assets', () => {
+    expect(directoryBytes(assetDir)).toBeLessThan(20 * 1024 * 1024);
   });
 
   it('ships the third-party licence notice `npm run licenses` generates, at its root', () => {
@@ -72,9 +84,9 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
       expect(output.toString()).toContain('loaded');
     });
 
-    it('extracts Japanese text with the bundled worker and CMaps', async () => {
+    it('extracts Japanese text and word boxes with the bundled worker and PDFium', async () => {
       const worker = new Worker(join(isolated, 'extract-worker.mjs'));
-      const messages: { type: string; text?: string; code?: string }[] = [];
+      const messages: { type: string; text?: string; code?: string; layout?: PageLayout }[] = [];
       try {
         await new Promise<void>((resolve, reject) => {
           worker.on('message', (message: { type: string }) => {
@@ -89,7 +101,9 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
       }
 
       expect(messages.at(-1)?.type).toBe('done');
-      expect(messages.find((message) => message.type === 'page')?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
+      const page = messages.find((message) => message.type === 'page');
+      expect(page?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
+      expect(page?.layout?.lines.length).toBeGreaterThan(0);
     });
   });
 });

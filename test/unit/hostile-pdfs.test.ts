@@ -5,7 +5,7 @@ import { flateBomb, lyingPageCountPdf, manyPagesPdf, type BombEncoding } from '.
 import { makePdf } from '../support/pdf-factory.js';
 
 const GB = 1024 ** 3;
-const pool = new ExtractionPool({ size: 1, heapLimitMb: 1024 });
+const pool = new ExtractionPool({ size: 1, heapLimitMb: 1024, engineHeapBudgetMb: 256 });
 afterAll(() => pool.close());
 
 const bounds = (): ExtractionBounds => ({ maxPages: 5000, deadline: Date.now() + 30_000, fullBudget: true, rssLimitMb: 1800 });

@@ -9,7 +9,7 @@ const manifest = loadCorpusManifest();
 const ofKind = (...kinds: string[]) => manifest.filter((entry) => kinds.includes(entry.kind));
 
 // As many parses at once as the tests run concurrently, so each test sees a lone parse.
-const pool = new ExtractionPool({ size: 5, heapLimitMb: 1024 });
+const pool = new ExtractionPool({ size: 5, heapLimitMb: 1024, engineHeapBudgetMb: 256 });
 afterAll(() => pool.close());
 
 const bounds = (overrides: Partial<ExtractionBounds> = {}): ExtractionBounds => ({
@@ -131,7 +131,7 @@ describe('ExtractionPool on the shared corpus', () => {
   });
 
   it('runs no more parses at once than its size', async () => {
-    const single = new ExtractionPool({ size: 1, heapLimitMb: 512 });
+    const single = new ExtractionPool({ size: 1, heapLimitMb: 512, engineHeapBudgetMb: 256 });
     let active = 0;
     let mostActive = 0;
     // Each call counts itself active only once the pool lets it in.

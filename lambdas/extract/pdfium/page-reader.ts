@@ -1,0 +1,130 @@
+/**
+ * Reads one page through PDFium: its characters into text and layout (text-layout.ts), and,
+ * when asked, its drawing as a table finder needs it (page-graphics.ts).
+ */
+import { LAYOUT_VERSION, roundCoordinate, type Box, type PageGraphics, type PageLayout } from '../../shared/page-layout.js';
+import { pageGeometry, type PageGeometry } from '../page-geometry.js';
+import { layOutPage, type FontStyle, type PageChars } from '../text-layout.js';
+import { readPageGraphics } from './page-graphics.js';
+import type { PdfiumDocument } from './pdfium-document.js';
+import type { Pdfium } from './pdfium-module.js';
+
+export interface PageContent {
+  readonly text: string;
+  readonly layout: PageLayout;
+  /** The page's drawing, when asked for and the page has text. */
+  readonly graphics?: PageGraphics;
+  /** Characters other than whitespace. */
+  readonly visibleChars: number;
+}
+
+/** FPDFFont_GetFlags: the font descriptor's Italic and ForceBold flags. */
+const FONT_FLAG_ITALIC = 1 << 6;
+const FONT_FLAG_FORCE_BOLD = 1 << 18;
+const BOLD_WEIGHT = 600;
+const NO_STYLE: FontStyle = { bold: false, italic: false };
+
+/** Scratch memory in PDFium's heap for the out-parameters of its calls, allocated once. */
+export class PageReader {
+  /** 32 bytes: an FS_RECTF, an FS_MATRIX or a few numbers. */
+  private readonly scratch: number;
+  private readonly fontStyles = new Map<number, FontStyle>();
+
+  constructor(private readonly pdfium: Pdfium) {
+    this.scratch = pdfium.malloc(32);
+  }
+
+  close(): void {
+    this.pdfium.free(this.scratch);
+  }
+
+  /** Reads page `pageNumber` (1-based); a page PDFium cannot load reads as empty. */
+  read(document: PdfiumDocument, pageNumber: number, options: { readonly graphics: boolean }): PageContent {
+    const { fn } = this.pdfium;
+    const page = fn.FPDF_LoadPage!(document.handle, pageNumber - 1);
+    if (page === 0) {
+      return { text: '', visibleChars: 0, layout: { version: LAYOUT_VERSION, pageNumber, width: 0, height: 0, source: 'text-layer', lines: [] } };
+    }
+    try {
+      const geometry = this.geometry(page);
+      const textPage = fn.FPDFText_LoadPage!(page);
+      let laidOut: ReturnType<typeof layOutPage> = { text: '', lines: [] };
+      try {
+        if (textPage !== 0) laidOut = layOutPage(this.chars(textPage, geometry));
+      } finally {
+        if (textPage !== 0) fn.FPDFText_ClosePage!(textPage);
+        this.fontStyles.clear();
+      }
+      const visibleChars = laidOut.text.replace(/\s/g, '').length;
+      const layout: PageLayout = {
+        version: LAYOUT_VERSION,
+        pageNumber,
+        width: roundCoordinate(geometry.width),
+        height: roundCoordinate(geometry.height),
+        source: 'text-layer',
+        lines: laidOut.lines,
+      };
+      const graphics = options.graphics && visibleChars > 0 ? readPageGraphics(this.pdfium, page, geometry, this.scratch) : undefined;
+      return { text: laidOut.text, layout, visibleChars, ...(graphics ? { graphics } : {}) };
+    } finally {
+      fn.FPDF_ClosePage!(page);
+    }
+  }
+
+  private geometry(page: number): PageGeometry {
+    const { fn } = this.pdfium;
+    const rect = this.scratch;
+    let bounds = { left: 0, bottom: 0, right: fn.FPDF_GetPageWidthF!(page), top: fn.FPDF_GetPageHeightF!(page) };
+    if (fn.FPDF_GetPageBoundingBox!(page, rect)) {
+      const [left, top, right, bottom] = [0, 4, 8, 12].map((offset) => this.pdfium.float32(rect + offset)) as [number, number, number, number];
+      if (right > left && top > bottom) bounds = { left, bottom, right, top };
+    }
+    return pageGeometry(bounds, fn.FPDFPage_GetRotation!(page));
+  }
+
+  private chars(textPage: number, geometry: PageGeometry): PageChars {
+    const { fn, float32 } = this.pdfium;
+    const rect = this.scratch;
+    return {
+      count: fn.FPDFText_CountChars!(textPage),
+      unicode: (index) => fn.FPDFText_GetUnicode!(textPage, index),
+      box: (index): Box => {
+        if (!fn.FPDFText_GetLooseCharBox!(textPage, index, rect)) return [0, 0, 0, 0];
+        return geometry.box(float32(rect), float32(rect + 12), float32(rect + 8), float32(rect + 4));
+      },
+      fontSize: (index) => fn.FPDFText_GetFontSize!(textPage, index),
+      style: (index) => this.style(textPage, index),
+    };
+  }
+
+  /** Bold and italic from the character's font, looked up once per font. */
+  private style(textPage: number, index: number): FontStyle {
+    const { fn } = this.pdfium;
+    const textObject = fn.FPDFText_GetTextObject!(textPage, index);
+    const font = textObject === 0 ? 0 : fn.FPDFTextObj_GetFont!(textObject);
+    if (font === 0) return NO_STYLE;
+    const known = this.fontStyles.get(font);
+    if (known) return known;
+    const flags = fn.FPDFFont_GetFlags!(font);
+    const name = this.baseFontName(font);
+    const style: FontStyle = {
+      bold: fn.FPDFFont_GetWeight!(font) >= BOLD_WEIGHT || (flags > 0 && (flags & FONT_FLAG_FORCE_BOLD) !== 0) || /bold|black|heavy|semibold|demi/i.test(name),
+      italic: (flags > 0 && (flags & FONT_FLAG_ITALIC) !== 0) || /italic|oblique/i.test(name),
+    };
+    this.fontStyles.set(font, style);
+    return style;
+  }
+
+  private baseFontName(font: number): string {
+    const { fn } = this.pdfium;
+    const length = fn.FPDFFont_GetBaseFontName!(font, 0, 0);
+    if (length <= 1 || length > 1024) return '';
+    const buffer = this.pdfium.malloc(length);
+    try {
+      fn.FPDFFont_GetBaseFontName!(font, buffer, length);
+      return Buffer.from(this.pdfium.heap().subarray(buffer, buffer + length - 1)).toString('latin1');
+    } finally {
+      this.pdfium.free(buffer);
+    }
+  }
+}
