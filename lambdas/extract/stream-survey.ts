@@ -27,17 +27,9 @@ const FILTER_NAMES: Record<string, Filter> = {
   A85: 'a85',
 };
 
-/** What a stream holds, as far as this survey cares. */
-type StreamRole =
-  /** Image data: text extraction never decodes images, so it stays as stored. */
-  | 'image'
-  /** Page contents, form XObjects, Type 3 glyphs: where the operators that draw table rules live. */
-  | 'content'
-  /** Fonts, CMaps, object and xref streams, metadata, functions: decoded, but draw nothing. */
-  | 'data';
-
 interface RawStream {
-  readonly role: StreamRole;
+  /** Image data, which text extraction never decodes: it stays as stored. */
+  readonly image: boolean;
   /** An XMP metadata packet (`/Type /Metadata /Subtype /XML`). */
   readonly xmp: boolean;
   readonly filters: readonly Filter[];
@@ -50,13 +42,8 @@ function filtersOf(dictionary: string): Filter[] {
   return [...match[1]!.matchAll(/\/([A-Za-z0-9]+)/g)].map((name) => FILTER_NAMES[name[1]!] ?? 'other');
 }
 
-function roleOf(dictionary: string): StreamRole {
-  const subtype = /\/Subtype\s*\/([A-Za-z0-9]+)/.exec(dictionary)?.[1];
-  if (subtype === 'Image') return 'image';
-  if (subtype !== undefined && subtype !== 'Form') return 'data';
-  const drawsNothing =
-    /\/Length[123]\b|\/FunctionType\b|\/CMapName\b|\/Type\s*\/(?:XRef|ObjStm|Metadata|EmbeddedFile|CMap)\b/.test(dictionary);
-  return drawsNothing ? 'data' : 'content';
+function isImage(dictionary: string): boolean {
+  return /\/Subtype\s*\/Image\b/.test(dictionary);
 }
 
 /** Index just past the literal string that opens at `start` (`(`), or -1 if it never closes. */
@@ -131,7 +118,7 @@ function* streamsOf(bytes: Buffer): Generator<RawStream> {
     const endAt = endByLength !== -1 && endByLength - byLength <= 2 ? byLength : text.indexOf(END_STREAM, dataStart);
     if (endAt === -1) continue;
     yield {
-      role: roleOf(dictionary),
+      image: isImage(dictionary),
       xmp: XMP_DICTIONARY.test(dictionary),
       filters: filtersOf(dictionary),
       data: bytes.subarray(dataStart, endAt),
@@ -185,27 +172,19 @@ function decodeBounded(filter: Filter, data: Buffer, limit: number): Buffer {
   }
 }
 
-/**
- * The stroke operator `S` as a token: path painting that pdf-parse's ruled-table finder (see
- * ruled-tables.ts) reads. An operator always follows whitespace; a false match only costs time.
- */
-const STROKE_OPERATOR = /(?:^|[\0\t\n\f\r ])S(?=[\0\t\n\f\r /[(<%]|$)/;
-
 /** One Flate layer expands at most about 1,032:1. */
 const MAX_FLATE_RATIO = 1032;
 /** Streams that cannot decode past this are inflated in one call: cheaper than a stream for the many small ones. */
 const INFLATE_AT_ONCE_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
- * Inflates `compressed`, handing the output to `onChunk` piece by piece, and stops as soon as
- * `limit` is passed, so a bomb is never held. `complete` is false for damaged data.
+ * How many bytes `compressed` inflates to, stopping as soon as `limit` is passed, so a bomb is
+ * never held. Damaged data simply ends the count: parsing decides what it means.
  */
-async function inflateUpTo(compressed: Buffer, limit: number, onChunk: (chunk: Buffer) => void): Promise<{ bytes: number; complete: boolean }> {
+async function inflatedSize(compressed: Buffer, limit: number): Promise<number> {
   if (compressed.length * MAX_FLATE_RATIO <= Math.min(limit, INFLATE_AT_ONCE_MAX_BYTES)) {
     try {
-      const inflated = inflateSync(compressed);
-      onChunk(inflated);
-      return { bytes: inflated.length, complete: true };
+      return inflateSync(compressed).length;
     } catch {
       // Damaged or truncated: the stream below counts what can be read of it.
     }
@@ -213,63 +192,39 @@ async function inflateUpTo(compressed: Buffer, limit: number, onChunk: (chunk: B
   return new Promise((resolve) => {
     const inflate = createInflate();
     let bytes = 0;
-    const finish = (complete: boolean) => {
+    const finish = () => {
       inflate.removeAllListeners('data');
       inflate.destroy();
-      resolve({ bytes, complete });
+      resolve(bytes);
     };
     inflate.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > limit) return finish(false);
-      onChunk(chunk);
+      if (bytes > limit) finish();
     });
-    // Damaged data simply ends the reading: parsing decides what it means.
-    inflate.on('error', () => finish(false));
-    inflate.on('end', () => finish(true));
+    inflate.on('error', finish);
+    inflate.on('end', finish);
     inflate.end(compressed);
   });
 }
 
-interface StreamReading {
-  /** Decoded size, or more than the limit once it is clear it passes it. */
-  readonly decodedBytes: number;
-  /** Whether the decoded data strokes a path; undefined when not looked at or not readable. */
-  readonly strokes?: boolean;
-}
-
 /**
- * Decodes a stream as far as the survey needs: every Flate stream is measured (bombs), content
- * streams are also searched for the stroke operator while `lookForStrokes` holds.
+ * How far a stream decodes, up to just past `limit`: filters before the last Flate are decoded
+ * in memory (each bounded); the last Flate is counted as it streams, never held. ASCII filters
+ * after it only shrink data, so the count stands for the whole chain.
  */
-async function readStream(stream: RawStream, limit: number, lookForStrokes: boolean): Promise<StreamReading> {
+async function decodedSize(stream: RawStream, limit: number): Promise<number> {
   const lastFlate = stream.filters.lastIndexOf('flate');
-  const scan = lookForStrokes && stream.role === 'content';
-  // Filters before the last Flate are decoded in memory (each bounded).
+  if (lastFlate === -1) return 0;
   let data = stream.data;
-  const inMemory = lastFlate === -1 ? (scan ? stream.filters : []) : stream.filters.slice(0, lastFlate);
-  for (const filter of inMemory) {
+  for (const filter of stream.filters.slice(0, lastFlate)) {
     try {
       data = decodeBounded(filter, data, limit);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { decodedBytes: limit + 1 };
-      return { decodedBytes: 0 }; // Undecodable here (or encrypted): parsing will judge the stream.
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return limit + 1;
+      return 0; // Undecodable here (or encrypted): parsing will judge the stream.
     }
   }
-  if (lastFlate === -1) {
-    return scan ? { decodedBytes: data.length, strokes: STROKE_OPERATOR.test(data.toString('latin1')) } : { decodedBytes: 0 };
-  }
-  // ASCII filters after the last Flate only shrink data, so the measure stands for the whole
-  // chain; but what they wrap is not yet content, so it says nothing of strokes.
-  const searchable = scan && lastFlate === stream.filters.length - 1;
-  let strokes = false;
-  let tail = '';
-  const { bytes, complete } = await inflateUpTo(data, limit, (chunk) => {
-    if (!searchable || strokes) return;
-    const text = tail + chunk.toString('latin1');
-    strokes = STROKE_OPERATOR.test(text);
-    tail = text.slice(-1);
-  });
-  return { decodedBytes: bytes, strokes: searchable && (strokes || complete) ? strokes : undefined };
+  return inflatedSize(data, limit);
 }
 
 const XMP_DICTIONARY = /\/Type\s*\/Metadata\b[^]*\/Subtype\s*\/XML\b|\/Subtype\s*\/XML\b[^]*\/Type\s*\/Metadata\b/;
@@ -290,11 +245,6 @@ function decodeWhole(stream: RawStream, limit: number): Buffer | undefined {
 /** What a look over a file's streams learned before the engine reads it. */
 export interface StreamSurvey {
   /**
-   * False only when every content stream was read and none strokes a path: then no page has
-   * the ruled lines a table is found by, and pages need not be read for their drawing.
-   */
-  readonly mayHaveRuledLines: boolean;
-  /**
    * The document's XMP packet, as text: the last XMP stream of the file holding an RDF body
    * (an incremental update appends its newer packet after the old one). PDFium has no XMP API.
    */
@@ -308,30 +258,26 @@ export interface StreamSurvey {
  *   a worker's heap limit cannot stop them, and they can grow faster than memory sampling
  *   notices. Counting decoded bytes costs a little CPU and little memory. Images are left
  *   alone: text extraction never decodes them.
- * - Learns whether any content stream strokes a path, so a document drawn without lines (most
- *   prose) skips the per-page drawing pass table detection needs.
+ * - Reads the XMP packet, which PDFium has no API for.
  *
  * Streams of an encrypted file are stored encrypted: they pass the bomb check (the memory
- * watchdog remains the guard for those) and are assumed to draw lines.
+ * watchdog remains the guard for those), and their XMP, unless left unencrypted, is not read.
  */
 export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREAM_BYTES): Promise<StreamSurvey> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let mayHaveRuledLines = buffer.includes('/Encrypt');
   let xmp: string | undefined;
   for (const stream of streamsOf(buffer)) {
     if (stream.xmp) {
       const packet = decodeWhole(stream, Math.min(limit, MAX_XMP_BYTES))?.toString('utf8');
       if (packet?.includes('rdf:RDF')) xmp = packet;
     }
-    if (stream.role === 'image' || (stream.role === 'data' && !stream.filters.includes('flate'))) continue;
-    const reading = await readStream(stream, limit, !mayHaveRuledLines);
-    if (reading.decodedBytes > limit) {
+    if (stream.image) continue;
+    if ((await decodedSize(stream, limit)) > limit) {
       throw new PermanentFailure(
         'RESOURCE_LIMIT',
         `A ${stream.data.length}-byte compressed stream decodes past ${Math.round(limit / 1024 / 1024)} MB: the file looks like a decompression bomb.`,
       );
     }
-    if (stream.role === 'content' && reading.strokes !== false) mayHaveRuledLines = true;
   }
-  return { mayHaveRuledLines, ...(xmp !== undefined ? { xmp } : {}) };
+  return xmp !== undefined ? { xmp } : {};
 }

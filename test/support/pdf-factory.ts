@@ -59,3 +59,55 @@ function wrap(text: string, width: number): string[] {
   }
   return lines;
 }
+
+/** A run of text placed on a page: PDF user space, baseline at `y`. */
+export interface PlacedText {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  /** @default 10 */
+  readonly size?: number;
+  /** @default false */
+  readonly bold?: boolean;
+}
+
+/**
+ * Writes a PDF whose pages hold text runs exactly where a test puts them, in the order given
+ * (the content stream's order): for layout, reading-order and rotation tests.
+ */
+export function makePlacedTextPdf(
+  pages: readonly (readonly PlacedText[])[],
+  options: { readonly rotate?: 0 | 90 | 180 | 270; readonly width?: number; readonly height?: number } = {},
+): Uint8Array {
+  const [width, height] = [options.width ?? 612, options.height ?? 792];
+  const objects: string[] = [];
+  const add = (body: string) => objects.push(body);
+  add(''); // catalog, 1
+  add(''); // pages, 2
+  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'); // 3
+  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>'); // 4
+  const pageIds = pages.map((runs) => {
+    const content = runs
+      .map((run) => `BT /${run.bold ? 'F2' : 'F1'} ${run.size ?? 10} Tf ${run.x} ${run.y} Td (${escape(run.text)}) Tj ET`)
+      .join('\n');
+    add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
+    const contentId = objects.length;
+    add(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${width} ${height}] /Rotate ${options.rotate ?? 0} ` +
+        `/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${contentId} 0 R >>`,
+    );
+    return objects.length;
+  });
+  objects[0] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objects[1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, index) => {
+    const offset = Buffer.byteLength(pdf, 'latin1');
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+    return offset;
+  });
+  const xrefOffset = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(pdf, 'latin1'));
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import '../../lambdas/extract/pdfjs-environment.js';
-import { joinHyphenatedLines, normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
+import { normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
+import { findPageTables } from '../../lambdas/extract/page-tables.js';
 import { detectScripts } from '../../lambdas/extract/scripts.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -9,7 +9,7 @@ import { makePdf } from '../support/pdf-factory.js';
 async function parse(bytes: Uint8Array, maxPages = 5000) {
   let document: ParsedDocument | undefined;
   const pages: ParsedPage[] = [];
-  await parsePdf(bytes, { maxPages }, { document: (parsed) => (document = parsed), page: (page) => pages.push(page) });
+  await parsePdf(bytes, { maxPages, findTables: findPageTables }, { document: (parsed) => (document = parsed), page: (page) => pages.push(page) });
   return { document: document!, pages };
 }
 
@@ -76,12 +76,6 @@ describe('normaliseTable', () => {
   it('drops tables with no text', () => {
     expect(normaliseTable([['', ' '], []])).toBeUndefined();
     expect(normaliseTable([])).toBeUndefined();
-  });
-});
-
-describe('joinHyphenatedLines', () => {
-  it('joins a word broken across lines and leaves other hyphens alone', () => {
-    expect(joinHyphenatedLines('pat-\ntern and well-known\nNext-\nLine 3-\n4')).toBe('pattern and well-known\nNext-\nLine 3-\n4');
   });
 });
 

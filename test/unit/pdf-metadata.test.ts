@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import '../../lambdas/extract/pdfjs-environment.js';
 import { boundMetadata, parsePdf, type ParsedDocument } from '../../lambdas/extract/pdf-document.js';
+import { surveyStreams } from '../../lambdas/extract/stream-survey.js';
 import type { DocumentMetadata } from '../../lambdas/shared/document-repository.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { hugeInfoPdf, hugeXmpPdf } from '../support/hostile-pdfs.js';
@@ -35,7 +35,8 @@ describe('boundMetadata', () => {
 
 async function metadataOf(bytes: Uint8Array): Promise<DocumentMetadata | undefined> {
   let document: ParsedDocument | undefined;
-  await parsePdf(bytes, { maxPages: 10 }, { document: (parsed) => (document = parsed), page: () => undefined });
+  const { xmp } = await surveyStreams(bytes);
+  await parsePdf(bytes, { maxPages: 10, xmp }, { document: (parsed) => (document = parsed), page: () => undefined });
   return document?.metadata;
 }
 

@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { surveyStreams } from '../../lambdas/extract/stream-survey.js';
 import { readCorpusFile } from '../support/corpus.js';
@@ -6,18 +7,6 @@ import { makePdf } from '../support/pdf-factory.js';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
-
-/** One page whose (uncompressed) content stream is `contents`. */
-function pageDrawing(contents: string): Uint8Array {
-  return new Uint8Array(
-    assemblePdf([
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
-      `<< /Length ${contents.length} >>\nstream\n${contents}\nendstream`,
-    ]),
-  );
-}
 
 describe('surveyStreams', () => {
   describe('decompression bombs', () => {
@@ -48,43 +37,42 @@ describe('surveyStreams', () => {
       await expect(surveyStreams(bomb, 63 * MB)).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
     });
 
-    it('leaves image data alone, which pdf.js is never asked to decode', async () => {
+    it('leaves image data alone, which text extraction never decodes', async () => {
       const imageBomb = new Uint8Array(await flateBomb(GB, 'flate', 'image'));
 
       await expect(surveyStreams(imageBomb)).resolves.toBeDefined();
     });
   });
 
-  describe('ruled lines', () => {
-    it('reports none for prose', async () => {
-      expect(await surveyStreams(makePdf(['Just words.', 'More words on a second page.']))).toEqual({ mayHaveRuledLines: false });
+  describe('XMP', () => {
+    it("reads the document's XMP packet, which PDFium has no API for", async () => {
+      const survey = await surveyStreams(readCorpusFile('080-metadata-output_with_metadata_pymupdf.pdf'));
+
+      expect(survey.xmp).toContain('rdf:RDF');
+      expect(survey.xmp).toContain('Sample PDF with XMP Metadata');
     });
 
-    it('reports them when a page strokes a path', async () => {
-      expect(await surveyStreams(pageDrawing('72 700 m 540 700 l S'))).toEqual({ mayHaveRuledLines: true });
-    });
-
-    it('does not take a filled shape or a stroke-colour operator for a stroke', async () => {
-      expect(await surveyStreams(pageDrawing('0 0 1 RG 0 0 1 SC 72 600 468 100 re f'))).toEqual({ mayHaveRuledLines: false });
-    });
-
-    it('finds the stroke of a table drawn inside a compressed form XObject', async () => {
-      expect(await surveyStreams(readCorpusFile('021-table-twotables.pdf'))).toEqual({ mayHaveRuledLines: true });
-    });
-
-    it('assumes them in an encrypted file, whose streams it cannot read', async () => {
-      expect(await surveyStreams(readCorpusFile('062-encrypted-owner-r6-owner-password.pdf'))).toEqual({ mayHaveRuledLines: true });
-    });
-
-    it('assumes them when a content stream uses a filter it does not decode', async () => {
+    it('reads a compressed packet, and the last one when an update appended a newer one', async () => {
+      const packet = (title: string) => `<x:xmpmeta><rdf:RDF><rdf:Description><dc:title>${title}</dc:title></rdf:Description></rdf:RDF></x:xmpmeta>`;
+      const compressed = deflateSync(packet('Newer'));
       const pdf = assemblePdf([
-        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>',
         '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
-        '<< /Filter /LZWDecode /Length 4 >>\nstream\n\x80\x0b\x60\x50\nendstream',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>',
+        `<< /Type /Metadata /Subtype /XML /Length ${packet('Older').length} >>\nstream\n${packet('Older')}\nendstream`,
+      ]);
+      const updated = Buffer.concat([
+        pdf,
+        Buffer.from(`5 0 obj\n<< /Subtype /XML /Type /Metadata /Filter /FlateDecode /Length ${compressed.length} >>\nstream\n`, 'latin1'),
+        compressed,
+        Buffer.from('\nendstream\nendobj\n', 'latin1'),
       ]);
 
-      expect(await surveyStreams(new Uint8Array(pdf))).toEqual({ mayHaveRuledLines: true });
+      expect((await surveyStreams(new Uint8Array(updated))).xmp).toContain('Newer');
+    });
+
+    it('reports none for a document without one', async () => {
+      expect(await surveyStreams(makePdf(['Just words.']))).toEqual({});
     });
   });
 });

@@ -26,6 +26,7 @@ export function openFailure(errorCode: number): PermanentFailure {
 
 export class PdfiumDocument {
   private closed = false;
+  private knownPageCount: number | undefined;
 
   private constructor(
     readonly pdfium: Pdfium,
@@ -46,8 +47,35 @@ export class PdfiumDocument {
     return new PdfiumDocument(pdfium, handle, pointer);
   }
 
+  /**
+   * The pages the document really has. PDFium takes the page tree's `/Count` on trust, and a
+   * hostile file can claim a million pages over one: when the last claimed page does not
+   * exist, the real count is searched for (pages are probed by size, without parsing them).
+   */
   get pageCount(): number {
-    return this.pdfium.fn.FPDF_GetPageCount!(this.handle);
+    this.knownPageCount ??= this.countPages();
+    return this.knownPageCount;
+  }
+
+  private countPages(): number {
+    const declared = this.pdfium.fn.FPDF_GetPageCount!(this.handle);
+    if (declared <= 0 || this.hasPage(declared - 1)) return Math.max(0, declared);
+    let [low, high] = [0, declared - 1]; // page `low - 1` exists (or low is 0); page `high` does not
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.hasPage(middle)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private hasPage(index: number): boolean {
+    const size = this.pdfium.malloc(8);
+    try {
+      return this.pdfium.fn.FPDF_GetPageSizeByIndexF!(this.handle, index, size) !== 0;
+    } finally {
+      this.pdfium.free(size);
+    }
   }
 
   close(): void {
