@@ -69,6 +69,7 @@ export class ExtractionPool {
   private readonly idle: Worker[] = [];
   private readonly waiting: (() => void)[] = [];
   private running = 0;
+  private started = 0;
 
   constructor(private readonly options: ExtractionPoolOptions) {}
 
@@ -99,6 +100,11 @@ export class ExtractionPool {
     if (this.idle.length === 0 && this.running === 0) this.idle.push(this.spawn());
   }
 
+  /** Workers started so far: each replacement of a stopped or outgrown worker adds one. */
+  get workersStarted(): number {
+    return this.started;
+  }
+
   /** Stops every idle worker. */
   async close(): Promise<void> {
     await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
@@ -116,6 +122,7 @@ export class ExtractionPool {
   }
 
   private spawn(): Worker {
+    this.started += 1;
     const worker = new Worker(workerUrl, {
       execArgv: workerExecArgv,
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },

@@ -130,6 +130,27 @@ describe('ExtractionPool on the shared corpus', () => {
     expect(document.pageCount).toBe(1);
   });
 
+  it('replaces a worker whose PDFium heap outgrew its budget, and the next document still extracts', async () => {
+    // Any document grows PDFium's heap past 1 MB: every worker is replaced after one job.
+    const outgrown = new ExtractionPool({ size: 1, heapLimitMb: 512, engineHeapBudgetMb: 1 });
+    const roomy = new ExtractionPool({ size: 1, heapLimitMb: 512, engineHeapBudgetMb: 1024 });
+    const twoDocuments = async (pool: ExtractionPool) => {
+      const pageCounts: number[] = [];
+      for (const file of ['076-small-simple1.pdf', '012-report-naacl06-shinyama.pdf']) {
+        await pool.extract(readCorpusFile(file), bounds(), { document: (parsed) => pageCounts.push(parsed.pageCount), page: () => undefined });
+      }
+      return pageCounts;
+    };
+
+    const [outgrownPages, roomyPages] = [await twoDocuments(outgrown), await twoDocuments(roomy)];
+    await Promise.all([outgrown.close(), roomy.close()]);
+
+    expect(outgrownPages).toEqual([1, 8]);
+    expect(roomyPages).toEqual([1, 8]);
+    expect(outgrown.workersStarted).toBe(2);
+    expect(roomy.workersStarted).toBe(1);
+  });
+
   it('runs no more parses at once than its size', async () => {
     const single = new ExtractionPool({ size: 1, heapLimitMb: 512, engineHeapBudgetMb: 256 });
     let active = 0;
