@@ -3,6 +3,7 @@ import { CliError, EXIT_CODES, EXIT_CODES_HELP } from './client/exit-codes.js';
 import { registerDocumentCommands } from './commands/documents.js';
 import { registerEvents } from './commands/events.js';
 import { registerExtract } from './commands/extract.js';
+import { registerLayout } from './commands/layout.js';
 import { registerLogin } from './commands/login.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerReprocess } from './commands/reprocess.js';
@@ -21,6 +22,7 @@ const program = new Command()
 
 registerUpload(program);
 registerDocumentCommands(program);
+registerLayout(program);
 registerLogin(program);
 registerToken(program);
 

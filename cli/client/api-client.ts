@@ -9,6 +9,7 @@ import type {
   DirectUploadAccepted,
   DocumentList,
   DocumentResponse,
+  PageLayoutResponse,
   PageList,
   UploadCreated,
 } from '../../lambdas/api/schemas.js';
@@ -18,6 +19,7 @@ export type DocumentView = z.infer<typeof DocumentResponse>;
 export type DocumentListView = z.infer<typeof DocumentList>;
 export type PageListView = z.infer<typeof PageList>;
 export type PageView = PageListView['pages'][number];
+export type PageLayoutView = z.infer<typeof PageLayoutResponse>;
 export type UploadForm = z.infer<typeof UploadCreated>['upload'];
 
 /** A refusal by the API, in its error shape, with the exit code it maps to. */
@@ -162,6 +164,18 @@ export class ApiClient {
 
   async listPages(documentId: string, query: { limit?: number; cursor?: string } = {}): Promise<PageListView> {
     return (await this.json<PageListView>('GET', `/v1/documents/${encodeURIComponent(documentId)}/pages`, { query })).body;
+  }
+
+  /** A page's layout; one too large to inline is read from the short-lived URL the API redirects to. */
+  async getPageLayout(documentId: string, pageNumber: number): Promise<PageLayoutView> {
+    const path = `/v1/documents/${encodeURIComponent(documentId)}/pages/${pageNumber}/layout`;
+    const response = await this.request('GET', path, { accept: [200, 303] });
+    const location = response.headers.get('location');
+    if (response.status === 303 && location) {
+      await response.body?.cancel();
+      return (await (await this.fetchSigned(location)).json()) as PageLayoutView;
+    }
+    return (await response.json()) as PageLayoutView;
   }
 
   /** The short-lived URL `GET /v1/documents/{id}/file` redirects to. */

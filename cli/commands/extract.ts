@@ -10,11 +10,15 @@ import { PermanentFailure } from '../../lambdas/shared/errors.js';
 
 /** What `extract --json` prints for one file: one NDJSON line. */
 export type ExtractLine =
-  | { file: string; pageCount: number; pages: ParsedPage[]; metadata: ParsedDocument['metadata'] }
+  | { file: string; pageCount: number; pages: ExtractedPage[]; metadata: ParsedDocument['metadata'] }
   | { file: string; error: { code: string; message: string } };
+
+/** A page as printed: its layout only when asked for (it is several times the text's size). */
+type ExtractedPage = Omit<ParsedPage, 'layout'> & { layout?: ParsedPage['layout'] };
 
 interface ExtractOptions {
   json?: boolean;
+  layout?: boolean;
   maxPages: number;
 }
 
@@ -31,7 +35,11 @@ const positiveInteger = (value: string): number => {
 export async function extractFiles(files: readonly string[], options: ExtractOptions, emit: (line: ExtractLine) => void) {
   // The same limits the dev stack deploys, so a file behaves here as it would there.
   const { extraction } = CONFIGS.dev;
-  const pool = new ExtractionPool({ size: poolSizeForMemory(extraction.memoryMb * 2), heapLimitMb: extraction.workerMemoryMb, engineHeapBudgetMb: extraction.engineHeapBudgetMb });
+  const pool = new ExtractionPool({
+    size: poolSizeForMemory(extraction.memoryMb * 2),
+    heapLimitMb: extraction.workerMemoryMb,
+    engineHeapBudgetMb: extraction.engineHeapBudgetMb,
+  });
   let failures = 0;
   try {
     for (const file of files) {
@@ -41,7 +49,7 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
         }));
         checkPdfBytes(bytes, extraction.maxPdfBytes);
         let document: ParsedDocument = { pageCount: 0, metadata: {} };
-        const pages: ParsedPage[] = [];
+        const pages: ExtractedPage[] = [];
         await pool.extract(
           bytes,
           {
@@ -50,7 +58,10 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
             fullBudget: true,
             rssLimitMb: Math.floor(extraction.memoryMb * 0.9),
           },
-          { document: (parsed) => (document = parsed), page: (page) => pages.push(page) },
+          {
+            document: (parsed) => (document = parsed),
+            page: ({ layout, ...page }) => pages.push(options.layout ? { ...page, layout } : page),
+          },
         );
         emit({ file, pageCount: document.pageCount, pages, metadata: document.metadata });
       } catch (error) {
@@ -71,6 +82,7 @@ export function registerExtract(program: Command): void {
     .description('Extract text, tables and metadata from local PDF files with the pipeline extractor (no AWS involved).')
     .argument('<files...>', 'PDF files')
     .option('--json', 'print one JSON object per file (NDJSON)')
+    .option('--layout', "with --json: each page's layout too (lines and words with boxes)")
     .option('--max-pages <n>', 'refuse files with more pages', positiveInteger, CONFIGS.dev.extraction.maxPages)
     .action(async (files: string[], options: ExtractOptions) => {
       const { failures } = await extractFiles(files, options, (line) => {
