@@ -20,6 +20,8 @@ export interface ApiAnswer<T = any> {
 
 export interface CallOptions {
   readonly id?: string;
+  /** Other path parameters, such as `{ n: '2' }` for `/pages/{n}/layout`. */
+  readonly path?: Record<string, string | number>;
   readonly query?: Record<string, string | number>;
   readonly headers?: Record<string, string>;
   readonly body?: RequestInit['body'];
@@ -46,7 +48,8 @@ export class ApiClient {
   /** Calls an operation and checks the answer against the contract. */
   async call<T = any>(operationId: OperationId, options: CallOptions = {}): Promise<ApiAnswer<T>> {
     const route = ROUTES.find((candidate) => candidate.operationId === operationId)!;
-    const path = route.path.replace('{id}', encodeURIComponent(options.id ?? ''));
+    const parameters = { id: options.id ?? '', ...options.path };
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(parameters[name as keyof typeof parameters] ?? '')));
     const token = options.token === undefined ? this.token : options.token;
     const response = await fetch(this.url(path, options.query), {
       method: route.method,
