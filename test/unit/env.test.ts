@@ -9,6 +9,7 @@ const valid = {
   MAX_ATTEMPTS: '5',
   DOCUMENT_TIMEOUT_SECONDS: '60',
   WORKER_MEMORY_MB: '512',
+  ENGINE_HEAP_BUDGET_MB: '256',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048',
 };
 
@@ -22,6 +23,7 @@ describe('loadExtractSettings', () => {
       maxAttempts: 5,
       documentTimeoutMs: 60_000,
       workerMemoryMb: 512,
+      engineHeapBudgetMb: 256,
       functionMemoryMb: 2048,
     });
   });

@@ -18,6 +18,7 @@ beforeAll(async () => {
   vi.stubEnv('MAX_ATTEMPTS', '5');
   vi.stubEnv('DOCUMENT_TIMEOUT_SECONDS', '30');
   vi.stubEnv('WORKER_MEMORY_MB', '512');
+  vi.stubEnv('ENGINE_HEAP_BUDGET_MB', '256');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../lambdas/extract/handler.js')) as never);

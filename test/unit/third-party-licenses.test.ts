@@ -1,6 +1,6 @@
 /**
- * The extractor bundle's licence notice: it lists every package esbuild bundles (and pdf.js,
- * whose data files are copied in), the committed file is the one `npm run licenses` generates
+ * The extractor bundle's licence notice: it lists every package esbuild bundles (and PDFium,
+ * whose WebAssembly module is copied in), the committed file is the one `npm run licenses` generates
  * today, and no bundled package has a forbidden or unknown licence.
  */
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ describe('third-party licence notice', () => {
     // Assert
     expect(fromInputs.size).toBeGreaterThan(10);
     for (const name of fromInputs) expect(listed, `${name} is bundled but not listed`).toContain(name);
-    expect(listed).toContain('pdfjs-dist');
+    expect(listed).toContain('@embedpdf/pdfium');
   });
 
   it('is committed as generated today (run `npm run licenses` after changing dependencies)', () => {
