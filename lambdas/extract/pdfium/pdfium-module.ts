@@ -51,11 +51,20 @@ export function pdfiumWasmPath(): string {
 /** The module's exports: its functions and its linear memory. */
 type ModuleExports = Record<string, unknown> & { readonly memory: { readonly buffer: ArrayBuffer } };
 
-function wrap(exports: ModuleExports): Pdfium {
+/**
+ * Emscripten's typed views of the heap, which it replaces whenever the heap grows: reading them
+ * from the module costs a property lookup, where asking the memory for its buffer costs a call.
+ */
+interface HeapViews {
+  readonly HEAPU8: Uint8Array;
+  readonly HEAP32: Int32Array;
+  readonly HEAPF32: Float32Array;
+  readonly HEAPF64: Float64Array;
+}
+
+function wrap(exports: ModuleExports, views: HeapViews): Pdfium {
   const fn = exports as unknown as PdfiumFunctions;
   const memory = exports.memory;
-  let view = new DataView(memory.buffer);
-  const data = () => (view.buffer === memory.buffer ? view : (view = new DataView(memory.buffer)));
   const malloc = (bytes: number) => {
     const pointer = fn.malloc!(bytes);
     if (pointer === 0) throw new RangeError(`PDFium could not allocate ${bytes} bytes`);
@@ -65,13 +74,14 @@ function wrap(exports: ModuleExports): Pdfium {
     fn,
     malloc,
     free: (pointer) => void fn.free!(pointer),
-    heap: () => new Uint8Array(memory.buffer),
-    float32: (pointer) => data().getFloat32(pointer, true),
-    int32: (pointer) => data().getInt32(pointer, true),
-    float64: (pointer) => data().getFloat64(pointer, true),
+    // Pointers to floats and ints from PDFium are aligned, as C requires.
+    heap: () => views.HEAPU8,
+    float32: (pointer) => views.HEAPF32[pointer >> 2]!,
+    int32: (pointer) => views.HEAP32[pointer >> 2]!,
+    float64: (pointer) => views.HEAPF64[pointer >> 3]!,
     copyIn(bytes) {
       const pointer = malloc(Math.max(1, bytes.byteLength));
-      new Uint8Array(memory.buffer).set(bytes, pointer);
+      views.HEAPU8.set(bytes, pointer);
       return pointer;
     },
     cString(text) {
@@ -84,7 +94,7 @@ function wrap(exports: ModuleExports): Pdfium {
       const buffer = malloc(needed);
       try {
         const written = Math.min(get(buffer, needed), needed);
-        return utf16.decode(new Uint8Array(memory.buffer, buffer, Math.max(0, written - 2)));
+        return utf16.decode(views.HEAPU8.subarray(buffer, buffer + Math.max(0, written - 2)));
       } finally {
         fn.free!(buffer);
       }
@@ -101,7 +111,7 @@ export function loadPdfium(): Promise<Pdfium> {
   loading ??= (async () => {
     const module = await init({ wasmBinary: readFileSync(pdfiumWasmPath()) as unknown as ArrayBuffer });
     module.PDFiumExt_Init();
-    return wrap(module.pdfium.wasmExports as unknown as ModuleExports);
+    return wrap(module.pdfium.wasmExports as unknown as ModuleExports, module.pdfium as unknown as HeapViews);
   })();
   return loading;
 }
