@@ -7,25 +7,33 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { FloorRequest, FloorResponse } from './engine-floor-runner.js';
 import type { RunnerFileResult, RunnerRequest, RunnerResponse } from './extraction-runner.js';
 
 const RUNNER_FILE = 'extraction-runner.mjs';
+const FLOOR_RUNNER_FILE = 'engine-floor-runner.mjs';
 
 /**
  * Copies the asset to `runtimeDir` (so the measured asset stays as built) and bundles the
- * runner into it, where the pool finds `extract-worker.mjs` (and it PDFium) beside its own module.
+ * runners into it, where the pool finds `extract-worker.mjs` beside its own module and every
+ * runner finds PDFium's `.wasm` under `pdfium/`.
  */
 export async function prepareRuntime(assetDir: string, runtimeDir: string): Promise<void> {
   cpSync(assetDir, runtimeDir, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./extraction-runner.ts', import.meta.url))],
-    outfile: join(runtimeDir, RUNNER_FILE),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'warning',
-  });
+  for (const [entry, outfile] of [
+    ['./extraction-runner.ts', RUNNER_FILE],
+    ['./engine-floor-runner.ts', FLOOR_RUNNER_FILE],
+  ] as const) {
+    await build({
+      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+      outfile: join(runtimeDir, outfile),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      logLevel: 'warning',
+    });
+  }
 }
 
 export interface DeployedRun extends Omit<RunnerResponse, 'results'> {
@@ -95,4 +103,9 @@ export async function runDeployedExtractor(
     options.withText && !result.failure ? { ...result, text: readFileSync(join(textDir, `${index}.txt`), 'utf8') } : result,
   );
   return { ...response, results };
+}
+
+/** PDFium's bare text pass over `files`, one after another, in a fresh process (see engine-floor-runner.ts). */
+export function runEngineFloor(runtimeDir: string, scratchDir: string, files: readonly string[], hardLimitMs: number): Promise<FloorResponse> {
+  return runRunner<FloorRequest, FloorResponse>(runtimeDir, FLOOR_RUNNER_FILE, newRunDir(scratchDir), { files }, hardLimitMs);
 }

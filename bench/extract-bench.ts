@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildExtractorBundle, measureBareNode, measureBundle, measureColdInit } from './bundle.js';
 import { listCorpus, type CorpusFile } from './corpus.js';
-import { prepareRuntime, runDeployedExtractor } from './deployed-extractor.js';
+import { prepareRuntime, runDeployedExtractor, runEngineFloor } from './deployed-extractor.js';
 import { runHostileChecks } from './hostile-checks.js';
 import { mapWithParallelism } from './measure.js';
 import { PRODUCTION_LIMITS, PRODUCTION_NODE_OPTIONS } from './our-extractor.js';
@@ -97,6 +97,12 @@ async function main(): Promise<void> {
     progress(`pdftotext over the same files, ${options.parallel} at a time…`);
     const reference = await runPdftotextPass(corpus, options.parallel);
 
+    progress("PDFium's bare text pass and pdftotext, one file at a time (the floor of a PDFium extractor)…");
+    const floor = {
+      engineTextPass: await runEngineFloor(runtimeDir, scratchDir, corpus.map((file) => file.path), CORPUS_PASS_HARD_LIMIT_MS),
+      pdftotextOneAtATime: await runPdftotextPass(corpus, 1),
+    };
+
     progress('Hostile checks, each alone in a fresh process…');
     const hostile = await runHostileChecks(
       corpus.find((file) => file.file === LONG_FILE),
@@ -115,6 +121,7 @@ async function main(): Promise<void> {
       corpus,
       ours,
       reference,
+      floor,
       hostile,
       bundle,
       ...(coldInit ? { coldInit } : {}),

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { BundleSize, ColdInitRuns } from './bundle.js';
 import type { CorpusFile } from './corpus.js';
 import type { DeployedRun } from './deployed-extractor.js';
+import type { FloorResponse } from './engine-floor-runner.js';
 import type { HostileCheck } from './hostile-checks.js';
 import { mean, percentile, toMb } from './measure.js';
 import { PRODUCTION_LIMITS } from './our-extractor.js';
@@ -25,6 +26,14 @@ export interface Measurements {
   readonly ours: DeployedRun;
   /** pdftotext's pass: results in corpus order. */
   readonly reference: { readonly results: readonly PdftotextResult[]; readonly wallMs: number };
+  /**
+   * PDFium's bare text pass and pdftotext, both one file at a time, in corpus order: what the
+   * engine itself costs, whatever an extractor built on it does.
+   */
+  readonly floor: {
+    readonly engineTextPass: FloorResponse;
+    readonly pdftotextOneAtATime: { readonly results: readonly PdftotextResult[]; readonly wallMs: number };
+  };
   readonly hostile: readonly HostileCheck[];
   readonly bundle: BundleSize;
   /** Absent when the cold-start file is not in the corpus. */
@@ -104,6 +113,15 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
     m.reference.wallMs,
   );
   const throughputRatio = ourSummary.pagesPerSecond / referenceSummary.pagesPerSecond;
+  const engineSummary = summarizePass(
+    m.floor.engineTextPass.results.map((result) => ({ ms: result.ms, pages: result.pages, ok: !result.failed })),
+    m.floor.engineTextPass.wallMs,
+  );
+  const pdftotextOneAtATimeSummary = summarizePass(
+    m.floor.pdftotextOneAtATime.results.map((result) => ({ ms: result.ms, pages: result.pages, ok: result.exitCode === 0 })),
+    m.floor.pdftotextOneAtATime.wallMs,
+  );
+  const floorRatio = engineSummary.pagesPerSecond / pdftotextOneAtATimeSummary.pagesPerSecond;
   const failuresByCode: Record<string, string[]> = {};
   for (const row of rows) {
     if (row.ours.failure) (failuresByCode[row.ours.failure] ??= []).push(row.corpus.file);
@@ -184,6 +202,13 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
       ['per-file p50', ms(ourSummary.perFileP50Ms), ms(referenceSummary.perFileP50Ms), ''],
       ['per-file p95', ms(ourSummary.perFileP95Ms), ms(referenceSummary.perFileP95Ms), ''],
       ['peak RSS (sampled / kernel)', `${mb(m.ours.peakRssBytes)} / ${mb(m.ours.kernelMaxRssBytes)}`, '—', ''],
+    ]),
+    '',
+    "the engine's own cost: PDFium's bare text pass (every page loaded and its text page built; no layout, tables,",
+    'metadata, survey or bounds) against pdftotext, both one file at a time: no PDFium extractor is faster than this',
+    table([
+      ['', "PDFium's text pass", 'pdftotext', 'ratio'],
+      ['  pages/s', fixed(engineSummary.pagesPerSecond, 1), fixed(pdftotextOneAtATimeSummary.pagesPerSecond, 1), `${fixed(floorRatio, 3)}×`],
     ]),
     '',
     `our failures by code: ${Object.entries(failuresByCode).map(([code, files]) => `${code} ${files.length}`).join(', ') || 'none'}`,
@@ -273,6 +298,14 @@ export function buildReport(m: Measurements): { text: string; json: unknown } {
       },
       pdftotext: referenceSummary,
       ratioOursToPdftotext: throughputRatio,
+      engineFloor: {
+        definition:
+          "PDFium's own text pass (FPDF_LoadPage + FPDFText_LoadPage of every page, nothing else) and pdftotext, both one file at a time: " +
+          'no extractor built on PDFium can beat this ratio on this corpus and machine',
+        engineTextPass: engineSummary,
+        pdftotextOneAtATime: pdftotextOneAtATimeSummary,
+        ratio: floorRatio,
+      },
     },
     failures: { oursByCode: failuresByCode, pdftotext: pdftotextFailures },
     fidelity: {
