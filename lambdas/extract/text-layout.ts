@@ -14,6 +14,11 @@ export interface PageChars {
   readonly count: number;
   /** The character's Unicode code point (0 when unknown). */
   unicode(index: number): number;
+  /**
+   * The font maps the glyph to no trustworthy Unicode (PDFium guessed it from the glyph's code):
+   * such characters are noise, like `ϲΒϴΒ` for an Arabic word. Asked only of non-ASCII characters.
+   */
+  unmapped(index: number): boolean;
   box(index: number): Box;
   fontSize(index: number): number;
   /** Bold and italic hints of the character's font. */
@@ -133,7 +138,7 @@ export function layOutPage(chars: PageChars): LaidOutPage {
       // The word goes on in the text; in the layout, its first half ends this line.
       if (word) word.hyphenated = true;
       endLine();
-    } else if (code === 0 || isSpace(code)) {
+    } else if (code === 0 || isSpace(code) || (code >= 0x80 && chars.unmapped(index))) {
       endWord();
       spaceBefore = words.length > 0;
     } else {

@@ -19,6 +19,7 @@ function charsOf(source: string, options: { readonly size?: number; readonly bol
   return {
     count: codes.length,
     unicode: (index) => codes[index] ?? 0,
+    unmapped: (index) => codes[index] === 0x3f2, // ϲ stands for a glyph with no Unicode mapping here
     box: (index) => boxes[index]!,
     fontSize: () => options.size ?? 10,
     style: (index) => ({ bold: options.boldFrom !== undefined && index >= options.boldFrom, italic: false }),
@@ -74,6 +75,10 @@ describe('layOutPage', () => {
 
   it('keeps characters outside the Basic Multilingual Plane whole', () => {
     expect(layOutPage(charsOf('𝐀 ok')).text).toBe('𝐀 ok');
+  });
+
+  it('leaves out characters whose font maps them to no trustworthy Unicode', () => {
+    expect(layOutPage(charsOf('habibi ϲϲ ok')).text).toMatch(/^habibi\sok$/);
   });
 
   it('reads an empty page as no text and no lines', () => {

@@ -88,6 +88,7 @@ export class PageReader {
     return {
       count: fn.FPDFText_CountChars!(textPage),
       unicode: (index) => fn.FPDFText_GetUnicode!(textPage, index),
+      unmapped: (index) => fn.FPDFText_HasUnicodeMapError!(textPage, index) === 1,
       box: (index): Box => {
         if (!fn.FPDFText_GetLooseCharBox!(textPage, index, rect)) return [0, 0, 0, 0];
         return geometry.box(float32(rect), float32(rect + 12), float32(rect + 8), float32(rect + 4));
