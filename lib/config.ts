@@ -42,6 +42,15 @@ export interface ExtractionConfig {
    * document, the worker is replaced.
    */
   readonly engineHeapBudgetMb: number;
+  /** How long documents are split into page-range shards, extracted by separate invocations. */
+  readonly sharding: {
+    /** Text pages one shard extracts (measured by `npm run bench`: a few ms a page). */
+    readonly pagesPerShard: number;
+    /** What a page that needs OCR weighs, in text pages (OCR takes seconds a page). */
+    readonly ocrPageWeight: number;
+    /** Shards per document at most, so one huge document cannot fill its lane. */
+    readonly maxShardsPerDocument: number;
+  };
 }
 
 /** One priority lane's event source. */
@@ -281,6 +290,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
+  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
 } as const;
 
 const baseApi = {
@@ -545,6 +555,10 @@ export function validateConfig(config: EnvironmentConfig): void {
   );
   check(extraction.workerMemoryMb < extraction.memoryMb, 'extraction.workerMemoryMb must be below memoryMb');
   check(
+    extraction.sharding.pagesPerShard >= 1 && extraction.sharding.ocrPageWeight >= 1 && extraction.sharding.maxShardsPerDocument >= 1,
+    'extraction.sharding settings must be at least 1',
+  );
+  check(
     extraction.engineHeapBudgetMb >= 64 && extraction.engineHeapBudgetMb < extraction.memoryMb,
     'extraction.engineHeapBudgetMb must be at least 64 and below memoryMb',
   );
@@ -629,6 +643,9 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.documentTimeoutSeconds]: String(config.extraction.documentTimeoutSeconds),
     [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
     [EXTRACT_ENV.engineHeapBudgetMb]: String(config.extraction.engineHeapBudgetMb),
+    [EXTRACT_ENV.shardPages]: String(config.extraction.sharding.pagesPerShard),
+    [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
+    [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
     [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.extract,
     POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,

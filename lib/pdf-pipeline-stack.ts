@@ -127,6 +127,8 @@ export class PdfPipelineStack extends Stack {
         ...extractionEnvironment(config),
         [EXTRACT_ENV.tableName]: table.tableName,
         [EXTRACT_ENV.bucketName]: bucket.bucketName,
+        [EXTRACT_ENV.interactiveQueueUrl]: lanes.interactive.queue.queueUrl,
+        [EXTRACT_ENV.bulkQueueUrl]: lanes.bulk.queue.queueUrl,
       },
     });
 
@@ -141,6 +143,8 @@ export class PdfPipelineStack extends Stack {
       }),
     );
     extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    // A long document's page-range shards go back on its lane's queue.
+    for (const lane of LANES) lanes[lane].queue.grantSendMessages(extractor);
     extractor.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],

@@ -12,12 +12,18 @@ import type { FunctionSettings } from './settings.js';
 /** Exactly the variables the stack gives the function; the template test compares the two. */
 export function stackFunctionEnvironment(
   config: EnvironmentConfig,
-  resources: { readonly tableName: string; readonly bucketName: string },
+  resources: {
+    readonly tableName: string;
+    readonly bucketName: string;
+    readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly queueUrl: string }>>;
+  },
 ): Record<string, string> {
   return {
     ...extractionEnvironment(config),
     [EXTRACT_ENV.tableName]: resources.tableName,
     [EXTRACT_ENV.bucketName]: resources.bucketName,
+    [EXTRACT_ENV.interactiveQueueUrl]: resources.lanes.interactive.queueUrl,
+    [EXTRACT_ENV.bulkQueueUrl]: resources.lanes.bulk.queueUrl,
   };
 }
 

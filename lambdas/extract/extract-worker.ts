@@ -27,8 +27,10 @@ port.on('message', async (job: ExtractJob) => {
     return;
   }
   try {
-    const survey = await surveyStreams(job.bytes);
-    await parsePdf(job.bytes, { maxPages: job.maxPages, findTables: findPageTables, xmp: survey.xmp }, {
+    // A shard's document was surveyed (bombs refused) once, before its shards were sent.
+    const survey = job.pages ? {} : await surveyStreams(job.bytes);
+    const options = { maxPages: job.maxPages, findTables: findPageTables, xmp: survey.xmp, pages: job.pages, sharding: job.sharding };
+    await parsePdf(job.bytes, options, {
       document: (document) => post({ type: 'document', ...document }),
       page: (page) => post({ type: 'page', ...page }),
     });

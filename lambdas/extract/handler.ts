@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDbClient, s3Client } from '../shared/clients.js';
+import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
@@ -13,7 +13,11 @@ import { logger, metrics } from '../shared/powertools.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
 import { documentIdOf, processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
+import { processShard } from './process-shard.js';
 import { MalformedMessageError, parseS3Message, type CreatedObject } from './s3-event.js';
+import { parseShardMessage, type ShardMessage } from './shard-message.js';
+import { SqsShardQueue } from './shard-queue.js';
+import { ShardProgressStore } from '../shared/shard-progress.js';
 
 const settings = loadExtractSettings();
 
@@ -35,6 +39,11 @@ const dependencies: ProcessingDependencies = {
   }),
   objects: new ObjectStore(s3Client),
   extract: extractionPool.extract,
+  shards: {
+    store: new ShardProgressStore(dynamoDbClient, settings.tableName),
+    queue: new SqsShardQueue(sqsClient, settings.laneQueueUrls),
+    settings: settings.sharding,
+  },
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,
@@ -74,10 +83,60 @@ function report(outcome: ProcessingOutcome, object: CreatedObject): void {
     case 'dead-letter':
       metrics.addMetric(EXTRACT_METRICS.documentsPoisoned, MetricUnit.Count, 1);
       break;
+    case 'sharded':
+      metrics.addMetric(EXTRACT_METRICS.documentsSharded, MetricUnit.Count, 1);
+      metrics.addMetric(EXTRACT_METRICS.shardsExtracted, MetricUnit.Count, 1);
+      break;
+    case 'shard-done':
+      metrics.addMetric(EXTRACT_METRICS.shardsExtracted, MetricUnit.Count, 1);
+      break;
   }
 }
 
+/** One page range of a long document (see process-shard.ts). */
+async function processShardRecord(shard: ShardMessage, record: SQSRecord, context: Context): Promise<void> {
+  logger.appendKeys({ messageId: record.messageId, correlation_id: shard.documentId, documentId: shard.documentId, shard: shard.index });
+  try {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const outcome = await processShard(shard, { receiveCount, deadline: invocationDeadline(context) }, dependencies);
+    report(outcome, shard.object);
+    if (outcome.status === 'failed') metrics.addMetric(EXTRACT_METRICS.shardsFailed, MetricUnit.Count, 1);
+    if (outcome.status === 'dead-letter') {
+      throw new TransientFailure('Document recorded as POISON; sending the shard message on to the dead-letter queue.');
+    }
+  } catch (error) {
+    logger.warn('Shard left on the queue for another attempt', { error });
+    throw error;
+  } finally {
+    logger.removeKeys(['messageId', 'correlation_id', 'documentId', 'shard']);
+  }
+}
+
+/**
+ * When this invocation must have recorded a document's outcome; a full extraction budget must fit
+ * before it, or the record is deferred to a later invocation without counting an attempt.
+ */
+function invocationDeadline(context: Context): number {
+  const usableMs = context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
+  if (usableMs < settings.documentTimeoutMs) {
+    // Starting now could only cut the document's budget short; a later invocation gives it
+    // the full budget, and the attempt is not counted because the document is not touched.
+    throw new TransientFailure('Not enough time left in this invocation for a full extraction budget; deferring.');
+  }
+  return Date.now() + usableMs;
+}
+
 async function processRecord(record: SQSRecord, context: Context): Promise<void> {
+  let shard: ShardMessage | undefined;
+  try {
+    shard = parseShardMessage(record.body);
+  } catch (error) {
+    logger.error('Dropping a malformed shard message', { messageId: record.messageId, reason: (error as Error).message });
+    metrics.addMetric(EXTRACT_METRICS.malformedMessages, MetricUnit.Count, 1);
+    return;
+  }
+  if (shard) return processShardRecord(shard, record, context);
+
   let message;
   try {
     message = parseS3Message(record.body);
@@ -101,13 +160,7 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
     const documentId = documentIdOf(object);
     logger.appendKeys({ messageId: record.messageId, ...(documentId ? { correlation_id: documentId, documentId } : {}) });
     try {
-      const usableMs = context.getRemainingTimeInMillis() - RECORDING_RESERVE_MS;
-      if (usableMs < settings.documentTimeoutMs) {
-        // Starting now could only cut the document's budget short; a later invocation gives it
-        // the full budget, and the attempt is not counted because the document is not touched.
-        throw new TransientFailure('Not enough time left in this invocation for a full extraction budget; deferring.');
-      }
-      const deadline = Date.now() + usableMs;
+      const deadline = invocationDeadline(context);
       const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
       report(outcome, object);
       poisoned ||= outcome.status === 'dead-letter';

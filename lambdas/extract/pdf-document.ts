@@ -11,12 +11,19 @@ import { PageReader } from './pdfium/page-reader.js';
 import { PdfiumDocument } from './pdfium/pdfium-document.js';
 import { loadPdfium } from './pdfium/pdfium-module.js';
 import { detectScripts } from './scripts.js';
+import { planShards, type PageRange, type ShardSettings } from './shard-plan.js';
 import { parseXmp } from './xmp.js';
 
 /** What the parser learns about a document before reading its pages. */
 export interface ParsedDocument {
   readonly pageCount: number;
+  /** Empty when only a page range was read (a shard): the planning invocation has it. */
   readonly metadata: DocumentMetadata;
+  /**
+   * When the document is split into page-range shards: every shard's range. Only the first is
+   * read here; the rest are for other invocations.
+   */
+  readonly shards?: readonly PageRange[];
 }
 
 export interface ParsedPage {
@@ -42,6 +49,10 @@ export type TableFinder = (layout: PageLayout, graphics: PageGraphics) => PageTa
 
 export interface ParseOptions {
   readonly maxPages: number;
+  /** Reads these pages only, and no metadata: one shard of a document planned elsewhere. */
+  readonly pages?: PageRange;
+  /** Plans shards once the page count and the first pages are known (see shard-plan.ts). */
+  readonly sharding?: ShardSettings;
   /** Looks for tables on pages with text; none are looked for without one. */
   readonly findTables?: TableFinder;
   /** The document's XMP packet, which the stream survey reads (PDFium has no XMP API). */
@@ -116,7 +127,6 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       throw new PermanentFailure('TOO_MANY_PAGES', `The PDF has ${pageCount} pages; the limit is ${options.maxPages}.`);
     }
     if (pageCount === 0) throw new PermanentFailure('CORRUPT', 'The PDF has no pages.');
-    const metadata = withXmp(readDocumentMetadata(document), options.xmp ? parseXmp(options.xmp) : undefined);
 
     const readPage = (pageNumber: number): ParsedPage => {
       const content = reader.read(document, pageNumber, { graphics: options.findTables !== undefined });
@@ -131,13 +141,26 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       };
     };
 
-    // The first pages are read before the document is reported, to hint at its scripts.
+    if (options.pages) {
+      const { first, last } = options.pages;
+      if (last > pageCount) throw new PermanentFailure('CORRUPT', `The shard asks for pages ${first}–${last}; the PDF has ${pageCount}.`);
+      sink.document({ pageCount, metadata: {} });
+      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) sink.page(readPage(pageNumber));
+      return;
+    }
+
+    // The first pages are read before the document is reported: they hint at its scripts and
+    // at how many of its pages need OCR, which weighs in the shard plan.
+    const metadata = withXmp(readDocumentMetadata(document), options.xmp ? parseXmp(options.xmp) : undefined);
     const head: ParsedPage[] = [];
     for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, pageCount); pageNumber += 1) head.push(readPage(pageNumber));
     const scripts = detectScripts(head.map((page) => page.text).join('\n'));
-    sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }) });
-    head.forEach((page) => sink.page(page));
-    for (let pageNumber = head.length + 1; pageNumber <= pageCount; pageNumber += 1) sink.page(readPage(pageNumber));
+    const ocrShare = head.filter((page) => page.needsOcr).length / head.length;
+    const shards = options.sharding ? planShards(pageCount, ocrShare, options.sharding) : [{ first: 1, last: pageCount }];
+    const own = shards[0]!;
+    sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }), ...(shards.length > 1 ? { shards } : {}) });
+    head.filter((page) => page.pageNumber <= own.last).forEach((page) => sink.page(page));
+    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) sink.page(readPage(pageNumber));
   } catch (error) {
     throw classifyParseError(error);
   } finally {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PermanentFailure, TransientFailure } from '../shared/errors.js';
 import type { ParseSink } from './pdf-document.js';
+import type { PageRange, ShardSettings } from './shard-plan.js';
 import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
 
 /** Bounds for one extraction. */
@@ -33,8 +34,14 @@ export interface ExtractionPoolOptions {
   readonly engineHeapBudgetMb: number;
 }
 
+/** What to read of a document: all of it (the default), its first shard with a plan, or one shard. */
+export interface ExtractionScope {
+  readonly pages?: PageRange;
+  readonly sharding?: ShardSettings;
+}
+
 /** Parses a PDF, streaming results to `sink`; rejects with PermanentFailure or TransientFailure. */
-export type Extract = (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink) => Promise<void>;
+export type Extract = (bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink, scope?: ExtractionScope) => Promise<void>;
 
 /** How a job ended: `healthy` when its worker can take another job. */
 interface JobOutcome {
@@ -73,13 +80,13 @@ export class ExtractionPool {
 
   constructor(private readonly options: ExtractionPoolOptions) {}
 
-  readonly extract: Extract = async (bytes, bounds, sink) => {
+  readonly extract: Extract = async (bytes, bounds, sink, scope = {}) => {
     await this.acquireSlot();
     const worker = this.idle.pop() ?? this.spawn();
     worker.ref();
     let outcome: JobOutcome;
     try {
-      outcome = await this.runJob(worker, bytes, bounds, sink);
+      outcome = await this.runJob(worker, { type: 'extract', bytes, maxPages: bounds.maxPages, ...scope }, bounds, sink);
     } finally {
       this.running -= 1;
       this.waiting.shift()?.();
@@ -135,7 +142,7 @@ export class ExtractionPool {
   }
 
   /** Runs one job to its end; a worker that is not healthy afterwards has been stopped. */
-  private runJob(worker: Worker, bytes: Uint8Array, bounds: ExtractionBounds, sink: ParseSink): Promise<JobOutcome> {
+  private runJob(worker: Worker, job: ExtractJob, bounds: ExtractionBounds, sink: ParseSink): Promise<JobOutcome> {
     return new Promise<JobOutcome>((resolve) => {
       const startedAt = Date.now();
       let settled = false;
@@ -216,7 +223,6 @@ export class ExtractionPool {
       };
 
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      const job: ExtractJob = { type: 'extract', bytes, maxPages: bounds.maxPages };
       worker.postMessage(job);
     });
   }

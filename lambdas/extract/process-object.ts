@@ -15,6 +15,10 @@ import type { ObjectStore } from './object-store.js';
 import { checkPdfBytes } from './pdf-checks.js';
 import type { ParsedPage } from './pdf-document.js';
 import type { Extract, ExtractionBounds } from './pdf-extractor.js';
+import { PageWriter } from './page-writer.js';
+import { finishShard, type ShardDependencies } from './process-shard.js';
+import { SHARD_MESSAGE_KIND, type ShardMessage } from './shard-message.js';
+import type { PageRange } from './shard-plan.js';
 import type { CreatedObject } from './s3-event.js';
 
 /** Limits the core enforces, from the function's settings. */
@@ -35,6 +39,8 @@ export interface ProcessingDependencies {
   readonly extract: Extract;
   readonly limits: ProcessingLimits;
   readonly now?: () => number;
+  /** Splits long documents into page-range shards; without it, every document is read whole. */
+  readonly shards?: ShardDependencies;
 }
 
 /** Per-delivery facts from the queue and the invocation. */
@@ -49,14 +55,15 @@ export type ProcessingOutcome =
   | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
   | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number }
   | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
+  /** A long document split into shards: this invocation read the first, the rest are queued. */
+  | { readonly status: 'sharded'; readonly documentId: string; readonly shards: number }
+  /** One shard of a long document read and recorded; the document is not complete yet. */
+  | { readonly status: 'shard-done'; readonly documentId: string; readonly shard: number }
   /** Recorded as POISON; the message must still fail so that it reaches the DLQ. */
   | { readonly status: 'dead-letter'; readonly documentId: string };
 
-/** DynamoDB items are limited to 400 KB; text above this goes to S3 with a pointer. */
-export const INLINE_TEXT_LIMIT_BYTES = 350_000;
 /** Metadata above this goes to S3, keeping the record small for every list and read. */
 export const INLINE_METADATA_LIMIT_BYTES = 64_000;
-const PAGE_FLUSH_SIZE = 25;
 const MAX_CLAIM_TRIES = 5;
 
 
@@ -271,28 +278,35 @@ async function extractDocument(
 
   let pageCount = 0;
   let metadata: DocumentMetadata = {};
-  const writer = new PageWriter(claim, deps);
-  await deps.extract(bytes, bounds, {
-    document: (parsed) => {
-      pageCount = parsed.pageCount;
-      metadata = parsed.metadata;
-    },
-    page: (page) => writer.add(page),
+  // A long document: the rest of its shards are sent while this invocation reads the first.
+  let sharding: Promise<number> | undefined;
+  const progress = deps.shards?.store;
+  const writer = new PageWriter(claim, deps, async (pages) => {
+    if (sharding) await progress?.addPagesDone(claim.documentId, claim.generation, pages);
   });
+  await deps.extract(
+    bytes,
+    bounds,
+    {
+      document: (parsed) => {
+        pageCount = parsed.pageCount;
+        metadata = parsed.metadata;
+        if (parsed.shards && deps.shards) {
+          sharding = sendShards(claim, object, parsed.shards, { pageCount, sha256, size: bytes.byteLength, metadata }, deps);
+          sharding.catch(() => undefined); // awaited below, once the first shard is read
+        }
+      },
+      page: (page) => writer.add(page),
+    },
+    deps.shards ? { sharding: deps.shards.settings } : {},
+  );
   await writer.finish();
-
-  const metadataJson = JSON.stringify(metadata);
-  let metadataFields: { metadata?: DocumentMetadata; metadataRef?: S3Pointer } = { metadata };
-  if (Buffer.byteLength(metadataJson) > INLINE_METADATA_LIMIT_BYTES) {
-    const key = spilledMetadataKey(claim.documentId, claim.generation);
-    await objects.write(limits.resultsBucket, key, metadataJson, 'application/json');
-    metadataFields = { metadataRef: { bucket: limits.resultsBucket, key } };
-  }
+  if (sharding) return finishShard(claim, 0, await sharding, deps);
 
   const recorded = await repository.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
-    { status: 'COMPLETED', pageCount, sha256, size: bytes.byteLength, ...metadataFields },
+    { status: 'COMPLETED', pageCount, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)) },
     ['error', 'lastError'],
   );
   return recorded
@@ -300,78 +314,54 @@ async function extractDocument(
     : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
 }
 
-/** Writes pages as they arrive, in batches, spilling content too large for an item to S3. */
-class PageWriter {
-  private pending: Promise<void> = Promise.resolve();
-  private batch: ParsedPage[] = [];
+/** The record's metadata: inline, or in S3 with a pointer when too large for the record. */
+async function metadataFields(
+  claim: Claim,
+  metadata: DocumentMetadata,
+  deps: ProcessingDependencies,
+): Promise<{ metadata?: DocumentMetadata; metadataRef?: S3Pointer }> {
+  const metadataJson = JSON.stringify(metadata);
+  if (Buffer.byteLength(metadataJson) <= INLINE_METADATA_LIMIT_BYTES) return { metadata };
+  const key = spilledMetadataKey(claim.documentId, claim.generation);
+  await deps.objects.write(deps.limits.resultsBucket, key, metadataJson, 'application/json');
+  return { metadataRef: { bucket: deps.limits.resultsBucket, key } };
+}
 
-  constructor(
-    private readonly claim: Claim,
-    private readonly deps: ProcessingDependencies,
-  ) {}
-
-  add(page: ParsedPage): void {
-    this.batch.push(page);
-    if (this.batch.length >= PAGE_FLUSH_SIZE) this.flush();
+/**
+ * Records the shard plan and what is known of the document (page count, metadata, digest),
+ * then sends shards 2…n to the document's lane. A retried coordinator finds its plan recorded,
+ * keeps the progress made since, and sends the shards again: a shard counts once however often
+ * it is delivered. Resolves to the number of shards.
+ */
+async function sendShards(
+  claim: Claim,
+  object: CreatedObject,
+  shards: readonly PageRange[],
+  known: { readonly pageCount: number; readonly sha256: string; readonly size: number; readonly metadata: DocumentMetadata },
+  deps: ProcessingDependencies,
+): Promise<number> {
+  const { store, queue } = deps.shards!;
+  const guard = { generation: claim.generation, status: 'PROCESSING' as const, sequencer: claim.sequencer };
+  const { metadata, ...facts } = known;
+  if (!(await deps.repository.transition(claim.documentId, guard, { ...facts, ...(await metadataFields(claim, metadata, deps)) }))) {
+    throw new TransientFailure('The document changed while its shards were being planned.');
   }
-
-  async finish(): Promise<void> {
-    this.flush();
-    await this.pending;
-  }
-
-  private flush(): void {
-    const pages = this.batch;
-    this.batch = [];
-    if (pages.length === 0) return;
-    // Chained so writes stay in order and a failure surfaces at finish().
-    this.pending = this.pending.then(() => this.write(pages));
-  }
-
-  private async write(pages: readonly ParsedPage[]): Promise<void> {
-    const records = await Promise.all(pages.map((page) => this.toRecord(page)));
-    await this.deps.repository.putPages(this.claim.documentId, records, this.claim.expiresAt);
-  }
-
-  private async toRecord(page: ParsedPage): Promise<PageRecord> {
-    const { documentId, generation } = this.claim;
-    const { limits, objects } = this.deps;
-    // The layout always lives in S3: it is several times the text's size.
-    const layoutKey = pageLayoutKey(documentId, generation, page.pageNumber);
-    await objects.writeGzipJson(limits.resultsBucket, layoutKey, page.layout);
-    const base = {
-      pageNumber: page.pageNumber,
-      generation,
-      charCount: page.text.length,
-      hasText: page.hasText,
-      needsOcr: page.needsOcr,
-      layoutRef: { bucket: limits.resultsBucket, key: layoutKey },
-    };
-    const tables = page.tables.length ? page.tables : undefined;
-    const tablesJson = tables ? JSON.stringify(tables) : '';
-    const tablesBytes = Buffer.byteLength(tablesJson);
-    // Whatever does not fit one item moves to S3: large tables first, then the text if still needed.
-    const spillTables = tablesBytes > INLINE_TEXT_LIMIT_BYTES / 2;
-    const spillText = Buffer.byteLength(page.text) + (spillTables ? 0 : tablesBytes) > INLINE_TEXT_LIMIT_BYTES;
-    if (!spillText && !spillTables) return { ...base, text: page.text, tables };
-
-    const record: { -readonly [K in keyof PageRecord]: PageRecord[K] } = { ...base };
-    if (spillText) {
-      const key = spilledPageKey(documentId, generation, page.pageNumber);
-      await objects.write(limits.resultsBucket, key, page.text, 'text/plain; charset=utf-8');
-      record.textRef = { bucket: limits.resultsBucket, key };
-    } else {
-      record.text = page.text;
-    }
-    if (spillTables && tables) {
-      const key = spilledTablesKey(documentId, generation, page.pageNumber);
-      await objects.write(limits.resultsBucket, key, tablesJson, 'application/json');
-      record.tablesRef = { bucket: limits.resultsBucket, key };
-    } else {
-      record.tables = tables;
-    }
-    return record;
-  }
+  await store.startShards(claim.documentId, claim.generation, shards.length, known.pageCount);
+  const lane = laneOfKey(object.key) ?? 'interactive';
+  await queue.send(
+    lane,
+    shards.slice(1).map((pages, offset): ShardMessage => ({
+      kind: SHARD_MESSAGE_KIND,
+      documentId: claim.documentId,
+      generation: claim.generation,
+      lane,
+      object,
+      index: offset + 1,
+      count: shards.length,
+      pages,
+    })),
+  );
+  return shards.length;
 }
 
 async function recordFailure(claim: Claim, code: FailureCode, message: string, deps: ProcessingDependencies) {

@@ -1,11 +1,16 @@
 import type { ParsedDocument, ParsedPage } from './pdf-document.js';
 import type { FailureCode } from '../shared/contract.js';
+import type { PageRange, ShardSettings } from './shard-plan.js';
 
 /** A job for the extraction worker. */
 export interface ExtractJob {
   readonly type: 'extract';
   readonly bytes: Uint8Array;
   readonly maxPages: number;
+  /** One shard: these pages only; the document's planning invocation ran the checks. */
+  readonly pages?: PageRange;
+  /** Plan shards for a long document and read the first one only. */
+  readonly sharding?: ShardSettings;
 }
 
 /**

@@ -70,7 +70,7 @@ export const TABLE_LAYOUT = {
   ownerIndex: { name: 'byOwner', partitionKey: 'ownerPk', sortKey: 'createdAt' },
   /** Epoch seconds; expired items are removed by DynamoDB TTL. */
   ttlAttribute: 'expiresAt',
-  /** Sort key of a document's record (its pages sort as `PAGE#<number>` beside it). */
+  /** Sort key of a document's record (its pages sort as `PAGE#<number>#G<generation>` beside it). */
   documentSortKey: 'DOCUMENT',
 } as const;
 
@@ -114,6 +114,12 @@ export const EXTRACT_ENV = {
   documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
   workerMemoryMb: 'WORKER_MEMORY_MB',
   engineHeapBudgetMb: 'ENGINE_HEAP_BUDGET_MB',
+  shardPages: 'SHARD_PAGES',
+  shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
+  shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
+  /** Each lane's queue, where the extractor sends the page-range shards of a long document. */
+  interactiveQueueUrl: 'INTERACTIVE_QUEUE_URL',
+  bulkQueueUrl: 'BULK_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
 } as const;

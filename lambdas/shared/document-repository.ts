@@ -111,6 +111,13 @@ export interface DocumentRecord {
    * an expired record as absent, since DynamoDB may take days to remove it.
    */
   readonly expiresAt?: number;
+  /** A long document split into page-range shards: how many (see shard-progress.ts). */
+  readonly shardCount?: number;
+  readonly shardsDone?: number;
+  /** Indexes of the shards recorded so far (a DynamoDB number set). */
+  readonly doneShards?: ReadonlySet<number>;
+  /** Pages extracted so far while the document is PROCESSING in shards. */
+  readonly pagesDone?: number;
 }
 
 /** One extracted page, stored as its own item beside the document record. */
@@ -205,9 +212,14 @@ export const documentKey = (documentId: string) => ({
   [TABLE_LAYOUT.sortKey]: DOCUMENT_SORT_KEY,
 });
 
-const pageKey = (documentId: string, pageNumber: number) => ({
+/**
+ * A page item's key: page number, then generation (`PAGE#000001#G000002`), so a late write from
+ * an older generation's extraction (a shard still running when the document was reprocessed)
+ * never replaces the current generation's page. Reads filter by generation.
+ */
+const pageKey = (documentId: string, pageNumber: number, generation?: number) => ({
   [TABLE_LAYOUT.partitionKey]: `DOC#${documentId}`,
-  [TABLE_LAYOUT.sortKey]: `${PAGE_SORT_PREFIX}${String(pageNumber).padStart(6, '0')}`,
+  [TABLE_LAYOUT.sortKey]: `${PAGE_SORT_PREFIX}${String(pageNumber).padStart(6, '0')}${generation === undefined ? '' : `#G${String(generation).padStart(6, '0')}`}`,
 });
 
 const ownerIndexKey = (record: DocumentRecord) =>
@@ -402,7 +414,7 @@ export class DocumentRepository {
     const expiry = expiresAt === undefined ? {} : { [TABLE_LAYOUT.ttlAttribute]: expiresAt };
     for (let start = 0; start < pages.length; start += BATCH_WRITE_LIMIT) {
       let requests = pages.slice(start, start + BATCH_WRITE_LIMIT).map((page) => ({
-        PutRequest: { Item: { ...pageKey(documentId, page.pageNumber), ...page, ...expiry } },
+        PutRequest: { Item: { ...pageKey(documentId, page.pageNumber, page.generation), ...page, ...expiry } },
       }));
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
@@ -534,7 +546,7 @@ export class DocumentRepository {
           ExpressionAttributeValues: {
             ':pk': `DOC#${documentId}`,
             ':from': from,
-            ':to': `${PAGE_SORT_PREFIX}999999`,
+            ':to': `${PAGE_SORT_PREFIX}999999~`,
             ':generation': generation,
             ':now': this.nowSeconds(),
           },

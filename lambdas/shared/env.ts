@@ -1,6 +1,6 @@
 // zod/mini: the same validation, a fraction of the bundle (the extractor's cold start counts).
 import * as z from 'zod/mini';
-import { EXTRACT_ENV } from './contract.js';
+import { EXTRACT_ENV, type Lane } from './contract.js';
 import { parseEnvironment } from './parse-environment.js';
 
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
@@ -14,6 +14,11 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
   [EXTRACT_ENV.workerMemoryMb]: positiveInt,
   [EXTRACT_ENV.engineHeapBudgetMb]: positiveInt,
+  [EXTRACT_ENV.shardPages]: positiveInt,
+  [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
+  [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
+  [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
@@ -29,6 +34,10 @@ export interface ExtractSettings {
   readonly workerMemoryMb: number;
   /** PDFium heap past which a worker is replaced, in MB. */
   readonly engineHeapBudgetMb: number;
+  /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
+  readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
+  /** Where each lane's shard messages go. */
+  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
@@ -49,6 +58,12 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
     workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
     engineHeapBudgetMb: values[EXTRACT_ENV.engineHeapBudgetMb],
+    sharding: {
+      pagesPerShard: values[EXTRACT_ENV.shardPages],
+      ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],
+      maxShardsPerDocument: values[EXTRACT_ENV.shardMaxPerDocument],
+    },
+    laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
   };

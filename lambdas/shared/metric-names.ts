@@ -43,6 +43,12 @@ export const EXTRACT_METRICS = {
   endToEndLatency: 'EndToEndLatency',
   /** Count: queue messages that were not S3 notifications, dropped. */
   malformedMessages: 'MalformedMessages',
+  /** Count: long documents split into page-range shards. */
+  documentsSharded: 'DocumentsSharded',
+  /** Count: shards read and recorded (the first, read by the planning invocation, included). */
+  shardsExtracted: 'ShardsExtracted',
+  /** Count: shards whose pages could not be read, failing their document. */
+  shardsFailed: 'ShardsFailed',
 } as const;
 
 /** Metrics of the document-event publisher. */

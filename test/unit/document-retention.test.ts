@@ -147,7 +147,7 @@ describe('DocumentRepository retention', () => {
 
     // Assert
     const [request] = ddb.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems!.documents!;
-    expect(request!.PutRequest!.Item).toMatchObject({ sk: 'PAGE#000001', text: 'Hello', expiresAt: EXPIRES_AT });
+    expect(request!.PutRequest!.Item).toMatchObject({ sk: 'PAGE#000001#G000001', text: 'Hello', expiresAt: EXPIRES_AT });
   });
 
   it('leaves expired records out of listings and expired pages out of page reads', async () => {

@@ -10,6 +10,11 @@ const valid = {
   DOCUMENT_TIMEOUT_SECONDS: '60',
   WORKER_MEMORY_MB: '512',
   ENGINE_HEAP_BUDGET_MB: '256',
+  SHARD_PAGES: '400',
+  SHARD_OCR_PAGE_WEIGHT: '200',
+  SHARD_MAX_PER_DOCUMENT: '16',
+  INTERACTIVE_QUEUE_URL: 'http://queue/interactive',
+  BULK_QUEUE_URL: 'http://queue/bulk',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048',
 };
 
@@ -24,6 +29,8 @@ describe('loadExtractSettings', () => {
       documentTimeoutMs: 60_000,
       workerMemoryMb: 512,
       engineHeapBudgetMb: 256,
+      sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
+      laneQueueUrls: { interactive: 'http://queue/interactive', bulk: 'http://queue/bulk' },
       functionMemoryMb: 2048,
     });
   });

@@ -19,6 +19,11 @@ beforeAll(async () => {
   vi.stubEnv('DOCUMENT_TIMEOUT_SECONDS', '30');
   vi.stubEnv('WORKER_MEMORY_MB', '512');
   vi.stubEnv('ENGINE_HEAP_BUDGET_MB', '256');
+  vi.stubEnv('SHARD_PAGES', '400');
+  vi.stubEnv('SHARD_OCR_PAGE_WEIGHT', '200');
+  vi.stubEnv('SHARD_MAX_PER_DOCUMENT', '16');
+  vi.stubEnv('INTERACTIVE_QUEUE_URL', 'http://queue/interactive');
+  vi.stubEnv('BULK_QUEUE_URL', 'http://queue/bulk');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../lambdas/extract/handler.js')) as never);

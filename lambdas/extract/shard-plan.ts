@@ -1,0 +1,42 @@
+/**
+ * How a document's pages are split into shards: page ranges extracted by separate invocations,
+ * so a long document is read in parallel and no invocation comes near its timeout.
+ *
+ * Pages weigh by their cost: a text page counts 1, a page that needs OCR `ocrPageWeight` (OCR
+ * takes seconds a page where the text layer takes milliseconds). Which pages need OCR is not
+ * known before they are read, so the share seen on the document's first pages stands for all.
+ */
+export interface ShardSettings {
+  /** Text pages one shard extracts; fewer when pages need OCR. */
+  readonly pagesPerShard: number;
+  /** What one page that needs OCR weighs, in text pages. */
+  readonly ocrPageWeight: number;
+  /** Shards per document at most: one huge document must not fill a lane. */
+  readonly maxShardsPerDocument: number;
+}
+
+export interface PageRange {
+  /** First and last page, 1-based, inclusive. */
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * Splits `pageCount` pages into contiguous ranges of near-equal weight; one range when the
+ * document fits one shard. `ocrShare` is the share (0–1) of sampled pages that need OCR.
+ */
+export function planShards(pageCount: number, ocrShare: number, settings: ShardSettings): PageRange[] {
+  if (pageCount <= 0) return [];
+  const share = Math.min(1, Math.max(0, Number.isFinite(ocrShare) ? ocrShare : 0));
+  const weightPerPage = 1 + share * (settings.ocrPageWeight - 1);
+  const pagesPerShard = Math.max(1, Math.floor(settings.pagesPerShard / weightPerPage));
+  const shards = Math.min(Math.ceil(pageCount / pagesPerShard), Math.max(1, settings.maxShardsPerDocument));
+  const ranges: PageRange[] = [];
+  for (let index = 0; index < shards; index += 1) {
+    // Spread the remainder over the first ranges, so sizes differ by one page at most.
+    const first = Math.floor((index * pageCount) / shards) + 1;
+    const last = Math.floor(((index + 1) * pageCount) / shards);
+    ranges.push({ first, last });
+  }
+  return ranges;
+}
