@@ -1,0 +1,48 @@
+import type { Box, LayoutWord, PageLayout } from '../../shared/page-layout.js';
+
+export const centreX = (box: Box) => (box[0] + box[2]) / 2;
+export const centreY = (box: Box) => (box[1] + box[3]) / 2;
+export const heightOf = (box: Box) => box[3] - box[1];
+
+/** Every word of the page with text, whatever line the layout put it on. */
+export function pageWords(layout: PageLayout): LayoutWord[] {
+  return layout.lines.flatMap((line) => line.words).filter((word) => word.text.trim() !== '');
+}
+
+/**
+ * Groups words into visual lines: words whose vertical centres lie within half a line height of
+ * the line's are on it. The layout's own lines follow reading order, which in a table may run
+ * down a column; tables need the rows as drawn. Lines come top to bottom, words left to right.
+ */
+export function visualLines(words: readonly LayoutWord[]): LayoutWord[][] {
+  const sorted = [...words].sort((a, b) => centreY(a.box) - centreY(b.box));
+  const lines: { words: LayoutWord[]; centre: number; height: number }[] = [];
+  for (const word of sorted) {
+    const line = lines[lines.length - 1];
+    const centre = centreY(word.box);
+    if (line && Math.abs(centre - line.centre) <= Math.min(line.height, heightOf(word.box)) * 0.4) {
+      line.words.push(word);
+      line.centre = (line.centre * (line.words.length - 1) + centre) / line.words.length;
+      line.height = Math.max(line.height, heightOf(word.box));
+    } else {
+      lines.push({ words: [word], centre, height: heightOf(word.box) });
+    }
+  }
+  return lines.map((line) => line.words.sort((a, b) => a.box[0] - b.box[0]));
+}
+
+/** The text of a cell's words: visual lines top to bottom, words left to right, one space between. */
+export function joinText(words: readonly LayoutWord[]): string {
+  return visualLines(words)
+    .map((line) => line.map((word) => word.text).join(' '))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const NUMERIC = /^[(\-−–+△▲$€£¥]*[\d.,]*\d[\d.,]*%?\)?\*?$/;
+
+/** Whether a cell's text is a number as tables print them (signs, currency, thousands, %, parentheses). */
+export function isNumeric(text: string): boolean {
+  return NUMERIC.test(text.replace(/\s+/g, ''));
+}
