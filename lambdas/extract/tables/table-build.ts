@@ -75,14 +75,17 @@ function guessHeaderRows(grid: readonly (readonly string[])[], cells: readonly S
   };
   const numericBelow = (col: number, from: number) => grid.slice(from).some((row) => row[col] !== '' && isNumeric(row[col]!));
   let count = 0;
+  let afterGroup = false;
   while (count < Math.min(MAX_HEADER_ROWS, grid.length - 1)) {
     const row = grid[count]!;
     const texts = row.filter((text) => text !== '');
     if (texts.length === 0) break;
     const wordsOverNumbers = texts.every((text) => !isNumeric(text)) && row.some((text, col) => text !== '' && numericBelow(col, count + 1));
     const groups = cells.some((cell) => cell.row === count && cell.colSpan > 1 && cell.text !== '');
-    if (!(bold(count) || wordsOverNumbers || groups)) break;
+    // The row under a grouped header names the group's columns, even when it holds years.
+    if (!(bold(count) || wordsOverNumbers || groups || afterGroup)) break;
     count += 1;
+    afterGroup = groups;
     if (!groups && !bold(count)) break;
   }
   return count;
