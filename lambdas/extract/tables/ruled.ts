@@ -7,6 +7,8 @@ import { centreX, centreY, visualLines } from './words.js';
 
 /** Grid lines closer than this are one (double rules, a rule drawn over a fill's edge). */
 const MIN_CELL_SIZE = 4;
+/** A grid with fewer of its slots filled than this is a diagram's or a chart's, not a table. */
+const MIN_FILLED_SHARE = 0.1;
 /** A boundary exists between two grid slots when rules cover at least this much of it. */
 const MIN_BOUNDARY_COVERAGE = 0.5;
 
@@ -121,7 +123,22 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
   const filled = drafts.filter((cell) => cell.words.length > 0);
   if (rowCount < 2 && colCount < 2) return undefined;
   if (filled.length < 2 || colCount < 2) return undefined;
+  if (isChart(drafts, rowCount)) return undefined;
   return buildTable('ruled', page, drafts, rowCount, colCount, xs, box);
+}
+
+/**
+ * A chart's gridlines and bars form a grid too, with its labels scattered one to a row: a table
+ * fills at least two cells in most of its rows, and more than a few of its slots.
+ */
+function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
+  const perRow = new Array<number>(rowCount).fill(0);
+  for (const cell of drafts) if (cell.words.length > 0) perRow[cell.row]! += 1;
+  const used = perRow.filter((count) => count > 0);
+  const full = used.filter((count) => count >= 2).length;
+  const slots = rowCount * (drafts.length > 0 ? Math.max(...drafts.map((cell) => cell.col + cell.colSpan)) : 0);
+  const filled = drafts.filter((cell) => cell.words.length > 0).length;
+  return full < used.length * 0.4 || filled < slots * MIN_FILLED_SHARE;
 }
 
 /**

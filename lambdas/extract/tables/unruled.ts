@@ -15,6 +15,12 @@ const GAP_CROSSING_FRACTION = 0.12;
 const MAX_SINGLE_RUN = 2;
 /** Cells of prose hold sentences: more words than this in a typical cell is not a table. */
 const MAX_MEDIAN_WORDS = 4;
+/** A column whose cells average more words than this holds prose (a column of a page, not a table). */
+const MAX_COLUMN_WORDS = 5.5;
+/** Cells of lone letters or marks (rotated margin text, diagram glyphs) past this share are no table. */
+const MAX_LONE_CHARACTER_SHARE = 0.4;
+/** Leader dots (a table of contents) in this share of rows make a list, not a table. */
+const MAX_LEADER_ROWS = 0.5;
 /** Rows at a table's edges averaging more words a cell than this are prose beside it. */
 const PROSE_ROW_WORDS = 6;
 const MIN_ROWS = 3;
@@ -222,6 +228,15 @@ function looksTabular(rows: readonly (readonly (readonly LayoutWord[])[])[], dra
   const counts = drafts.map((cell) => cell.words.length).sort((a, b) => a - b);
   const median = counts[Math.floor(counts.length / 2)]!;
   if (median > MAX_MEDIAN_WORDS) return false;
+  const texts = drafts.filter((cell) => cell.words.length > 0).map((cell) => cell.words.map((word) => word.text).join(' '));
+  const lone = texts.filter((text) => text.length === 1 && !/\d/.test(text)).length;
+  if (lone > texts.length * MAX_LONE_CHARACTER_SHARE) return false;
+  if (texts.filter((text) => /\.{5,}|(\. ){4,}/.test(text)).length > rows.length * MAX_LEADER_ROWS) return false;
+  for (let col = 0; col < columnCount; col += 1) {
+    const cells = drafts.filter((cell) => cell.col === col && cell.colSpan === 1 && cell.words.length > 0);
+    const mean = cells.reduce((sum, cell) => sum + cell.words.length, 0) / Math.max(cells.length, 1);
+    if (mean > MAX_COLUMN_WORDS) return false;
+  }
   // Two columns of words only, with cells as long as prose lines, are a two-column page.
   if (columnCount === 2) {
     const numeric = drafts.filter((cell) => isNumeric(cell.words.map((w) => w.text).join(''))).length;
