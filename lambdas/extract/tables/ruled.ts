@@ -94,12 +94,15 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
   });
   if (words.length === 0) return undefined;
   const columnOf = (word: LayoutWord) => slotOf(xs, centreX(word.box));
-  const { ys, virtual } = splitBands(ruledYs, words, columnOf);
+  const { ys, virtual, split } = splitBands(ruledYs, words, columnOf);
   const tolerance = Math.max(options.snapTolerance, MIN_CELL_SIZE / 2) + 1;
   const rowCount = ys.length - 1;
   const colCount = xs.length - 1;
   // Is there a rule on the left edge of slot (r, c) / on the top edge of slot (r, c)?
-  const leftEdge = (r: number, c: number) => coverage(rules.vertical, xs[c]!, ys[r]!, ys[r + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE;
+  // In a band cut into rows by its text, the columns ruled above go on where no word crosses them.
+  const crossed = (r: number, x: number) => words.some((word) => centreY(word.box) > ys[r]! && centreY(word.box) < ys[r + 1]! && word.box[0] < x - 1 && word.box[2] > x + 1);
+  const leftEdge = (r: number, c: number) =>
+    coverage(rules.vertical, xs[c]!, ys[r]!, ys[r + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE || (split.has(r) && !crossed(r, xs[c]!));
   const topEdge = (r: number, c: number) => virtual.has(r) || coverage(rules.horizontal, ys[r]!, xs[c]!, xs[c + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE;
   const owner: number[][] = Array.from({ length: rowCount }, () => new Array<number>(colCount).fill(-1));
   const drafts: DraftCell[] = [];
@@ -148,6 +151,7 @@ function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
 function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnOf: (word: LayoutWord) => number) {
   const out: number[] = [ys[0]!];
   const virtual = new Set<number>();
+  const split = new Set<number>();
   for (let band = 0; band + 1 < ys.length; band += 1) {
     const top = ys[band]!;
     const bottom = ys[band + 1]!;
@@ -155,6 +159,7 @@ function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnO
     const rows = groupRows(visualLines(inBand), columnOf);
     const wide = rows.filter((row) => occupiedColumns(row, columnOf).size >= 2).length;
     if (rows.length >= 2 && wide >= 2) {
+      for (let k = 0; k < rows.length; k += 1) split.add(out.length - 1 + k);
       for (let k = 1; k < rows.length; k += 1) {
         const above = Math.max(...rows[k - 1]!.flat().map((word) => word.box[3]));
         const below = Math.min(...rows[k]!.flat().map((word) => word.box[1]));
@@ -164,6 +169,6 @@ function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnO
     }
     out.push(bottom);
   }
-  return { ys: out, virtual };
+  return { ys: out, virtual, split };
 }
 
