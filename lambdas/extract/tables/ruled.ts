@@ -9,12 +9,17 @@ import { centreX, centreY, visualLines } from './words.js';
 const MIN_CELL_SIZE = 4;
 /** A grid with fewer of its slots filled than this is a diagram's or a chart's, not a table. */
 const MIN_FILLED_SHARE = 0.1;
+/**
+ * A ruled band is cut into rows by its text when it holds at least this many rows filling two
+ * columns: fewer are a header or a cell whose lines wrap side by side.
+ */
+const MIN_SPLIT_ROWS = 3;
 /** A boundary exists between two grid slots when rules cover at least this much of it. */
 const MIN_BOUNDARY_COVERAGE = 0.5;
 
 export interface RuledTables {
   readonly tables: ExtractedTable[];
-  /** Words inside the tables' boxes, left out of the search for unruled tables. */
+  /** Words inside the tables' (and charts') boxes, left out of the search for unruled tables. */
   readonly claimed: Set<LayoutWord>;
 }
 
@@ -28,10 +33,11 @@ export function findRuledTables(words: readonly LayoutWord[], rules: Rules, page
   const tables: ExtractedTable[] = [];
   const claimed = new Set<LayoutWord>();
   for (const component of connectedGrids(rules, options.snapTolerance)) {
-    const table = gridTable(component, words, page, options);
-    if (!table) continue;
-    tables.push(table);
-    const [left, top, right, bottom] = table.box;
+    const found = gridTable(component, words, page, options);
+    if (!found) continue;
+    // A chart's labels are claimed too: read as a table without rules they would be one.
+    if ('table' in found) tables.push(found.table);
+    const [left, top, right, bottom] = found.box;
     for (const word of words) {
       const x = centreX(word.box);
       const y = centreY(word.box);
@@ -82,7 +88,9 @@ function slotOf(lines: readonly number[], at: number): number {
   return index;
 }
 
-function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, options: ResolvedOptions): ExtractedTable | undefined {
+type GridResult = { readonly table: ExtractedTable; readonly box: Box } | { readonly chart: true; readonly box: Box };
+
+function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, options: ResolvedOptions): GridResult | undefined {
   const xs = gridLines([...rules.vertical.map((r) => r.at), Math.min(...rules.horizontal.map((r) => r.from)), Math.max(...rules.horizontal.map((r) => r.to))]);
   const ruledYs = gridLines([...rules.horizontal.map((r) => r.at), Math.min(...rules.vertical.map((r) => r.from)), Math.max(...rules.vertical.map((r) => r.to))]);
   if (xs.length < 3 || ruledYs.length < 2) return undefined;
@@ -126,8 +134,9 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
   const filled = drafts.filter((cell) => cell.words.length > 0);
   if (rowCount < 2 && colCount < 2) return undefined;
   if (filled.length < 2 || colCount < 2) return undefined;
-  if (isChart(drafts, rowCount)) return undefined;
-  return buildTable('ruled', page, drafts, rowCount, colCount, xs, box);
+  if (isChart(drafts, rowCount)) return { chart: true, box };
+  const table = buildTable('ruled', page, drafts, rowCount, colCount, xs, box);
+  return table ? { table, box } : undefined;
 }
 
 /**
@@ -145,8 +154,8 @@ function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
 }
 
 /**
- * Cuts ruled bands that hold several rows of text into rows: where the band's lines group into at
- * least two rows that each fill two columns or more (so a cell that merely wraps is left whole).
+ * Cuts ruled bands that hold several rows of text into rows: where the band's lines group into
+ * MIN_SPLIT_ROWS rows or more that each fill two columns or more (so wrapped cells stay whole).
  */
 function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnOf: (word: LayoutWord) => number) {
   const out: number[] = [ys[0]!];
@@ -158,7 +167,7 @@ function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnO
     const inBand = words.filter((word) => centreY(word.box) > top && centreY(word.box) < bottom);
     const rows = groupRows(visualLines(inBand), columnOf);
     const wide = rows.filter((row) => occupiedColumns(row, columnOf).size >= 2).length;
-    if (rows.length >= 2 && wide >= 2) {
+    if (wide >= MIN_SPLIT_ROWS) {
       for (let k = 0; k < rows.length; k += 1) split.add(out.length - 1 + k);
       for (let k = 1; k < rows.length; k += 1) {
         const above = Math.max(...rows[k - 1]!.flat().map((word) => word.box[3]));

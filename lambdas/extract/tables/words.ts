@@ -31,13 +31,26 @@ export function visualLines(words: readonly LayoutWord[]): LayoutWord[][] {
   return lines.map((line) => line.words.sort((a, b) => a.box[0] - b.box[0]));
 }
 
-/** The text of a cell's words: visual lines top to bottom, words left to right, one space between. */
+const HYPHENATED = /\p{Ll}[-\u00ad\u0002]$/u;
+
+/** Leader dots that run a label out to its column (". . . . ." or "......"): layout, not text. */
+const LEADER = /\s*\.(?:\s*\.){2,}\s*$/;
+
+/**
+ * The text of a cell's words: visual lines top to bottom, words left to right, one space between,
+ * words hyphenated at a line's end joined, without trailing leader dots.
+ */
 export function joinText(words: readonly LayoutWord[]): string {
-  return visualLines(words)
-    .map((line) => line.map((word) => word.text).join(' '))
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const lines = visualLines(words).map((line) => line.map((word) => word.text).join(' '));
+  let text = '';
+  for (const line of lines) {
+    // A word broken at the line's end by a hyphen (soft or not) goes on, without it, on the next line.
+    const broken = HYPHENATED.exec(text);
+    text = broken && /^\p{Ll}/u.test(line) ? text.slice(0, broken.index + 1) + line : text === '' ? line : `${text} ${line}`;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  const stripped = text.replace(LEADER, '');
+  return stripped === '' ? text : stripped;
 }
 
 const NUMERIC = /^[(\-−–+△▲$€£¥]*[\d.,]*\d[\d.,]*%?\)?\*?$/;
