@@ -17,6 +17,8 @@ const MAX_SINGLE_RUN = 2;
 const MAX_MEDIAN_WORDS = 4;
 /** A column whose cells average more words than this holds prose (a column of a page, not a table). */
 const MAX_COLUMN_WORDS = 5.5;
+/** How many times a block may shed a prose column and be searched again. */
+const MAX_PROSE_SPLITS = 2;
 /** Cells of lone letters or marks (rotated margin text, diagram glyphs) past this share are no table. */
 const MAX_LONE_CHARACTER_SHARE = 0.4;
 /** Leader dots (a table of contents) in this share of rows make a list, not a table. */
@@ -45,14 +47,31 @@ interface Line {
  * baselines, with continuation lines joined (see groupRows). Guards against prose: a block must
  * have several rows of mostly several cells, and short cells (prose columns hold sentences).
  */
-export function findUnruledTables(words: readonly LayoutWord[], page: number): ExtractedTable[] {
+export function findUnruledTables(words: readonly LayoutWord[], page: number, depth = 0): ExtractedTable[] {
   const lines = visualLines(words).map(toLine);
   const tables: ExtractedTable[] = [];
   for (const block of blocks(lines)) {
     const table = blockTable(block, page);
     if (table) tables.push(table);
+    else if (depth < MAX_PROSE_SPLITS) {
+      // A column of prose beside a table joins its lines: without it, the table may stand alone.
+      const prose = proseEdgeColumn(block);
+      if (prose) tables.push(...findUnruledTables(block.flatMap((line) => line.words).filter((word) => !prose.has(word)), page, depth + 1));
+    }
   }
   return tables;
+}
+
+/** The words of a block's first or last column when that column reads as prose, or undefined. */
+function proseEdgeColumn(block: readonly Line[]): Set<LayoutWord> | undefined {
+  const columns = columnsOf(block);
+  if (columns.length < 3) return undefined;
+  for (const [left, right] of [columns[0]!, columns[columns.length - 1]!]) {
+    const inside = block.flatMap((line) => line.segments).filter((segment) => centreX([segment.left, 0, segment.right, 0]) >= left && centreX([segment.left, 0, segment.right, 0]) <= right);
+    const mean = inside.reduce((sum, segment) => sum + segment.words.length, 0) / Math.max(inside.length, 1);
+    if (mean > MAX_COLUMN_WORDS) return new Set(inside.flatMap((segment) => segment.words));
+  }
+  return undefined;
 }
 
 function toLine(words: LayoutWord[]): Line {

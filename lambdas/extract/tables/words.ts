@@ -31,6 +31,18 @@ export function visualLines(words: readonly LayoutWord[]): LayoutWord[][] {
   return lines.map((line) => line.words.sort((a, b) => a.box[0] - b.box[0]));
 }
 
+/** Words that touch (a superscript after its word, a bracket after it) are one run of text. */
+function lineText(line: readonly LayoutWord[]): string {
+  return line
+    .map((word, index) => {
+      const before = line[index - 1];
+      if (!before) return word.text;
+      const touching = word.box[0] - before.box[2] < 0.1 * Math.min(heightOf(word.box), heightOf(before.box));
+      return touching ? word.text : ` ${word.text}`;
+    })
+    .join('');
+}
+
 const HYPHENATED = /\p{Ll}[-\u00ad\u0002]$/u;
 
 /** Leader dots that run a label out to its column (". . . . ." or "......"): layout, not text. */
@@ -41,7 +53,7 @@ const LEADER = /\s*\.(?:\s*\.){2,}\s*$/;
  * words hyphenated at a line's end joined, without trailing leader dots.
  */
 export function joinText(words: readonly LayoutWord[]): string {
-  const lines = visualLines(words).map((line) => line.map((word) => word.text).join(' '));
+  const lines = visualLines(words).map(lineText);
   let text = '';
   for (const line of lines) {
     // A word broken at the line's end by a hyphen (soft or not) goes on, without it, on the next line.
