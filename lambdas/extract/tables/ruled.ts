@@ -167,7 +167,12 @@ function splitBands(ys: readonly number[], words: readonly LayoutWord[], columnO
     const inBand = words.filter((word) => centreY(word.box) > top && centreY(word.box) < bottom);
     const rows = groupRows(visualLines(inBand), columnOf);
     const wide = rows.filter((row) => occupiedColumns(row, columnOf).size >= 2).length;
-    if (wide >= MIN_SPLIT_ROWS) {
+    // Two rows suffice when each starts in the first column and no cell of its first line goes on
+    // in lower case: labelled rows, not a header or paragraphs wrapping side by side.
+    const startsFresh = (line: readonly LayoutWord[]) =>
+      line.some((word) => columnOf(word) === 0) && !line.some((word, i) => (i === 0 || columnOf(line[i - 1]!) !== columnOf(word)) && /^\p{Ll}/u.test(word.text));
+    const labelled = rows.length >= 2 && rows.every((row) => startsFresh(row[0]!));
+    if (wide >= MIN_SPLIT_ROWS || (wide >= 2 && labelled)) {
       for (let k = 0; k < rows.length; k += 1) split.add(out.length - 1 + k);
       for (let k = 1; k < rows.length; k += 1) {
         const above = Math.max(...rows[k - 1]!.flat().map((word) => word.box[3]));

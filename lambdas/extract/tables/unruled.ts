@@ -26,6 +26,8 @@ const MAX_LEADER_ROWS = 0.5;
 /** Rows at a table's edges averaging more words a cell than this are prose beside it. */
 const PROSE_ROW_WORDS = 6;
 const MIN_ROWS = 3;
+/** The share of rows that must fill two cells or more. */
+const MIN_MULTI_CELL_ROWS = 0.6;
 
 interface Segment {
   readonly words: LayoutWord[];
@@ -243,7 +245,7 @@ function trimProse(rows: LayoutWord[][][], columnOf: (word: LayoutWord) => numbe
 function looksTabular(rows: readonly (readonly (readonly LayoutWord[])[])[], drafts: readonly DraftCell[], columnCount: number): boolean {
   const perRow = rows.map((_, r) => drafts.filter((cell) => cell.row === r).length);
   const multi = perRow.filter((count) => count >= 2).length;
-  if (multi < MIN_ROWS || multi / rows.length < 0.5) return false;
+  if (multi < MIN_ROWS || multi / rows.length < MIN_MULTI_CELL_ROWS) return false;
   const counts = drafts.map((cell) => cell.words.length).sort((a, b) => a - b);
   const median = counts[Math.floor(counts.length / 2)]!;
   if (median > MAX_MEDIAN_WORDS) return false;

@@ -46,7 +46,7 @@ function lineText(line: readonly LayoutWord[]): string {
 const HYPHENATED = /\p{Ll}[-\u00ad\u0002]$/u;
 
 /** Leader dots that run a label out to its column (". . . . ." or "......"): layout, not text. */
-const LEADER = /\s*\.(?:\s*\.){2,}\s*$/;
+const LEADER = /(?:\s*\.){3,}\s*$|\s+\.{2,}\s*$/;
 
 /**
  * The text of a cell's words: visual lines top to bottom, words left to right, one space between,

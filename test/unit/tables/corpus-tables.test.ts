@@ -58,4 +58,20 @@ describe('findTables on corpus pages', () => {
     expect(merged[0]!.rows).toHaveLength(one![0]!.rows.length + two![0]!.rows.length);
     expect(merged[0]!.rows[0]).toEqual(['Notice Date', 'Effective', 'Received', 'Company', 'City', 'No. Of', 'Layoff/Closure']);
   });
+
+  it('links the cost table of 010 across its page break, dropping the header page 6 repeats', () => {
+    const file = '010-report-federal-register-2020-17221.pdf';
+    const [five, six] = [5, 6].map((page) => {
+      const { layout, graphics } = loadPageInput(file, page);
+      return findTables(layout, graphics);
+    });
+
+    const linked = linkTablesAcrossPages(five!, six!);
+    const merged = mergeTables([...linked.previous, ...linked.next]);
+
+    expect(linked.next[0]).toMatchObject({ continuesFrom: { page: 5, index: 0 }, repeatsHeader: true, headerRows: 1 });
+    expect(merged.map((table) => table.rows.map((row) => row[0]))).toEqual([
+      ['Action', 'FCC OPS installation and verification', 'AFM revisions', 'MDS installation and verification, INOP marker removal.', 'Stabilizer wiring change', 'AOA sensor system test'],
+    ]);
+  });
 });
