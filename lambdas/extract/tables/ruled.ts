@@ -3,7 +3,7 @@ import { groupRows, occupiedColumns } from './rows.js';
 import { coverage, type Rule, type Rules } from './rules.js';
 import type { ExtractedTable, ResolvedOptions } from './table-types.js';
 import { buildTable, type DraftCell } from './table-build.js';
-import { centreX, centreY, visualLines } from './words.js';
+import { centreX, centreY, isNumeric, visualLines } from './words.js';
 
 /** Grid lines closer than this are one (double rules, a rule drawn over a fill's edge). */
 const MIN_CELL_SIZE = 4;
@@ -14,6 +14,10 @@ const MIN_FILLED_SHARE = 0.1;
  * columns: fewer are a header or a cell whose lines wrap side by side.
  */
 const MIN_SPLIT_ROWS = 3;
+/** Grids of at most this many slots are small: a plot's axes and frame make such grids. */
+const SMALL_GRID = 16;
+/** A small grid is a table when at least this share of its cells hold text. */
+const SMALL_GRID_FILLED_SHARE = 0.4;
 /** A boundary exists between two grid slots when rules cover at least this much of it. */
 const MIN_BOUNDARY_COVERAGE = 0.5;
 
@@ -140,8 +144,9 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
 }
 
 /**
- * A chart's gridlines and bars form a grid too, with its labels scattered one to a row: a table
- * fills at least two cells in most of its rows, and more than a few of its slots.
+ * A chart's or a plot's gridlines and axes form a grid too, with its labels scattered one to a
+ * row or run along an axis: a table fills at least two cells in most of its rows, more than a few
+ * of its slots (a good share of a small grid's cells), and its cells are not runs of tick labels.
  */
 function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
   const perRow = new Array<number>(rowCount).fill(0);
@@ -149,8 +154,10 @@ function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
   const used = perRow.filter((count) => count > 0);
   const full = used.filter((count) => count >= 2).length;
   const slots = rowCount * (drafts.length > 0 ? Math.max(...drafts.map((cell) => cell.col + cell.colSpan)) : 0);
-  const filled = drafts.filter((cell) => cell.words.length > 0).length;
-  return full < used.length * 0.4 || filled < slots * MIN_FILLED_SHARE;
+  const filled = drafts.filter((cell) => cell.words.length > 0);
+  const ticks = filled.filter((cell) => cell.words.length >= 3 && cell.words.every((word) => isNumeric(word.text))).length;
+  if (full < used.length * 0.4 || filled.length < slots * MIN_FILLED_SHARE || ticks * 2 >= filled.length) return true;
+  return slots <= SMALL_GRID && filled.length < drafts.length * SMALL_GRID_FILLED_SHARE;
 }
 
 /**

@@ -113,4 +113,28 @@ describe('findTables on ruled tables', () => {
 
     expect(findTables(layoutOf(placed), { strokes: frame, fills: border })).toEqual([]);
   });
+
+  it('reports no table for a chart whose gridlines cross, with its labels scattered one to a row', () => {
+    // Horizontal gridlines every 20 pt, an axis and a frame; labels at the left and a value per bar.
+    const ys = [100, 120, 140, 160, 180, 200];
+    const strokes = [...strokedGrid([50, 90, 400], ys)];
+    const placed: Placed[] = [
+      { text: '2001', x: 55, y: 105 }, { text: '30.5', x: 120, y: 125 }, { text: '2005', x: 55, y: 145 }, { text: '49.0', x: 200, y: 165 }, { text: '2010', x: 55, y: 185 },
+    ];
+
+    expect(findTables(layoutOf(placed), { strokes, fills: [] })).toEqual([]);
+  });
+
+  it('takes bold leading rows as the header', () => {
+    const layout = layoutOf(INVOICE);
+    const bolded = {
+      ...layout,
+      lines: layout.lines.map((line) => ({ ...line, words: line.words.map((word) => (word.box[1] < 110 ? { ...word, bold: true as const } : word)) })),
+    };
+    const textOnly: Placed[] = INVOICE.map((p) => (/\d/.test(p.text) ? { ...p, text: 'n/a' } : p));
+
+    expect(findTables(bolded, { strokes: strokedGrid(XS, YS), fills: [] })[0]?.headerRows).toBe(1);
+    expect(findTables(layoutOf(textOnly), { strokes: strokedGrid(XS, YS), fills: [] })[0]?.headerRows).toBe(0);
+  });
 });
+
