@@ -15,7 +15,7 @@ const MIN_FILLED_SHARE = 0.1;
  */
 const MIN_SPLIT_ROWS = 3;
 /** Grids of at most this many slots are small: a plot's axes and frame make such grids. */
-const SMALL_GRID = 16;
+const SMALL_GRID = 64;
 /** A small grid is a table when at least this share of its cells hold text. */
 const SMALL_GRID_FILLED_SHARE = 0.4;
 /** A boundary exists between two grid slots when rules cover at least this much of it. */
@@ -150,7 +150,8 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
  */
 function isChart(drafts: readonly DraftCell[], rowCount: number): boolean {
   const perRow = new Array<number>(rowCount).fill(0);
-  for (const cell of drafts) if (cell.words.length > 0) perRow[cell.row]! += 1;
+  // A cell spanning columns (a note, a section label) counts as a row's worth; a chart's labels sit in one slot.
+  for (const cell of drafts) if (cell.words.length > 0) perRow[cell.row]! += cell.colSpan > 1 ? 2 : 1;
   const used = perRow.filter((count) => count > 0);
   const full = used.filter((count) => count >= 2).length;
   const slots = rowCount * (drafts.length > 0 ? Math.max(...drafts.map((cell) => cell.col + cell.colSpan)) : 0);
