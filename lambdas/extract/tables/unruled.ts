@@ -69,7 +69,10 @@ function proseEdgeColumn(block: readonly Line[]): Set<LayoutWord> | undefined {
   const columns = columnsOf(block);
   if (columns.length < 3) return undefined;
   for (const [left, right] of [columns[0]!, columns[columns.length - 1]!]) {
-    const inside = block.flatMap((line) => line.segments).filter((segment) => centreX([segment.left, 0, segment.right, 0]) >= left && centreX([segment.left, 0, segment.right, 0]) <= right);
+    const inside = block.flatMap((line) => line.segments).filter((segment) => {
+      const centre = (segment.left + segment.right) / 2;
+      return centre >= left && centre <= right;
+    });
     const mean = inside.reduce((sum, segment) => sum + segment.words.length, 0) / Math.max(inside.length, 1);
     if (mean > MAX_COLUMN_WORDS) return new Set(inside.flatMap((segment) => segment.words));
   }
