@@ -3,7 +3,7 @@ import { groupRows, occupiedColumns } from './rows.js';
 import { coverage, type Rule, type Rules } from './rules.js';
 import type { ExtractedTable, ResolvedOptions } from './table-types.js';
 import { buildTable, type DraftCell } from './table-build.js';
-import { centreX, centreY, isNumeric, visualLines } from './words.js';
+import { centreX, centreY, heightOf, isNumeric, visualLines } from './words.js';
 
 /** Grid lines closer than this are one (double rules, a rule drawn over a fill's edge). */
 const MIN_CELL_SIZE = 4;
@@ -14,6 +14,8 @@ const MIN_FILLED_SHARE = 0.1;
  * columns: fewer are a header or a cell whose lines wrap side by side.
  */
 const MIN_SPLIT_ROWS = 3;
+/** Words closer than this many line heights belong to one phrase (a word space is about 0.25). */
+const PHRASE_GAP = 0.5;
 /** Grids of at most this many slots are small: a plot's axes and frame make such grids. */
 const SMALL_GRID = 64;
 /** A small grid is a table when at least this share of its cells hold text. */
@@ -111,10 +113,8 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
   const rowCount = ys.length - 1;
   const colCount = xs.length - 1;
   // Is there a rule on the left edge of slot (r, c) / on the top edge of slot (r, c)?
-  // In a band cut into rows by its text, the columns ruled above go on where no word crosses them.
-  const crossed = (r: number, x: number) => words.some((word) => centreY(word.box) > ys[r]! && centreY(word.box) < ys[r + 1]! && word.box[0] < x - 1 && word.box[2] > x + 1);
-  const leftEdge = (r: number, c: number) =>
-    coverage(rules.vertical, xs[c]!, ys[r]!, ys[r + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE || (split.has(r) && !crossed(r, xs[c]!));
+  // In a band cut into rows by its text, the columns ruled above go on.
+  const leftEdge = (r: number, c: number) => split.has(r) || coverage(rules.vertical, xs[c]!, ys[r]!, ys[r + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE;
   const topEdge = (r: number, c: number) => virtual.has(r) || coverage(rules.horizontal, ys[r]!, xs[c]!, xs[c + 1]!, tolerance) >= MIN_BOUNDARY_COVERAGE;
   const owner: number[][] = Array.from({ length: rowCount }, () => new Array<number>(colCount).fill(-1));
   const drafts: DraftCell[] = [];
@@ -130,9 +130,10 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
       drafts.push({ row: r, col: c, rowSpan, colSpan, box: [xs[c]!, ys[r]!, xs[c + colSpan]!, ys[r + rowSpan]!], words: [] });
     }
   }
+  const overflow = overflowColumns(words.filter((word) => split.has(slotOf(ys, centreY(word.box)))), columnOf);
   for (const word of words) {
     const r = slotOf(ys, centreY(word.box));
-    const c = columnOf(word);
+    const c = overflow.get(word) ?? columnOf(word);
     drafts[owner[r]![c]!]!.words.push(word);
   }
   const filled = drafts.filter((cell) => cell.words.length > 0);
@@ -141,6 +142,25 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
   if (isChart(drafts, rowCount)) return { chart: true, box };
   const table = buildTable('ruled', page, drafts, rowCount, colCount, xs, box);
   return table ? { table, box } : undefined;
+}
+
+/**
+ * Text that runs past a column's rule in a band without row rules (a long description spilling
+ * into the amounts) stays in the column it started in: on each line, a word set as close to the
+ * one before as words in a phrase are takes that word's column.
+ */
+function overflowColumns(words: readonly LayoutWord[], columnOf: (word: LayoutWord) => number): Map<LayoutWord, number> {
+  const columns = new Map<LayoutWord, number>();
+  for (const line of visualLines(words)) {
+    line.forEach((word, index) => {
+      const before = line[index - 1];
+      if (!before) return;
+      const runOn = word.box[0] - before.box[2] < heightOf(word.box) * PHRASE_GAP;
+      const column = columns.get(before) ?? columnOf(before);
+      if (runOn && column !== columnOf(word)) columns.set(word, column);
+    });
+  }
+  return columns;
 }
 
 /**

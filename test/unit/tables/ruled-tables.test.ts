@@ -136,5 +136,20 @@ describe('findTables on ruled tables', () => {
     expect(findTables(bolded, { strokes: strokedGrid(XS, YS), fills: [] })[0]?.headerRows).toBe(1);
     expect(findTables(layoutOf(textOnly), { strokes: strokedGrid(XS, YS), fills: [] })[0]?.headerRows).toBe(0);
   });
+
+  it('keeps text that runs past a column rule, in a band without row rules, in the column it started in', () => {
+    // Columns ruled at 50 | 150 | 300 | 360 in the header only; a description spills over 300.
+    const strokes = [...strokedGrid([50, 150, 300, 360], [100, 115]), segment(50, 200, 360, 200), ...[50, 360].map((x) => segment(x, 115, x, 200))];
+    const placed: Placed[] = [
+      { text: 'Date', x: 55, y: 103 }, { text: 'Description', x: 155, y: 103 }, { text: 'Total', x: 305, y: 103 },
+      { text: '01/02', x: 55, y: 120 }, { text: 'Airfare', x: 155, y: 120 }, { text: '9.00', x: 335, y: 120 }, { text: 'to Boston and Salem via Providence RI', x: 155, y: 131 },
+      { text: '03/02', x: 55, y: 142 }, { text: 'Hotel', x: 155, y: 142 }, { text: '8.00', x: 335, y: 142 },
+      { text: '05/02', x: 55, y: 153 }, { text: 'Taxi', x: 155, y: 153 }, { text: '7.00', x: 335, y: 153 },
+    ];
+
+    const [table] = findTables(layoutOf(placed), { strokes, fills: [] });
+
+    expect(table?.rows).toEqual([['Date', 'Description', 'Total'], ['01/02', 'Airfare to Boston and Salem via Providence RI', '9.00'], ['03/02', 'Hotel', '8.00'], ['05/02', 'Taxi', '7.00']]);
+  });
 });
 
