@@ -50,15 +50,17 @@ const LEADER = /(?:\s*\.){3,}\s*$|\s+\.{2,}\s*$/;
 
 /**
  * The text of a cell's words: visual lines top to bottom, words left to right, one space between,
- * words hyphenated at a line's end joined, without trailing leader dots.
+ * words hyphenated at a line's end joined (soft hyphens dropped), without trailing leader dots.
  */
 export function joinText(words: readonly LayoutWord[]): string {
   const lines = visualLines(words).map(lineText);
   let text = '';
   for (const line of lines) {
-    // A word broken at the line's end by a hyphen (soft or not) goes on, without it, on the next line.
+    // A word broken at the line's end by a hyphen goes on at the start of the next line.
+    // A soft hyphen goes; a hyphen that was typed stays (non-hazardous), with no space after it.
     const broken = HYPHENATED.exec(text);
-    text = broken && /^\p{Ll}/u.test(line) ? text.slice(0, broken.index + 1) + line : text === '' ? line : `${text} ${line}`;
+    if (broken && /^\p{Ll}/u.test(line)) text = text.slice(0, broken.index + 1) + (text.endsWith('-') ? '-' : '') + line;
+    else text = text === '' ? line : `${text} ${line}`;
   }
   text = text.replace(/\s+/g, ' ').trim();
   const stripped = text.replace(LEADER, '');
