@@ -26,10 +26,11 @@ export function findRules(graphics: PageGraphics, page: { width: number; height:
   const vertical: Rule[] = [];
   const tol = options.snapTolerance / 2;
   for (const { x0, y0, x1, y1 } of graphics.strokes) {
+    if (![x0, y0, x1, y1].every(Number.isFinite)) continue;
     if (Math.abs(y0 - y1) <= tol) horizontal.push(span((y0 + y1) / 2, x0, x1));
     else if (Math.abs(x0 - x1) <= tol) vertical.push(span((x0 + x1) / 2, y0, y1));
   }
-  for (const box of graphics.fills) addFill(box, page, options, horizontal, vertical);
+  for (const box of graphics.fills) if (box.every(Number.isFinite)) addFill(box, page, options, horizontal, vertical);
   const keep = (rule: Rule) => rule.to - rule.from >= options.minRuleLength;
   return {
     horizontal: mergeRules(horizontal, options.snapTolerance).filter(keep),

@@ -4,9 +4,9 @@ export const centreX = (box: Box) => (box[0] + box[2]) / 2;
 export const centreY = (box: Box) => (box[1] + box[3]) / 2;
 export const heightOf = (box: Box) => box[3] - box[1];
 
-/** Every word of the page with text, whatever line the layout put it on. */
+/** Every word of the page with text and a finite box, whatever line the layout put it on. */
 export function pageWords(layout: PageLayout): LayoutWord[] {
-  return layout.lines.flatMap((line) => line.words).filter((word) => word.text.trim() !== '');
+  return layout.lines.flatMap((line) => line.words).filter((word) => word.text.trim() !== '' && word.box.every(Number.isFinite) && word.box[3] > word.box[1]);
 }
 
 /**

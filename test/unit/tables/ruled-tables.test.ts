@@ -151,5 +151,13 @@ describe('findTables on ruled tables', () => {
 
     expect(table?.rows).toEqual([['Date', 'Description', 'Total'], ['01/02', 'Airfare to Boston and Salem via Providence RI', '9.00'], ['03/02', 'Hotel', '8.00'], ['05/02', 'Taxi', '7.00']]);
   });
+
+  it('finds nothing on an empty page and ignores drawing and words that are not finite', () => {
+    const broken = { ...layoutOf(INVOICE), lines: [...layoutOf(INVOICE).lines, { box: [0, 0, 0, 0] as const, words: [{ text: 'x', box: [NaN, 0, 1, 1] as const }] }] };
+    const strokes = [...strokedGrid(XS, YS), segment(NaN, 100, 400, 100), segment(50, Infinity, 50, 160)];
+
+    expect(findTables(layoutOf([]), { strokes, fills: [] })).toEqual([]);
+    expect(findTables(broken, { strokes, fills: [[0, 0, NaN, 10]] }).map((t) => t.rows)).toEqual([INVOICE_ROWS]);
+  });
 });
 
