@@ -137,8 +137,7 @@ function gridTable(rules: Rules, allWords: readonly LayoutWord[], page: number, 
     drafts[owner[r]![c]!]!.words.push(word);
   }
   const filled = drafts.filter((cell) => cell.words.length > 0);
-  if (rowCount < 2 && colCount < 2) return undefined;
-  if (filled.length < 2 || colCount < 2) return undefined;
+  if (filled.length < 2) return undefined;
   if (isChart(drafts, rowCount)) return { chart: true, box };
   const table = buildTable('ruled', page, drafts, rowCount, colCount, xs, box);
   return table ? { table, box } : undefined;
