@@ -101,12 +101,41 @@ export const DocumentList = z
     nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page'),
   });
 
+const TableBox = z.tuple([z.number(), z.number(), z.number(), z.number()]).describe('[left, top, right, bottom] in PDF points, top-left origin');
+const TableRefResponse = z.strictObject({ page: z.number().int().min(1), index: z.number().int().nonnegative() });
+
+export const PageTableResponse = z
+  .strictObject({
+    rows: z.array(z.array(z.string())).describe("The grid of cell texts, row by row; a spanning cell's text in its top-left slot"),
+    kind: z.enum(['ruled', 'unruled']).optional().describe('Drawn with rules, or found from the alignment of its words'),
+    page: z.number().int().min(1).optional(),
+    box: TableBox.optional(),
+    cells: z
+      .array(
+        z.strictObject({
+          text: z.string(),
+          row: z.number().int().nonnegative(),
+          col: z.number().int().nonnegative(),
+          rowSpan: z.number().int().min(2).optional(),
+          colSpan: z.number().int().min(2).optional(),
+          box: TableBox,
+        }),
+      )
+      .optional(),
+    headerRows: z.number().int().nonnegative().optional().describe('Leading rows that look like a header'),
+    columnEdges: z.array(z.number()).optional(),
+    continuesFrom: TableRefResponse.optional().describe('The table this one continues, on the page before'),
+    continuedOn: TableRefResponse.optional().describe('The table that continues this one, on the next page'),
+    repeatsHeader: z.literal(true).optional(),
+  })
+  .describe('A table found on a page; tables extracted before the table finder have `rows` only');
+
 export const PageResponse = z
   .strictObject({
     pageNumber: z.number().int().min(1),
     text: z.string().optional().describe('The page text; absent only when `textUrl` is given instead'),
     textUrl: z.url().optional().describe('A short-lived URL of the text, for a page too large to inline'),
-    tables: z.array(z.strictObject({ rows: z.array(z.array(z.string())) })).optional(),
+    tables: z.array(PageTableResponse).optional(),
     tablesUrl: z.url().optional().describe('A short-lived URL of the tables (JSON), for tables too large to inline'),
     charCount: z.number().int().nonnegative(),
     hasText: z.boolean(),

@@ -13,6 +13,7 @@ import { loadPdfium } from './pdfium/pdfium-module.js';
 import { detectScripts } from './scripts.js';
 import { planShards, type PageRange, type ShardSettings } from './shard-plan.js';
 import { parseXmp } from './xmp.js';
+import { linkTablesAcrossPages, type ExtractedTable } from './tables/index.js';
 
 /** What the parser learns about a document before reading its pages. */
 export interface ParsedDocument {
@@ -145,7 +146,9 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       const { first, last } = options.pages;
       if (last > pageCount) throw new PermanentFailure('CORRUPT', `The shard asks for pages ${first}–${last}; the PDF has ${pageCount}.`);
       sink.document({ pageCount, metadata: {} });
-      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) sink.page(readPage(pageNumber));
+      const emit = tableLinker(sink);
+      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) emit.page(readPage(pageNumber));
+      emit.end();
       return;
     }
 
@@ -159,14 +162,39 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     const shards = options.sharding ? planShards(pageCount, ocrShare, options.sharding) : [{ first: 1, last: pageCount }];
     const own = shards[0]!;
     sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }), ...(shards.length > 1 ? { shards } : {}) });
-    head.filter((page) => page.pageNumber <= own.last).forEach((page) => sink.page(page));
-    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) sink.page(readPage(pageNumber));
+    const emit = tableLinker(sink);
+    head.filter((page) => page.pageNumber <= own.last).forEach(emit.page);
+    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) emit.page(readPage(pageNumber));
+    emit.end();
   } catch (error) {
     throw classifyParseError(error);
   } finally {
     reader.close();
     document.close();
   }
+}
+
+/**
+ * Holds each page until the next is read, to link a table a page break cut (the last table of
+ * one page and the first of the next, with the same columns). Within one shard only.
+ */
+function tableLinker(sink: ParseSink): { page: (page: ParsedPage) => void; end: () => void } {
+  let held: ParsedPage | undefined;
+  return {
+    page(page) {
+      if (held && held.tables.length > 0 && page.tables.length > 0) {
+        const linked = linkTablesAcrossPages(held.tables as ExtractedTable[], page.tables as ExtractedTable[]);
+        held = { ...held, tables: linked.previous };
+        page = { ...page, tables: linked.next };
+      }
+      if (held) sink.page(held);
+      held = page;
+    },
+    end() {
+      if (held) sink.page(held);
+      held = undefined;
+    },
+  };
 }
 
 /** Table detection is best effort: a page whose drawing defeats it must not fail the document. */

@@ -1,3 +1,4 @@
+import type { ExtractedTable } from './page-table.js';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -39,9 +40,12 @@ export interface FormField {
 }
 
 /** A table found on a page: a rectangular grid of cell texts, header row first. */
-export interface PageTable {
-  readonly rows: readonly (readonly string[])[];
-}
+/**
+ * A table found on a page: `rows` is its rectangular grid of cell texts (a spanning cell's text
+ * in its top-left slot); the rest, from the table finder (`lambdas/extract/tables/`), are absent
+ * on tables extracted before it.
+ */
+export type PageTable = Pick<ExtractedTable, 'rows'> & Partial<Omit<ExtractedTable, 'rows'>>;
 
 /** Document-level metadata extracted from a PDF. */
 export interface DocumentMetadata {

@@ -81,7 +81,7 @@ describe('ExtractionPool on the shared corpus', () => {
   });
 
   it('finds ruled tables drawn inside form XObjects, which the stream survey reports', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/tables/021-table-twotables.json', import.meta.url), 'utf8'));
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/tables/021-table-twotables-p1.json', import.meta.url), 'utf8'));
 
     const { pages } = await extract(fixture.file);
 
