@@ -58,6 +58,8 @@ export interface LocalRuntimeOptions {
    * extractor would otherwise defer every document for want of time).
    */
   readonly documentTimeoutSeconds?: number;
+  /** Tests: a smaller shard size, so a document of a few dozen pages is split. @default the config's */
+  readonly pagesPerShard?: number;
   /** Module exporting the handler. @default lambdas/extract/handler.ts */
   readonly handlerModule?: string;
   /** @default 'handler' */
@@ -217,9 +219,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     writeJsonAtomic(layout.outputsFile, outputs);
 
     const environment = {
-      stack: withDocumentTimeout(
-        withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
-        options.documentTimeoutSeconds,
+      stack: withShardSize(
+        withDocumentTimeout(
+          withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
+          options.documentTimeoutSeconds,
+        ),
+        options.pagesPerShard,
       ),
       lambda: lambdaReservedEnvironment(settings.function, settings.region),
       sdk: emulatorSdkEnvironment(functionEndpoints),
@@ -326,6 +331,10 @@ function withDocumentRetention(stack: Record<string, string>, seconds: number | 
 /** The extractor's variables with a test's budget per document in place of the config's. */
 function withDocumentTimeout(stack: Record<string, string>, seconds: number | undefined): Record<string, string> {
   return seconds === undefined ? stack : { ...stack, [EXTRACT_ENV.documentTimeoutSeconds]: String(seconds) };
+}
+
+function withShardSize(stack: Record<string, string>, pagesPerShard: number | undefined): Record<string, string> {
+  return pagesPerShard === undefined ? stack : { ...stack, [EXTRACT_ENV.shardPages]: String(pagesPerShard) };
 }
 
 /** The config with the web uploader's origins allowed, as the stack adds its site's URL. */

@@ -88,6 +88,15 @@ const documentFields = {
   updatedAt: z.iso.datetime(),
   sourceKey: z.string().optional().describe('Drop-folder documents: the object key'),
   uploadExpiresAt: z.iso.datetime().optional().describe('UPLOADING documents: when the upload URL expires'),
+  progress: z
+    .strictObject({
+      pagesDone: z.number().int().nonnegative(),
+      pageCount: z.number().int().nonnegative(),
+      shards: z.number().int().min(1).describe('Page-range shards the document is read in, in parallel'),
+      shardsDone: z.number().int().nonnegative(),
+    })
+    .optional()
+    .describe('PROCESSING documents read in shards: how far extraction has come'),
 };
 
 export const DocumentSummary = z.strictObject(documentFields);

@@ -50,7 +50,7 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   if (!record || record.generation !== generation || record.status !== 'PROCESSING' || record.deletedAt !== undefined) {
     return { status: 'skipped', documentId, reason: 'superseded' };
   }
-  if (record.doneShards?.has(index)) return { status: 'skipped', documentId, reason: 'duplicate' };
+  if (record.shardGeneration === generation && record.doneShards?.has(index)) return { status: 'skipped', documentId, reason: 'duplicate' };
   const guard = { generation, status: 'PROCESSING' as const };
 
   if (delivery.receiveCount >= deps.limits.maxAttempts) {

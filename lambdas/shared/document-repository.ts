@@ -115,8 +115,9 @@ export interface DocumentRecord {
    * an expired record as absent, since DynamoDB may take days to remove it.
    */
   readonly expiresAt?: number;
-  /** A long document split into page-range shards: how many (see shard-progress.ts). */
+  /** A long document split into page-range shards: how many, for which generation (see shard-progress.ts). */
   readonly shardCount?: number;
+  readonly shardGeneration?: number;
   readonly shardsDone?: number;
   /** Indexes of the shards recorded so far (a DynamoDB number set). */
   readonly doneShards?: ReadonlySet<number>;

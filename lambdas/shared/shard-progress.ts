@@ -24,14 +24,25 @@ export class ShardProgressStore {
   ) {}
 
   /**
-   * Records the plan once per generation: `shardCount` and zero progress. A coordinator that is
-   * retried finds the plan there and leaves it (and the progress made since) alone: false.
+   * Records the plan once per generation: `shardCount` and zero progress (a plan of an earlier
+   * generation is replaced). A coordinator that is retried finds its generation's plan there and
+   * leaves it, and the progress made since, alone: false.
    */
   async startShards(documentId: string, generation: number, shardCount: number, pageCount: number): Promise<boolean> {
     return this.conditional({
-      UpdateExpression: 'SET #shardCount = :shardCount, #shardsDone = :zero, #pagesDone = :zero, #pageCount = :pageCount, #updatedAt = :now',
-      ConditionExpression: `${STILL_THIS_GENERATION} AND attribute_not_exists(#shardCount)`,
-      ExpressionAttributeNames: { ...NAMES, '#shardCount': 'shardCount', '#shardsDone': 'shardsDone', '#pagesDone': 'pagesDone', '#pageCount': 'pageCount', '#updatedAt': 'updatedAt' },
+      UpdateExpression:
+        'SET #shardGeneration = :generation, #shardCount = :shardCount, #shardsDone = :zero, #pagesDone = :zero, #pageCount = :pageCount, #updatedAt = :now REMOVE #doneShards',
+      ConditionExpression: `${STILL_THIS_GENERATION} AND (attribute_not_exists(#shardGeneration) OR #shardGeneration <> :generation)`,
+      ExpressionAttributeNames: {
+        ...NAMES,
+        '#shardGeneration': 'shardGeneration',
+        '#shardCount': 'shardCount',
+        '#shardsDone': 'shardsDone',
+        '#pagesDone': 'pagesDone',
+        '#pageCount': 'pageCount',
+        '#updatedAt': 'updatedAt',
+        '#doneShards': 'doneShards',
+      },
       ExpressionAttributeValues: { ':generation': generation, ':processing': 'PROCESSING', ':shardCount': shardCount, ':zero': 0, ':pageCount': pageCount, ':now': this.now().toISOString() },
     }, documentId);
   }
@@ -40,8 +51,8 @@ export class ShardProgressStore {
   async addPagesDone(documentId: string, generation: number, pages: number): Promise<void> {
     await this.conditional({
       UpdateExpression: 'ADD #pagesDone :pages',
-      ConditionExpression: STILL_THIS_GENERATION,
-      ExpressionAttributeNames: { ...NAMES, '#pagesDone': 'pagesDone' },
+      ConditionExpression: `${STILL_THIS_GENERATION} AND #shardGeneration = :generation`,
+      ExpressionAttributeNames: { ...NAMES, '#pagesDone': 'pagesDone', '#shardGeneration': 'shardGeneration' },
       ExpressionAttributeValues: { ':generation': generation, ':processing': 'PROCESSING', ':pages': pages },
     }, documentId);
   }
@@ -54,8 +65,8 @@ export class ShardProgressStore {
           TableName: this.tableName,
           Key: documentKey(documentId),
           UpdateExpression: 'ADD #shardsDone :one, #doneShards :shard',
-          ConditionExpression: `${STILL_THIS_GENERATION} AND attribute_exists(#shardCount) AND (attribute_not_exists(#doneShards) OR NOT contains(#doneShards, :index))`,
-          ExpressionAttributeNames: { ...NAMES, '#shardsDone': 'shardsDone', '#doneShards': 'doneShards', '#shardCount': 'shardCount' },
+          ConditionExpression: `${STILL_THIS_GENERATION} AND #shardGeneration = :generation AND (attribute_not_exists(#doneShards) OR NOT contains(#doneShards, :index))`,
+          ExpressionAttributeNames: { ...NAMES, '#shardsDone': 'shardsDone', '#doneShards': 'doneShards', '#shardGeneration': 'shardGeneration' },
           ExpressionAttributeValues: { ':generation': generation, ':processing': 'PROCESSING', ':one': 1, ':shard': new Set([index]), ':index': index },
           ReturnValues: 'ALL_NEW',
         }),

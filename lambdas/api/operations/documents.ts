@@ -171,6 +171,15 @@ export function documentSummary(record: DocumentRecord): Record<string, unknown>
     updatedAt: record.updatedAt,
     sourceKey: record.source === 'drop-folder' ? record.sourceKey : undefined,
     uploadExpiresAt: record.status === 'UPLOADING' ? record.uploadExpiresAt : undefined,
+    progress:
+      record.status === 'PROCESSING' && record.shardCount !== undefined && record.shardGeneration === record.generation
+        ? {
+            pagesDone: Math.min(record.pagesDone ?? 0, record.pageCount ?? 0),
+            pageCount: record.pageCount ?? 0,
+            shards: record.shardCount,
+            shardsDone: record.shardsDone ?? 0,
+          }
+        : undefined,
   });
 }
 
