@@ -31,6 +31,7 @@ export const ALARM_NAMES = [
   'ExtractionThrottled',
   'ExtractionDurationNearTimeout',
   'ExtractionConcurrencyNearCap',
+  'ShardsFailing',
   'TableThrottled',
   'TableSystemErrors',
   'EventPublishingLag',
@@ -291,6 +292,15 @@ export class Monitoring extends Construct {
       // No invocations, no durations: an idle function is not slow.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.addAlarm('ShardsFailing', {
+      summary: 'A page-range shard of a long document could not be read and failed its document, twice or more in 15 minutes.',
+      metric: custom(EXTRACT_METRICS.shardsFailed, 'Sum').with({ period: FIVE_MINUTES }),
+      threshold: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      // Published only when a shard fails.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.addAlarm('ExtractionConcurrencyNearCap', {
       summary: `The extractor ran at ${concurrencyThreshold}+ concurrent executions (cap ${props.extractorConcurrencyCap}) for 15 minutes: it cannot scale further, so the backlog will grow.`,
       metric: concurrency,
@@ -433,6 +443,15 @@ export class Monitoring extends Construct {
           custom(EXTRACT_METRICS.documentsPoisoned, 'Sum', {}, 'Poisoned'),
         ],
         stacked: true,
+        ...GRAPH,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Long documents in shards',
+        left: [
+          custom(EXTRACT_METRICS.documentsSharded, 'Sum', {}, 'Documents split'),
+          custom(EXTRACT_METRICS.shardsExtracted, 'Sum', {}, 'Shards read'),
+          custom(EXTRACT_METRICS.shardsFailed, 'Sum', {}, 'Shards failed'),
+        ],
         ...GRAPH,
       }),
       new cloudwatch.GraphWidget({

@@ -48,9 +48,10 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
       });
     });
 
-    it('gets its limits from config and the table and bucket names from the stack', () => {
+    it('gets its limits from config, the table and bucket names and the lane queues from the stack', () => {
       // Arrange
       const { config, stack, fn } = extractionOf(envName);
+      const { lanes } = stack.ingestion;
 
       // Assert
       expect(fn.Environment).toEqual({
@@ -58,8 +59,26 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
           ...extractionEnvironment(config),
           [EXTRACT_ENV.tableName]: { Ref: logicalId(stack.storage.table) },
           [EXTRACT_ENV.bucketName]: { Ref: logicalId(stack.storage.bucket) },
+          [EXTRACT_ENV.interactiveQueueUrl]: { Ref: logicalId(lanes.interactive.queue) },
+          [EXTRACT_ENV.bulkQueueUrl]: { Ref: logicalId(lanes.bulk.queue) },
         },
       });
+    });
+
+    it('may send messages to each lane queue, where the shards of a long document go', () => {
+      // Arrange
+      const { stack, template } = extractionOf(envName);
+      const roleId = logicalId(stack.extraction.extractor.role);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+
+      // Assert
+      for (const lane of ['interactive', 'bulk'] as const) {
+        const queueArn = { 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].queue), 'Arn'] };
+        const sends = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+        expect(sends.flatMap((statement) => [statement.Resource].flat())).toContainEqual(queueArn);
+      }
     });
 
     it('logs to its own log group, kept as long as configured', () => {
