@@ -7,6 +7,8 @@ export interface FollowOptions {
   readonly timeoutMs: number;
   /** Told every status change. */
   readonly onStatus?: (status: string) => void;
+  /** Told every record read while the document is in progress (a long document's `progress`). */
+  readonly onProgress?: (document: DocumentView) => void;
   /** @default 500 */
   readonly initialDelayMs?: number;
   /** @default 5000 */
@@ -36,6 +38,7 @@ export async function followDocument(
   for (;;) {
     const document = await client.getDocument(documentId);
     if (document.status !== last) options.onStatus?.(document.status);
+    else if (document.progress) options.onProgress?.(document);
     last = document.status;
     if (isTerminal(document.status)) return { document, timedOut: false };
     const remaining = deadline - now();

@@ -20,7 +20,8 @@ export const STAGE_PERCENT: Readonly<Record<string, number>> = {
 
 export interface ProgressReporter {
   /** A file reached a step (`uploading`, `QUEUED`, …), with detail for plain lines. */
-  step(file: string, stage: string, detail?: string): void;
+  /** `done` (0–1): how far within the stage, for a document extracted in shards. */
+  step(file: string, stage: string, detail?: string, done?: number): void;
   /** A file is done; `line` is said above the bars (or on stderr). */
   finish(file: string, line: string): void;
   stop(): void;
@@ -50,13 +51,15 @@ export function createProgress(total: number, options: { readonly tty: boolean; 
   const overall = multibar.create(total, 0, { name: `${total} file(s)`, stage: 'overall' });
   const bars = new Map<string, cliProgress.SingleBar>();
   return {
-    step(file, stage) {
+    step(file, stage, detail, done) {
       let bar = bars.get(file);
       if (!bar) {
         bar = multibar.create(100, 0, { name: basename(file), stage });
         bars.set(file, bar);
       }
-      bar.update(STAGE_PERCENT[stage] ?? 0, { stage });
+      const at = STAGE_PERCENT[stage] ?? 0;
+      const within = done === undefined ? 0 : Math.round((100 - at) * Math.min(1, Math.max(0, done)));
+      bar.update(at + within, { stage: detail && done !== undefined ? `${stage} ${detail}` : stage });
     },
     finish(file, line) {
       const bar = bars.get(file);

@@ -56,6 +56,10 @@ export function formatDocument(document: DocumentView): string {
   field('file', document.filename ?? document.sourceKey);
   field('size', document.size === undefined ? undefined : formatBytes(document.size));
   field('pages', document.pageCount);
+  if (document.progress) {
+    const { pagesDone, pageCount, shardsDone, shards } = document.progress;
+    field('progress', `${pagesDone} of ${pageCount} pages (${Math.floor((100 * pagesDone) / Math.max(1, pageCount))}%), ${shardsDone} of ${shards} shards`);
+  }
   field('source', document.source);
   if (document.error) field('error', `${document.error.code}: ${document.error.message}`);
   field('title', document.metadata?.title);

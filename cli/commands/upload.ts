@@ -122,6 +122,9 @@ async function uploadOne(
   const { document, timedOut } = await followDocument(client, documentId, {
     timeoutMs: (options.timeout ?? DEFAULT_WAIT_SECONDS) * 1000,
     onStatus: (status) => progress.step(file, status),
+    onProgress: ({ status, progress: pages }) => {
+      if (pages) progress.step(file, status, `${pages.pagesDone}/${pages.pageCount} pages`, pages.pagesDone / Math.max(1, pages.pageCount));
+    },
   });
   if (timedOut) onTimeout();
   return {
