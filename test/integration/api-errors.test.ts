@@ -16,33 +16,13 @@ import { createUpload, uploadDirect } from '../support/api-flows.js';
 import { makeStateDir, removeStateDir, startTestRuntime, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { ThrottleClock } from '../support/throttle-clock.js';
 
 const QUOTA = { uploadsPerMinute: 3, uploadsPerDay: 50 };
 const THROTTLE = { rateLimit: 20, burstLimit: 20 };
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-/**
- * The stage throttle's clock, owned by this file so that no outcome depends on how fast requests
- * arrive: each reading is a second after the previous one (time enough to refill the whole
- * bucket, so no other test is ever throttled), until a test holds it still.
- */
-class ThrottleClock {
-  private time = 0;
-  private held = false;
-
-  readonly now = (): number => (this.held ? this.time : (this.time += 1_000));
-
-  /** From now on the bucket refills no more: the next request finds it full, and it then drains. */
-  hold(): void {
-    this.time += 1_000;
-    this.held = true;
-  }
-
-  release(): void {
-    this.held = false;
-  }
-}
-
+/** The stage throttle refills only as this file's clock says. */
 const throttleClock = new ThrottleClock();
 let local: TestRuntime;
 let client: ApiClient;
