@@ -44,6 +44,8 @@ export interface LocalApiOverrides {
   /** The clock the stage throttle refills by (see `LocalGatewayOptions.throttleClock`). @default Date.now */
   readonly throttleClock?: () => number;
   readonly quotas?: { readonly uploadsPerMinute: number; readonly uploadsPerDay: number };
+  /** The presigned POST's `content-length-range` maximum, instead of the config's (100 MB locally). */
+  readonly maxPresignedUploadBytes?: number;
   /** API keys the gateway accepts; when set, every authorized route needs one. @default the config's choice (none locally) */
   readonly apiKeys?: readonly string[];
 }
@@ -276,6 +278,7 @@ function withOverrides(config: EnvironmentConfig, overrides: LocalApiOverrides):
       presignedUrlTtlSeconds: overrides.presignedUrlTtlSeconds ?? config.api.presignedUrlTtlSeconds,
       uploadExpiryGraceSeconds: overrides.uploadExpiryGraceSeconds ?? config.api.uploadExpiryGraceSeconds,
       quotas: overrides.quotas ?? config.api.quotas,
+      maxPresignedUploadBytes: overrides.maxPresignedUploadBytes ?? config.api.maxPresignedUploadBytes,
     },
   };
 }
