@@ -241,7 +241,7 @@ describe('deletion', () => {
         (await objectsUnder(`uploads/deleter/${documentId}`)) === 0 &&
         (await objectsUnder(`results/${documentId}/`)) === 0 &&
         (await probe.pages(documentId)).length === 0,
-      { timeoutMs: 30_000, intervalMs: 250, description: 'the purge' },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the purge' },
     );
     const tombstone = await probe.documents.get(documentId);
     expect(tombstone).toMatchObject({ deletedAt: expect.any(String), purgedAt: expect.any(String), generation: 2 });

@@ -15,8 +15,12 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { makePdf } from '../support/pdf-factory.js';
 
-/** Long enough for a warm extraction, short enough to wait out in a test. */
-const RETENTION_SECONDS = 15;
+/**
+ * Long enough for an upload to complete and be read before it expires even on a saturated
+ * machine (the functions read the real clock, so the margin must cover the slowest run), short
+ * enough to wait out in a test.
+ */
+const RETENTION_SECONDS = 45;
 
 let local: TestRuntime;
 let table: DynamoDBDocumentClient;
@@ -139,7 +143,7 @@ describe('an expiring document', () => {
     const after = await rawItem(documentId);
     expect(after).toMatchObject({ status: 'COMPLETED', generation: before!.generation, expiresAt, sequencer: before!.sequencer });
     expect((await alice.call('getDocument', { id: documentId })).status).toBe(404);
-  }, 90_000);
+  }, 180_000);
 
   it('is swept away with its pages and objects', async () => {
     // Act
