@@ -29,7 +29,11 @@ import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { objectCreatedMessage } from '../support/s3-notification.js';
 
-const RUNTIME_OPTIONS = { forwardNotifications: false, queueVisibilityTimeoutSeconds: 3 } as const;
+/**
+ * A visibility timeout of seconds, so failed attempts come back within a test; longer than a
+ * warm extraction takes on a saturated machine, so only failures cause redeliveries.
+ */
+const RUNTIME_OPTIONS = { forwardNotifications: false, queueVisibilityTimeoutSeconds: 8 } as const;
 
 let local: TestRuntime;
 let probe: PipelineProbe;
@@ -287,7 +291,7 @@ describe('redrive (local)', () => {
     // Act
     await redrive({ stateDir: local.stateDir }, print);
     await waitFor(async () => (await depth(local.outputs.BulkDeadLetterQueueUrl)).visible === 1, {
-      timeoutMs: 60_000,
+      timeoutMs: 240_000,
       intervalMs: 250,
       description: 'the message to come back to the DLQ',
     });
@@ -301,7 +305,7 @@ describe('redrive (local)', () => {
     expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
     await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 60_000, description: 'the failure event' });
     expect(eventsOf(documentId).map((event) => event.detail.errorCode)).toEqual(['POISON', 'POISON']);
-  }, 180_000);
+  }, 360_000);
 });
 
 describe('stats', () => {
