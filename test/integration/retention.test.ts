@@ -15,12 +15,8 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { makePdf } from '../support/pdf-factory.js';
 
-/**
- * Long enough for an upload to complete and be read before it expires even on a saturated
- * machine (the functions read the real clock, so the margin must cover the slowest run), short
- * enough to wait out in a test.
- */
-const RETENTION_SECONDS = 45;
+/** Long enough for a warm extraction, short enough to wait out in a test. */
+const RETENTION_SECONDS = 15;
 
 let local: TestRuntime;
 let table: DynamoDBDocumentClient;
