@@ -27,7 +27,13 @@ const throttleClock = new ThrottleClock();
 let local: TestRuntime;
 let client: ApiClient;
 
+/** The synthesized `dev` template's API methods. */
+let methods: ReturnType<typeof templateMethods>;
+
 beforeAll(async () => {
+  // Synthesis first, in the hook: it is slow on a busy machine, and it holds this process's event
+  // loop, which would leave the runtime's open keep-alive connections to time out under a request.
+  methods = templateMethods(Template.fromStack(buildApp().stacks.dev));
   local = await startTestRuntime({ api: { quotas: QUOTA, throttle: THROTTLE, throttleClock: throttleClock.now } });
   client = new ApiClient(local.outputs.ApiUrl, await local.runtime.api.authority.issue('erring-user'));
 });
@@ -201,12 +207,6 @@ describe('429: quotas and throttling', () => {
 });
 
 describe('the local routes are the deployed routes', () => {
-  let methods: ReturnType<typeof templateMethods>;
-  // Synthesis is slow on a busy machine: in a hook, it runs under the hook timeout.
-  beforeAll(() => {
-    methods = templateMethods(Template.fromStack(buildApp().stacks.dev));
-  });
-
   it('serves exactly the methods of the synthesized dev template, with the same authorization', async () => {
     // Arrange
     const deployed = [...methods.entries()].filter(([key]) => !key.startsWith('OPTIONS '));
