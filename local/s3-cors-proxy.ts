@@ -26,6 +26,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { BUCKET_CORS, CORS_MAX_AGE_SECONDS } from '../lambdas/api/routes.js';
 import { errorMessage, type Log } from './log.js';
 import { listenOnLoopback } from './loopback-server.js';
+import { readBodyUpTo } from './request-body.js';
 import { checkPostPolicy, fieldOf, parsePostForm, s3ErrorXml, type PostForm, type S3Refusal } from './post-policy.js';
 
 export interface S3CorsProxyOptions {
@@ -158,7 +159,7 @@ function postObjectBucket(request: IncomingMessage): string | undefined {
 async function postObject(request: IncomingMessage, response: ServerResponse, bucket: string, cors: Record<string, string>, options: PostObjectOptions) {
   // The whole body is read before any answer, as S3 does: a client still sending when the
   // answer comes would see its connection reset instead of the error.
-  const body = await readUpTo(request, options.maxFormBytes);
+  const body = await readBodyUpTo(request, options.maxFormBytes);
   if (body === undefined) {
     const proposed = Number(request.headers['content-length']);
     return sendRefusal(
@@ -218,21 +219,6 @@ async function store(s3: S3Client, bucket: string, key: string, form: PostForm):
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
     throw error;
   }
-}
-
-/** The body, or `undefined` once it passes `limit`; either way the request is read to its end. */
-function readUpTo(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    request.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
 }
 
 function sendRefusal(response: ServerResponse, refusal: S3Refusal, cors: Record<string, string>): void {
