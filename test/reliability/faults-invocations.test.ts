@@ -2,9 +2,9 @@
  * Invocations that do not finish: an execution environment SIGKILLed while its document is
  * PROCESSING, a service answer that comes after the function timeout (the handler's middleware
  * ends the invocation with a TimeoutError just before Lambda would), and a document whose every
- * attempt times out. Clocks are seconds instead of
- * minutes (function timeout, budget per document, visibility timeout), so redeliveries and the
- * five attempts `maxReceiveCount` allows fit in a test; the rules are the deployed ones:
+ * attempt times out. Clocks are seconds instead of minutes (function timeout, budget per
+ * document, visibility timeout), so redeliveries and the five attempts `maxReceiveCount` allows
+ * fit in a test; the rules are the deployed ones:
  * an invocation that ends this way deletes nothing, its messages come back after the visibility
  * timeout, and the last allowed delivery records POISON before the message goes to the DLQ.
  */
@@ -17,6 +17,7 @@ import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
 import { uploadKey } from '../../lambdas/shared/s3-keys.js';
 import type { FaultProxy } from '../../local/fault-proxy.js';
 import { DEFAULT_HANDLER_MODULE } from '../../local/runtime.js';
+import { LOCAL_CONFIG } from '../../local/settings.js';
 import { ApiClient } from '../support/api-client.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -33,8 +34,8 @@ const DOCUMENT_TIMEOUT_SECONDS = 8;
 const FUNCTION_TIMEOUT_SECONDS = 15;
 /** Twice the function timeout: room for a cold start on top, so only the faults cause redeliveries. */
 const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
-/** Deliveries before SQS moves a message to the DLQ (`queue.maxReceiveCount`). */
-const MAX_RECEIVES = 5;
+/** Deliveries before SQS moves a message to the DLQ. */
+const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
 /** Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with as much again for slowness. */
 const settleMs = (redeliveries: number) => 2 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
 /** Longer than any invocation may run: a request held this long is a hung dependency. */
