@@ -22,6 +22,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BUCKET_CORS, CORS_MAX_AGE_SECONDS } from '../lambdas/api/routes.js';
 import { errorMessage, type Log } from './log.js';
@@ -133,12 +134,16 @@ function forward(request: IncomingMessage, response: ServerResponse, target: URL
     },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...cors });
-      answer.pipe(response);
+      // An answer cut short upstream is cut short here too (pipeline destroys the response), so
+      // the client sees the dropped connection it would see without the proxy, not a stalled body.
+      pipeline(answer, response, () => undefined);
     },
   );
-  upstream.on('error', (error) => {
+  upstream.on('error', (error: NodeJS.ErrnoException) => {
     log(`s3 proxy: ${errorMessage(error)}`);
-    if (!response.headersSent) {
+    // An emulator that is not there is answered; a connection cut mid-exchange (the fault proxy's
+    // doing) is cut here too, so the client sees what it would see without the proxy.
+    if (!response.headersSent && error.code === 'ECONNREFUSED') {
       response.writeHead(502, { 'Content-Type': 'application/xml', ...cors });
       response.end('<Error><Code>ServiceUnavailable</Code><Message>The local S3 emulator did not answer.</Message></Error>');
     } else {
