@@ -41,7 +41,11 @@ export interface LocalApiOverrides {
   /** How long documents are kept, in seconds, instead of the config's `retention.documentDays` (the extractor's too). */
   readonly documentRetentionSeconds?: number;
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The clock the stage throttle refills by (see `LocalGatewayOptions.throttleClock`). @default Date.now */
+  readonly throttleClock?: () => number;
   readonly quotas?: { readonly uploadsPerMinute: number; readonly uploadsPerDay: number };
+  /** The presigned POST's `content-length-range` maximum, instead of the config's (100 MB locally). */
+  readonly maxPresignedUploadBytes?: number;
   /** API keys the gateway accepts; when set, every authorized route needs one. @default the config's choice (none locally) */
   readonly apiKeys?: readonly string[];
 }
@@ -242,6 +246,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       stageName: API_STAGE_NAME,
       allowedOrigins: config.api.allowedOrigins,
       throttle: overrides.throttle ?? config.api.throttle,
+      throttleClock: overrides.throttleClock,
       authority,
       apiKeys: overrides.apiKeys,
       invoke: (event) => apiInvoker.invoke(event),
@@ -273,6 +278,7 @@ function withOverrides(config: EnvironmentConfig, overrides: LocalApiOverrides):
       presignedUrlTtlSeconds: overrides.presignedUrlTtlSeconds ?? config.api.presignedUrlTtlSeconds,
       uploadExpiryGraceSeconds: overrides.uploadExpiryGraceSeconds ?? config.api.uploadExpiryGraceSeconds,
       quotas: overrides.quotas ?? config.api.quotas,
+      maxPresignedUploadBytes: overrides.maxPresignedUploadBytes ?? config.api.maxPresignedUploadBytes,
     },
   };
 }

@@ -11,8 +11,7 @@ import { isFileMissing } from './state-dir.js';
 import type { ObjectVersion } from './s3-event.js';
 
 type LedgerEntry =
-  /** `lane` is absent in ledgers from before there were lanes, when the one queue was the interactive lane's. */
-  | { readonly kind: 'test-event'; readonly lane?: Lane; readonly messageId: string; readonly at: string }
+  | { readonly kind: 'test-event'; readonly lane: Lane; readonly messageId: string; readonly at: string }
   | {
       readonly kind: 'object';
       readonly key: string;
@@ -98,7 +97,7 @@ export class ForwardLedger {
 
   private remember(entry: LedgerEntry): void {
     if (entry.kind === 'test-event') {
-      this.testEventLanes.add(entry.lane ?? 'interactive');
+      this.testEventLanes.add(entry.lane);
       return;
     }
     this.forwarded.add(

@@ -39,10 +39,6 @@ export interface ForwarderOptions {
 
 export const DEFAULT_SCAN_INTERVAL_MS = 1_000;
 
-export function isNotifiedKey(key: string): boolean {
-  return laneOfKey(key) !== undefined;
-}
-
 export class NotificationForwarder {
   private readonly ledger: ForwardLedger;
   private readonly pendingHints = new Set<string>();

@@ -41,6 +41,8 @@ export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/
 /** The document-event publisher, fed by the table's stream. */
 export const DOCUMENT_EVENTS_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/document-events/handler.ts', import.meta.url));
 const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+/** Room in a presigned POST's form for its fields (key, policy, signature), beside the file. */
+const POST_FORM_FIELDS_BYTES = 64 * 1024;
 
 export interface LocalRuntimeOptions {
   /** @default '.local' */
@@ -168,22 +170,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       : endpoints;
 
     // The web uploader listens before the API starts, which must allow its origin; the API's
-    // presigned URLs then point at a CORS-answering proxy in front of fauxqs.
+    // presigned URLs then point at the bucket's front door: S3's presigned POST rules, and CORS
+    // for the web page's origins.
     const web = options.web
       ? await startLocalWebServer({ port: options.web.port ?? DEFAULT_PORTS.web, stateRoot: layout.root, log })
       : undefined;
     if (web) stops.push(() => web.stop());
     const apiConfig = web ? withBrowserOrigins(LOCAL_CONFIG, web.origins) : LOCAL_CONFIG;
-    const s3Proxy = web
-      ? await startS3CorsProxy({ target: functionEndpoints.awsEndpoint, allowedOrigins: apiConfig.api.allowedOrigins, log })
-      : undefined;
-    if (s3Proxy) stops.push(() => s3Proxy.stop());
+    const proxyClients = createAwsClients(functionEndpoints);
+    stops.push(() => proxyClients.destroy());
+    const s3Proxy = await startS3CorsProxy({
+      target: functionEndpoints.awsEndpoint,
+      allowedOrigins: apiConfig.api.allowedOrigins,
+      postObject: {
+        s3: proxyClients.s3,
+        secretAccessKey: functionEndpoints.credentials.secretAccessKey,
+        maxFormBytes: apiConfig.api.maxPresignedUploadBytes + POST_FORM_FIELDS_BYTES,
+      },
+      log,
+    });
+    stops.push(() => s3Proxy.stop());
 
     // The API: gateway, API function, purge consumer and sweeper.
     const api = await startLocalApi({
       config: apiConfig,
       clients,
-      endpoints: s3Proxy ? { ...functionEndpoints, awsEndpoint: s3Proxy.url } : functionEndpoints,
+      endpoints: { ...functionEndpoints, awsEndpoint: s3Proxy.url },
       resources,
       stateRoot: layout.root,
       port: options.ports?.api ?? DEFAULT_PORTS.api,
@@ -196,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       apiUrl: api.outputs.ApiUrl,
       maxDirectUploadBytes: options.web?.maxDirectUploadBytes ?? LOCAL_CONFIG.api.maxDirectUploadBytes,
       maxUploadBytes: LOCAL_CONFIG.api.maxPresignedUploadBytes,
-      connectSources: [api.outputs.ApiUrl, ...(s3Proxy ? [s3Proxy.url] : [])],
+      connectSources: [api.outputs.ApiUrl, s3Proxy.url],
     });
     const outputs: LocalOutputs = {
       BucketName: resources.bucketName,

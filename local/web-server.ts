@@ -14,6 +14,7 @@ import { securityHeaders } from '../web/site-headers.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, LocalAuthority } from './gateway/local-auth.js';
 import { errorMessage, type Log } from './log.js';
 import { listenOnLoopback } from './loopback-server.js';
+import { readBodyUpTo } from './request-body.js';
 import { LOOPBACK } from './settings.js';
 
 /** The local sign-in endpoint, same-origin with the page. */
@@ -90,7 +91,7 @@ export async function startLocalWebServer(options: LocalWebServerOptions): Promi
     if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return sendJson(response, 415, errorBody('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
     }
-    const body = await readBody(request, MAX_TOKEN_REQUEST_BYTES);
+    const body = await readBodyUpTo(request, MAX_TOKEN_REQUEST_BYTES);
     if (!body) return sendJson(response, 413, errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large.'));
     let userId: unknown;
     try {
@@ -155,18 +156,4 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown): 
     'Cache-Control': 'no-store',
   });
   response.end(text);
-}
-
-/** The body, or `undefined` once it passes `limit`. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
 }

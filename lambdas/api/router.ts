@@ -50,18 +50,29 @@ export async function routeEvent(
   let route: RouteDefinition | undefined;
   let request: ApiRequest | undefined;
   try {
-    route = findRoute(event.httpMethod, event.resource);
-    if (!route) throw new ApiError(404, 'NOT_FOUND', 'No such route.');
-    // The gateway's Cognito authorizer verified the token; the guards decide what it may do.
-    const caller = route.scope !== undefined ? callerFromEvent(event) : undefined;
-    request = toApiRequest(event, caller);
-    if (caller) authorize(route, caller);
-    result = await operations[route.operationId](request, deps);
-  } catch (error) {
-    result = errorResult(toApiError(error, event));
+    try {
+      route = findRoute(event.httpMethod, event.resource);
+      if (!route) throw new ApiError(404, 'NOT_FOUND', 'No such route.');
+      // The gateway's Cognito authorizer verified the token; the guards decide what it may do.
+      const caller = route.scope !== undefined ? callerFromEvent(event) : undefined;
+      request = toApiRequest(event, caller);
+      if (caller) authorize(route, caller);
+      result = await operations[route.operationId](request, deps);
+    } catch (error) {
+      result = errorResult(toApiError(error, event));
+    }
+    if (route && request) result = await recordInAuditTrail(route, request, result, deps);
+    // One line per request: with the document's correlation id when it was about one (`noteDocument`).
+    logger.info('Request answered', {
+      operation: route?.operationId,
+      statusCode: result.statusCode,
+      apiRequestId: event.requestContext?.requestId,
+    });
+    return toProxyResult(result, corsHeaders(origin, deps.settings.allowedOrigins));
+  } finally {
+    // The keys outlive the invocation otherwise: the next request on this environment is another document's.
+    logger.removeKeys(['correlation_id', 'documentId']);
   }
-  if (route && request) result = await recordInAuditTrail(route, request, result, deps);
-  return toProxyResult(result, corsHeaders(origin, deps.settings.allowedOrigins));
 }
 
 function toApiError(error: unknown, event: APIGatewayProxyEvent): ApiError {

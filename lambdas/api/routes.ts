@@ -221,8 +221,3 @@ export const BUCKET_CORS = {
 export function findRoute(method: string, resourcePath: string): Route | undefined {
   return ROUTES.find((route) => route.method === method && route.path === resourcePath);
 }
-
-/** Distinct resource paths, parents before children. */
-export function resourcePaths(): string[] {
-  return [...new Set(ROUTES.map((route) => route.path))].sort();
-}

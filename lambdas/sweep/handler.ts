@@ -19,7 +19,6 @@ const dependencies: SweepDependencies = {
   bucketName: settings.bucketName,
   now: () => new Date(),
   sweepExpired: settings.sweepExpiredDocuments,
-  // Stores with their own retention join here (`expiringStores`), e.g. the audit trail's repository.
 };
 
 /** Time kept back so a sweep stops between tasks rather than being cut off inside one. */

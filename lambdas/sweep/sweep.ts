@@ -5,16 +5,6 @@ import type { DocumentRepository, PendingTask } from '../shared/document-reposit
 import { deleteAllVersions } from '../shared/object-purge.js';
 import { purgeDocument } from '../purge/purge-document.js';
 
-/**
- * Another store whose items expire by TTL, for the sweeper to expire where nothing enforces TTL
- * (the local runtime): e.g. the audit trail. `deleteExpired` removes what has expired by `now`
- * and says how many items it removed.
- */
-export interface ExpiringStore {
-  readonly name: string;
-  deleteExpired(now: Date): Promise<number>;
-}
-
 export interface SweepDependencies {
   readonly repository: DocumentRepository;
   readonly s3: S3Client;
@@ -22,12 +12,10 @@ export interface SweepDependencies {
   readonly now: () => Date;
   /**
    * Delete expired documents (records, pages, originals, spilled results) and every other expired
-   * item of the table, and expire `expiringStores`: the work DynamoDB TTL and the bucket's
-   * lifecycle rules do on AWS, for where nothing does it (DynamoDB Local, fauxqs). @default false
+   * item of the table: the work DynamoDB TTL and the bucket's lifecycle rules do on AWS, for
+   * where nothing does it (DynamoDB Local, fauxqs). @default false
    */
   readonly sweepExpired?: boolean;
-  /** Further stores to expire when `sweepExpired` is on. @default none */
-  readonly expiringStores?: readonly ExpiringStore[];
 }
 
 export interface SweepOutcome {
@@ -41,7 +29,7 @@ export interface SweepOutcome {
   readonly deferred: number;
   /** Expired documents removed with their pages and objects (only with `sweepExpired`). */
   readonly documentsExpired: number;
-  /** Other expired items removed: tombstones, tasks, idempotency keys, quota counters, other stores' items. */
+  /** Other expired items removed: tombstones, tasks, idempotency keys, quota counters. */
   readonly itemsExpired: number;
 }
 
@@ -107,10 +95,6 @@ async function sweepExpired(
       else outcome.itemsExpired += 1;
     }
     if (items.length < EXPIRED_PER_ROUND) break;
-  }
-  for (const store of deps.expiringStores ?? []) {
-    if (!hasTime()) return;
-    outcome.itemsExpired += await store.deleteExpired(now);
   }
 }
 

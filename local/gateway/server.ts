@@ -50,6 +50,12 @@ export interface LocalGatewayOptions {
   readonly stageName: string;
   readonly allowedOrigins: readonly string[];
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The clock the throttle's bucket refills by, in milliseconds. Tests pass one they control, so
+   * whether a request is throttled never depends on how fast the machine sends them.
+   * @default Date.now
+   */
+  readonly throttleClock?: () => number;
   readonly authority: LocalAuthority;
   /**
    * API keys accepted in `x-api-key` on every authorized route; absent when keys are off.
@@ -93,7 +99,7 @@ export class TokenBucket {
 }
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  const bucket = new TokenBucket(options.throttle.rateLimit, options.throttle.burstLimit);
+  const bucket = new TokenBucket(options.throttle.rateLimit, options.throttle.burstLimit, options.throttleClock);
   const server: Server = createServer({ maxHeaderSize: GATEWAY_LIMITS.maxHeaderBytes }, (request, response) => {
     handle(request, response, options, bucket).catch((error: unknown) => {
       options.log(`gateway: ${errorMessage(error)}`);

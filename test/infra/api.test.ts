@@ -6,13 +6,15 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES } from '../../lambdas/api/errors.js';
 import { ALL_FULL_SCOPES, API_STAGE_NAME, ROUTES } from '../../lambdas/api/routes.js';
 import { API_FUNCTIONS, apiEnvironment, CONFIGS, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
 import { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
 import { templateMethods } from '../support/api-template.js';
-import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: unknown }>;
 

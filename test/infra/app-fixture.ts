@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { readFileSync } from 'node:fs';
-import { CONFIGS, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
+import { CONFIGS, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
 import { createApp, type PdfPipelineApp } from '../../lib/pdf-pipeline-app.js';
 import type { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
 
@@ -52,6 +52,15 @@ export function environment(envName: EnvironmentName): EnvironmentUnderTest {
     templates.set(envName, template);
   }
   return { config: CONFIGS[envName], stack, template };
+}
+
+/**
+ * Synthesizes every environment of the shared app, for a file's `beforeAll`. Synthesis takes
+ * seconds on an idle machine and far longer on a busy one: done in a hook it runs under the hook
+ * timeout, instead of counting against whichever test happens to ask for a template first.
+ */
+export function synthesizeEnvironments(): void {
+  for (const envName of ENVIRONMENT_NAMES) environment(envName);
 }
 
 /** The logical ID of a construct's CloudFormation resource (its default child). */

@@ -6,11 +6,13 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_GROUP, API_ENV, AUDIT_TABLE_LAYOUT, LANES } from '../../lambdas/shared/contract.js';
 import { CONFIGS, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
 import { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
-import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 describe.each(ENVIRONMENT_NAMES)('admin group and audit trail (%s)', (envName: EnvironmentName) => {
   const { config, stack, template } = environment(envName);

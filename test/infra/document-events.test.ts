@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_RECORD_FILTER } from '../../lambdas/shared/document-events.js';
 import { DOCUMENT_EVENTS_PUBLISHER, documentEventsEnvironment, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
-import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+import { asList, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 /** The publisher, its stream event source and its permissions, as synthesized. */
 function documentEventsOf(envName: EnvironmentName) {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACT_ENV, KEY_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES, extractionEnvironment, type EnvironmentName } from '../../lib/config.js';
-import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+import { asList, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 /** The extractor's function, event source mapping and policy statements, as synthesized. */
 function extractionOf(envName: EnvironmentName) {

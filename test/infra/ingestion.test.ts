@@ -1,11 +1,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIXES, LANE_PREFIXES, LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import { Ingestion } from '../../lib/constructs/ingestion.js';
-import { environment, logicalId, propertiesOf } from './app-fixture.js';
+import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 const DAY_SECONDS = 24 * 60 * 60;
 

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
 import { EXTRACT_METRICS, METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
 import { deriveSettings, ENVIRONMENT_NAMES, extractionEnvironment, lanesMaxConcurrency, type EnvironmentName } from '../../lib/config.js';
 import { ALARM_NAMES, LANE_ALARMS, runbookLink, type AlarmName } from '../../lib/constructs/monitoring.js';
-import { environment, logicalId, propertiesOf, render } from './app-fixture.js';
+import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 type Props = Record<string, any>;
 

@@ -4,10 +4,12 @@
  * write or sweep documents know the retention, and every table keeps point-in-time recovery and
  * the document bucket its versions.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ENV, EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES, TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config.js';
-import { environment, logicalId, propertiesOf } from './app-fixture.js';
+import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 interface LifecycleRule {
   readonly Id?: string;

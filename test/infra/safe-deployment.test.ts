@@ -3,10 +3,12 @@
  * the API's integration invoke the alias; CodeDeploy shifts the extractor's and the API
  * function's aliases as each environment says, rolling back on their alarms.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_ALIAS_NAME, NodeFunction } from '../../lib/constructs/node-function.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config.js';
-import { asList, environment, logicalId, propertiesOf, render } from './app-fixture.js';
+import { asList, environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 /** How the deployment configs CodeDeploy predefines are named in a template. */
 const CONFIG_NAME_IN_TEMPLATE = {

@@ -1,7 +1,9 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT_NAMES } from '../../lib/config.js';
-import { environment, logicalId } from './app-fixture.js';
+import { environment, logicalId, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 describe.each(ENVIRONMENT_NAMES)('pipeline stack (%s)', (envName) => {
   it('is named after the environment and deployed to its region', () => {

@@ -1,8 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config.js';
-import { environment, logicalId, propertiesOf } from './app-fixture.js';
+import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 const BLOCK_ALL = {
   BlockPublicAcls: true,

@@ -7,11 +7,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ENV } from '../../lambdas/shared/contract.js';
 import { CONFIGS, ENVIRONMENT_NAMES, validateConfig } from '../../lib/config.js';
 import { buildWebPageSync } from '../../web/build.js';
-import { environment, logicalId, propertiesOf, render } from './app-fixture.js';
+import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 

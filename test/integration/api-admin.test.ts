@@ -200,7 +200,7 @@ describe('POST /v1/admin/redrive', () => {
         );
         return Attributes?.ApproximateNumberOfMessages === '0';
       },
-      { timeoutMs: 5_000, description: 'an empty dead-letter queue' },
+      { timeoutMs: 60_000, description: 'an empty dead-letter queue' },
     );
     expect((await trail({ actor: 'root' }))[0]).toMatchObject({ operation: 'redriveDeadLetters', lanes: ['interactive'], outcome: { status: 202 } });
   });

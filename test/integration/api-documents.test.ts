@@ -5,6 +5,8 @@
  * another's documents. Every answer is checked against the OpenAPI contract by `ApiClient`.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, clientsPerUser } from '../support/api-client.js';
 import { createUpload, documentIn, postForm, uploadDirect } from '../support/api-flows.js';
@@ -76,10 +78,36 @@ describe('upload paths', () => {
 
     // Assert
     expect(created.status).toBe(201);
-    expect(created.body.upload.url.startsWith(local.outputs.AwsEndpoint)).toBe(true);
+    // Signed for the bucket's local front door (S3's POST rules), on loopback like every endpoint.
+    expect(created.body.upload.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${local.outputs.BucketName}$`));
     expect(created.body.upload.fields.key).toBe(`uploads/alice/${created.body.documentId}.pdf`);
     expect(posted.status).toBe(204);
     expect(record).toMatchObject({ status: 'COMPLETED', source: 'presigned', filename: 'Quarterly report.pdf', pageCount: 2 });
+  });
+
+  it('carries the document id as correlation_id from the API request, through the queue, to the extractor’s log lines', async () => {
+    // Arrange
+    const client = await as('traced');
+
+    // Act
+    const uploaded = await uploadDirect(client, makePdf(['follow me']));
+    const documentId: string = uploaded.body.documentId;
+    await documentIn(client, documentId, ['COMPLETED']);
+    await client.call('listDocuments'); // a request about no one document, on an environment that served this one
+
+    // Assert: the API's line for the request, and the extractor's for the object, name it alike
+    const linesAbout = (log: string) =>
+      readFileSync(join(local.runtime.layout.root, 'logs', log), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.correlation_id === documentId);
+    expect(linesAbout('api.log')).toContainEqual(
+      expect.objectContaining({ message: 'Request answered', operation: 'uploadDocument', statusCode: 202, documentId }),
+    );
+    expect(linesAbout('extract.log')).toContainEqual(expect.objectContaining({ message: 'Object processed', status: 'completed', documentId }));
+    // …and no line of another request carries it: the keys end with the request.
+    expect(linesAbout('api.log').filter((line) => line.operation === 'listDocuments')).toEqual([]);
   });
 
   it('drop folder: a file under incoming/<userId>/ is that user’s document in the API, with its key', async () => {
@@ -213,7 +241,7 @@ describe('deletion', () => {
         (await objectsUnder(`uploads/deleter/${documentId}`)) === 0 &&
         (await objectsUnder(`results/${documentId}/`)) === 0 &&
         (await probe.pages(documentId)).length === 0,
-      { timeoutMs: 30_000, intervalMs: 250, description: 'the purge' },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the purge' },
     );
     const tombstone = await probe.documents.get(documentId);
     expect(tombstone).toMatchObject({ deletedAt: expect.any(String), purgedAt: expect.any(String), generation: 2 });

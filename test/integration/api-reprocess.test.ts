@@ -55,14 +55,14 @@ describe('POST /v1/documents/{id}/reprocess', () => {
   it('queues a COMPLETED document as generation 2, which completes again with its pages and one more event', async () => {
     // Arrange
     const documentId = await completedDocument(['first page of the report', 'second page']);
-    await waitFor(() => eventsOf(documentId).length === 1, { timeoutMs: 10_000, description: 'the first completion event' });
+    await waitFor(() => eventsOf(documentId).length === 1, { timeoutMs: 60_000, description: 'the first completion event' });
 
     // Act
     const accepted = await alice.call('reprocessDocument', { id: documentId });
     const completed = await documentIn(alice, documentId, ['COMPLETED', 'FAILED']);
     const record = await probe.documents.get(documentId);
     const pages = await alice.call('listDocumentPages', { id: documentId });
-    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 10_000, description: 'the generation 2 completion event' });
+    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 60_000, description: 'the generation 2 completion event' });
 
     // Assess
     expect(accepted).toMatchObject({ status: 202, body: { documentId, status: 'QUEUED', generation: 2 } });

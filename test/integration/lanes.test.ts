@@ -69,7 +69,7 @@ describe('priority lanes', () => {
       );
     }
     await waitFor(async () => (await keysOnQueue(local.outputs.BulkQueueUrl)).length >= BULK_DOCUMENTS / 2, {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       description: 'the load to be queued in the bulk lane',
     });
     await waitFor(async () => (await Promise.all(bulkIds().map((id) => probe.documents.get(id)))).some(Boolean), {
@@ -98,7 +98,7 @@ describe('priority lanes', () => {
     // Assert: its notification is on the bulk queue, never on the interactive one.
     const key = `bulk-uploads/alice/${bulkUpload}.pdf`;
     const onBulkQueue = await waitFor(async () => (await keysOnQueue(local.outputs.BulkQueueUrl)).includes(key) || undefined, {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       description: 'the bulk upload on the bulk queue',
     }).catch(() => false);
     const completed = await documentIn(alice, bulkUpload, ['COMPLETED', 'FAILED'], 240_000);

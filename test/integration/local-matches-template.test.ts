@@ -191,7 +191,7 @@ describe('the local runtime against the dev template', () => {
         const found = recordsFor(await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName), TEST_EVENT_ID);
         return found.length > 0 && found;
       },
-      { timeoutMs: 15_000, description: 'the first invocation' },
+      { timeoutMs: 60_000, description: 'the first invocation' },
     );
     const { env } = received[0]!;
     expect(env).toMatchObject(literal);

@@ -23,6 +23,8 @@ import {
 } from '../support/local-runtime.js';
 
 const TWO_SCANS_MS = 2 * DEFAULT_SCAN_INTERVAL_MS + 500;
+/** A ceiling for what must happen soon (a forward, a delivery): generous, so a busy machine still makes it. */
+const SOON_MS = 60_000;
 
 let running: TestRuntime | undefined;
 const stateDirs: string[] = [];
@@ -68,7 +70,7 @@ describe('restarting the local runtime', () => {
     // Run 1: an ordinary upload is forwarded.
     let local = await start(stateDir);
     await local.clients.s3.send(new PutObjectCommand({ Bucket: local.outputs.BucketName, Key: before, Body: 'first' }));
-    await waitForReceive(local, before, 1, 15_000);
+    await waitForReceive(local, before, 1, SOON_MS);
     await stop();
 
     // Run 2 stands for a runtime that stopped after the uploads but before forwarding them.
@@ -83,12 +85,12 @@ describe('restarting the local runtime', () => {
 
     // Run 3 finds them in its start-up scan; the earlier upload and the test event stay sent once.
     local = await start(stateDir);
-    for (const key of whileDown) await waitForReceive(local, key, 1, 15_000);
+    for (const key of whileDown) await waitForReceive(local, key, 1, SOON_MS);
     await sleep(TWO_SCANS_MS);
     const all = await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName);
     for (const key of [before, ...whileDown]) expect(recordsFor(all, key).map((record) => record.receiveCount)).toEqual([1]);
     expect(recordsFor(all, TEST_EVENT_ID)).toHaveLength(LANES.length); // one per lane's queue
-  }, 90_000);
+  }, 5 * SOON_MS);
 
   it('makes the stopped run’s in-flight messages visible again at once', async () => {
     const stateDir = freshStateDir();
@@ -98,22 +100,21 @@ describe('restarting the local runtime', () => {
 
     let local = await start(stateDir, options);
     await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(id) }));
-    const [hung] = await waitForReceive(local, id, 1, 15_000);
+    const [hung] = await waitForReceive(local, id, 1, SOON_MS);
     await stop(); // the hanging invocation is cut off by the shutdown
 
     // Its batch (which may also hold the S3 test event) is on file for the next run.
     const inFlight = JSON.parse(readFileSync(local.runtime.layout.inFlightFiles.interactive, 'utf8')) as InFlightMessage[];
     expect(inFlight.map((message) => message.messageId)).toContain(hung!.messageId);
 
-    const startedAt = Date.now();
     local = await start(stateDir, options);
-    const [first, second] = await waitForReceive(local, id, 2, 20_000);
+    // Within a tenth of the 600 s visibility timeout: only the release brings it back this soon.
+    const [first, second] = await waitForReceive(local, id, 2, SOON_MS);
     expect(second!.messageId).toBe(first!.messageId);
-    expect(second!.receivedAt - startedAt).toBeLessThan(20_000); // far below the 600 s visibility timeout
     const current = local;
     await waitFor(() => readFileSync(current.runtime.layout.inFlightFiles.interactive, 'utf8').trim() === '[]', {
-      timeoutMs: 10_000,
+      timeoutMs: SOON_MS,
       description: 'the redelivered message to be settled',
     });
-  }, 90_000);
+  }, 5 * SOON_MS);
 });

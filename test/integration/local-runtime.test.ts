@@ -22,9 +22,15 @@ import {
 } from '../support/fixture-records.js';
 import { FIXTURE_HANDLER, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 
-const FUNCTION_TIMEOUT_SECONDS = 2;
-/** Above the function timeout plus the 1 s batching window, so a healthy batch is never redelivered. */
-const VISIBILITY_TIMEOUT_SECONDS = 4;
+const FUNCTION_TIMEOUT_SECONDS = 3;
+/**
+ * Well above the function timeout plus the 1 s batching window and a new environment's start
+ * (which counts against the visibility timeout, not the function's) on a saturated machine, so
+ * a healthy batch is never redelivered, however busy the machine.
+ */
+const VISIBILITY_TIMEOUT_SECONDS = 12;
+/** A ceiling for what must happen soon (a forward, a delivery, a redelivery): generous, so a busy machine still makes it. */
+const SOON_MS = 60_000;
 /** Long enough for the forwarder's periodic scan to have run twice. */
 const TWO_SCANS_MS = 2 * DEFAULT_SCAN_INTERVAL_MS + 500;
 
@@ -89,7 +95,7 @@ describe('S3 → SQS forwarding', () => {
         const found = recordsFor(await readFixtureRecords(local.clients.dynamoDb, local.outputs.TableName), TEST_EVENT_ID);
         return found.length >= 2 && found;
       },
-      { timeoutMs: 15_000, description: 'a test event from each lane' },
+      { timeoutMs: SOON_MS, description: 'a test event from each lane' },
     );
 
     expect(testEvents.map((record) => String(record.sqsRecord.eventSourceARN).split(':').at(-1)).sort()).toEqual(
@@ -106,7 +112,7 @@ describe('S3 → SQS forwarding', () => {
     const eTag = await put(awkwardKey, 'awkward bytes');
     await put(plainKey);
 
-    const all = await waitForIds([awkwardKey, plainKey], 15_000);
+    const all = await waitForIds([awkwardKey, plainKey], SOON_MS);
 
     const [awkward] = recordsFor(all, awkwardKey);
     // The key as S3 encodes it: `+` for a space, %XX for UTF-8 bytes and reserved characters.
@@ -147,7 +153,7 @@ describe('S3 → SQS forwarding', () => {
     const marker = 'incoming/user-1/after-ignored.pdf';
     await put(marker);
 
-    await waitForIds([marker], 15_000);
+    await waitForIds([marker], SOON_MS);
     await sleep(TWO_SCANS_MS);
 
     const all = await records();
@@ -161,7 +167,7 @@ describe('S3 → SQS forwarding', () => {
       await Promise.all(keys.slice(start, start + 25).map((key) => put(key)));
     }
 
-    await waitForIds(keys, 90_000);
+    await waitForIds(keys, 3 * SOON_MS);
     await sleep(TWO_SCANS_MS); // a duplicate would have been sent by now
 
     const all = await records();
@@ -169,7 +175,7 @@ describe('S3 → SQS forwarding', () => {
     const forwarded = ledgerKeys().filter((key) => key.startsWith('incoming/burst/'));
     expect(forwarded).toHaveLength(keys.length);
     expect(new Set(forwarded).size).toBe(keys.length);
-  }, 120_000);
+  }, 5 * SOON_MS);
 });
 
 describe('SQS event source', () => {
@@ -184,7 +190,7 @@ describe('SQS event source', () => {
       }),
     );
 
-    await waitForIds([failing], 20_000, 2);
+    await waitForIds([failing], SOON_MS, 2);
     // The successes were received with it: had they been kept, they would be back by now too.
     await sleep(1_500);
 
@@ -202,12 +208,12 @@ describe('SQS event source', () => {
       // They shared the failing record's batch and were deleted from it.
       expect(first!.batchMessageIds).toContain(received[0]!.messageId);
     }
-  }, 40_000);
+  }, 3 * SOON_MS);
 });
 
 describe('Lambda execution environments', () => {
   it('passes a Lambda-like context and the function environment', async () => {
-    const [record] = recordsFor(await waitForIds([TEST_EVENT_ID], 15_000), TEST_EVENT_ID);
+    const [record] = recordsFor(await waitForIds([TEST_EVENT_ID], SOON_MS), TEST_EVENT_ID);
     expect(record!.context).toMatchObject({
       functionName: local.runtime.settings.function.functionName,
       memoryLimitInMB: String(local.runtime.settings.function.memoryMb),
@@ -223,34 +229,34 @@ describe('Lambda execution environments', () => {
   it('kills an invocation that passes the function timeout and keeps serving', async () => {
     const hanging = `timeout-${DIRECTIVES.hangOnce}`;
     await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(hanging) }));
-    const [hungAttempt] = recordsFor(await waitForIds([hanging], 15_000), hanging);
+    const [hungAttempt] = recordsFor(await waitForIds([hanging], SOON_MS), hanging);
 
     // The other environment takes new work while the first one hangs.
     const meanwhile = 'served-while-hanging';
     await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(meanwhile) }));
-    const [served] = recordsFor(await waitForIds([meanwhile], 15_000), meanwhile);
+    const [served] = recordsFor(await waitForIds([meanwhile], SOON_MS), meanwhile);
     expect(served!.pid).not.toBe(hungAttempt!.pid);
 
     // Killed at the timeout; redelivered once the visibility timeout ran out, to a fresh environment.
-    const [, retried] = recordsFor(await waitForIds([hanging], 20_000, 2), hanging);
+    const [, retried] = recordsFor(await waitForIds([hanging], SOON_MS, 2), hanging);
     expect(isAlive(hungAttempt!.pid)).toBe(false);
     expect(retried!.pid).not.toBe(hungAttempt!.pid);
     expect(readFileSync(local.runtime.layout.extractLog, 'utf8')).toContain(
       `Task timed out after ${FUNCTION_TIMEOUT_SECONDS.toFixed(2)} seconds`,
     );
-  }, 40_000);
+  }, 3 * SOON_MS);
 
   it('replaces an environment whose process crashes', async () => {
     const crashing = `exit-${DIRECTIVES.crashOnce}`;
     await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(crashing) }));
 
-    const [crashed, retried] = recordsFor(await waitForIds([crashing], 20_000, 2), crashing);
+    const [crashed, retried] = recordsFor(await waitForIds([crashing], SOON_MS, 2), crashing);
     expect(isAlive(crashed!.pid)).toBe(false);
     expect(retried!.pid).not.toBe(crashed!.pid);
     expect(readFileSync(local.runtime.layout.extractLog, 'utf8')).toContain('Runtime exited with error: exit status 1');
 
     const after = 'served-after-crash';
     await local.clients.sqs.send(new SendMessageCommand({ QueueUrl: local.outputs.QueueUrl, MessageBody: fixtureBody(after) }));
-    await waitForIds([after], 15_000);
-  }, 40_000);
+    await waitForIds([after], SOON_MS);
+  }, 3 * SOON_MS);
 });

@@ -29,7 +29,11 @@ import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { objectCreatedMessage } from '../support/s3-notification.js';
 
-const RUNTIME_OPTIONS = { forwardNotifications: false, queueVisibilityTimeoutSeconds: 3 } as const;
+/**
+ * A visibility timeout of seconds, so failed attempts come back within a test; longer than a
+ * warm extraction takes on a saturated machine, so only failures cause redeliveries.
+ */
+const RUNTIME_OPTIONS = { forwardNotifications: false, queueVisibilityTimeoutSeconds: 8 } as const;
 
 let local: TestRuntime;
 let probe: PipelineProbe;
@@ -97,7 +101,7 @@ async function settled() {
       const queues = await Promise.all([depth(local.outputs.QueueUrl), depth(local.outputs.BulkQueueUrl)]);
       return queues.every((queue) => queue.visible === 0 && queue.inFlight === 0);
     },
-    { timeoutMs: 30_000, description: 'the queues to drain' },
+    { timeoutMs: 90_000, description: 'the queues to drain' },
   );
   let last = -1;
   await waitFor(
@@ -108,7 +112,7 @@ async function settled() {
       last = count;
       return stable;
     },
-    { timeoutMs: 15_000, description: 'the event log to settle' },
+    { timeoutMs: 60_000, description: 'the event log to settle' },
   );
 }
 
@@ -153,7 +157,7 @@ describe('document events', () => {
     await put(overwritten, makePdf(['version two', 'with two pages']));
     await send(local.outputs.QueueUrl, notification(overwritten, '0020'));
     await waitFor(async () => (await probe.documents.get(ids[overwritten]!))?.generation === 2 && eventsOf(ids[overwritten]!).length === 2, {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       description: 'the second generation to complete',
     });
     await send(local.outputs.QueueUrl, notification(completed, '0010'));
@@ -182,7 +186,7 @@ describe('document events', () => {
     expect(events()).toHaveLength(before);
     const keys = events().map((logged) => logged.detail.eventKey);
     expect(new Set(keys).size).toBe(keys.length);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('redrive (local)', () => {
@@ -234,8 +238,8 @@ describe('redrive (local)', () => {
     expect(done.attempts).toBeGreaterThanOrEqual(3);
     expect(await probe.terminal(probe.dropFolderId(unrecorded), 30_000)).toMatchObject({ status: 'COMPLETED', generation: 1 });
     expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
-    await waitFor(() => eventsOf(throttled).length === 1, { timeoutMs: 10_000, description: 'the completion event' });
-  }, 60_000);
+    await waitFor(() => eventsOf(throttled).length === 1, { timeoutMs: 60_000, description: 'the completion event' });
+  }, 180_000);
 
   it('gives a POISON document a fresh set of attempts: it completes, with one event per terminal transition', async () => {
     // Arrange: a document given up as POISON (its attempts crashed), its message in the DLQ.
@@ -256,19 +260,19 @@ describe('redrive (local)', () => {
         const current = await probe.documents.get(documentId);
         return current?.status === 'COMPLETED' && current;
       },
-      { timeoutMs: 30_000, description: 'the revived document to complete' },
+      { timeoutMs: 90_000, description: 'the revived document to complete' },
     );
 
     // Assert: revived in the same generation, attempts counted afresh (they stood at 5).
     expect(record).toMatchObject({ generation: 1, pageCount: 1 });
     expect(record.attempts).toBeLessThan(5);
     expect(record.error).toBeUndefined();
-    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 10_000, description: 'the completion event' });
+    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 60_000, description: 'the completion event' });
     expect(eventsOf(documentId).map((event) => [event['detail-type'], event.detail.errorCode ?? event.detail.status])).toEqual([
       ['Document Failed', 'POISON'],
       ['Document Completed', 'COMPLETED'],
     ]);
-  }, 60_000);
+  }, 180_000);
 
   it('ends a document that keeps failing FAILED/POISON and back in the DLQ once, without looping', async () => {
     // Arrange: its object lives in a bucket that does not exist, so every read fails (not as
@@ -287,7 +291,7 @@ describe('redrive (local)', () => {
     // Act
     await redrive({ stateDir: local.stateDir }, print);
     await waitFor(async () => (await depth(local.outputs.BulkDeadLetterQueueUrl)).visible === 1, {
-      timeoutMs: 60_000,
+      timeoutMs: 240_000,
       intervalMs: 250,
       description: 'the message to come back to the DLQ',
     });
@@ -299,9 +303,9 @@ describe('redrive (local)', () => {
     expect(record?.error?.message).toMatch(/NoSuchBucket/);
     expect(await depth(local.outputs.BulkQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
     expect(await depth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 1, inFlight: 0 });
-    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 10_000, description: 'the failure event' });
+    await waitFor(() => eventsOf(documentId).length === 2, { timeoutMs: 60_000, description: 'the failure event' });
     expect(eventsOf(documentId).map((event) => event.detail.errorCode)).toEqual(['POISON', 'POISON']);
-  }, 90_000);
+  }, 360_000);
 });
 
 describe('stats', () => {

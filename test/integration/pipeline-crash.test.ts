@@ -49,11 +49,19 @@ describe('a runtime killed mid-processing', () => {
     await Promise.all(
       keys.map((key) => clients.s3.send(new PutObjectCommand({ Bucket: first.outputs.BucketName, Key: key, Body: long }))),
     );
-    clients.destroy();
 
-    // Kill while the first documents are in the middle of their pages.
+    // Kill while a document is in the middle of its pages: seen PROCESSING with some pages written.
     restarted = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const watching = new PipelineProbe({ clients, outputs: first.outputs });
+    await waitFor(
+      async () => {
+        const processing = (await watching.allDocuments()).filter((record) => record.status === 'PROCESSING');
+        for (const record of processing) if ((await watching.pages(record.documentId)).length > 0) return true;
+        return false;
+      },
+      { timeoutMs: 240_000, intervalMs: 50, description: 'a document to be part-way through its pages' },
+    );
+    clients.destroy();
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     child = undefined;
@@ -69,5 +77,5 @@ describe('a runtime killed mid-processing', () => {
     expect(records.every((record) => record.pageCount === 117)).toBe(true);
     const pages = await probe.pages(records[0]!.documentId);
     expect(pages).toHaveLength(117);
-  }, 300_000);
+  }, 600_000);
 });

@@ -50,7 +50,7 @@ async function queueDrained() {
       }
       return true;
     },
-    { timeoutMs: 30_000, description: 'the queues to drain' },
+    { timeoutMs: 90_000, description: 'the queues to drain' },
   );
 }
 

@@ -139,7 +139,7 @@ describe('an expiring document', () => {
     const after = await rawItem(documentId);
     expect(after).toMatchObject({ status: 'COMPLETED', generation: before!.generation, expiresAt, sequencer: before!.sequencer });
     expect((await alice.call('getDocument', { id: documentId })).status).toBe(404);
-  }, 90_000);
+  }, 180_000);
 
   it('is swept away with its pages and objects', async () => {
     // Act

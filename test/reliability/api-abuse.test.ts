@@ -31,6 +31,7 @@ import { createUpload, documentIn, postForm, uploadDirect } from '../support/api
 import { makeStateDir, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { ThrottleClock } from '../support/throttle-clock.js';
 import { reconcile, writeFigures, type AbuseCase, type ApiAbuseFigures } from './figures.js';
 import { deadLetterDepth } from './runtime-checks.js';
 
@@ -39,6 +40,8 @@ const QUOTA = { uploadsPerMinute: 10, uploadsPerDay: 1000 };
 /** The dev stage throttle (rate / burst), as deployed. */
 const THROTTLE = { rateLimit: 50, burstLimit: 100 };
 const BURST = 200;
+/** The stage throttle refills only as this file's clock says. */
+const throttleClock = new ThrottleClock();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const COVERED_ELSEWHERE = [
@@ -141,7 +144,7 @@ function rawRequest(bytes: string): Promise<{ status: number; body: string }> {
 }
 
 beforeAll(async () => {
-  local = await startTestRuntime({ api: { quotas: QUOTA, throttle: THROTTLE } });
+  local = await startTestRuntime({ api: { quotas: QUOTA, throttle: THROTTLE, throttleClock: throttleClock.now } });
   probe = new PipelineProbe(local);
   audit = new AuditRepository(DynamoDBDocumentClient.from(local.clients.dynamoDb), LOCAL_NAMES.auditTable, 30);
   startedAt = Date.now();
@@ -425,10 +428,15 @@ describe('an upload burst from one user (429 with Retry-After; only the quota’
   it('accepts the per-minute quota and no more, refuses the rest at the stage throttle or the quota, and stores only what it accepted', async () => {
     // Arrange
     const client = await as('burster');
-    await new Promise((resolve) => setTimeout(resolve, (THROTTLE.burstLimit / THROTTLE.rateLimit) * 1000)); // a full bucket
+    throttleClock.hold(); // a full bucket, not refilled while the burst arrives
 
     // Act
-    const answers = await Promise.all(Array.from({ length: BURST }, (_, index) => uploadDirect(client, makePdf([`burst ${index}`]))));
+    let answers: ApiAnswer[];
+    try {
+      answers = await Promise.all(Array.from({ length: BURST }, (_, index) => uploadDirect(client, makePdf([`burst ${index}`]))));
+    } finally {
+      throttleClock.release();
+    }
     const stored = answers.filter((answer) => answer.status === 202).map((answer) => answer.body.documentId as string);
     for (const id of stored) accepted.add(id);
 

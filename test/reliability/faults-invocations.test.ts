@@ -2,9 +2,9 @@
  * Invocations that do not finish: an execution environment SIGKILLed while its document is
  * PROCESSING, a service answer that comes after the function timeout (the handler's middleware
  * ends the invocation with a TimeoutError just before Lambda would), and a document whose every
- * attempt times out. Clocks are seconds instead of
- * minutes (function timeout, budget per document, visibility timeout), so redeliveries and the
- * five attempts `maxReceiveCount` allows fit in a test; the rules are the deployed ones:
+ * attempt times out. Clocks are seconds instead of minutes (function timeout, budget per
+ * document, visibility timeout), so redeliveries and the five attempts `maxReceiveCount` allows
+ * fit in a test; the rules are the deployed ones:
  * an invocation that ends this way deletes nothing, its messages come back after the visibility
  * timeout, and the last allowed delivery records POISON before the message goes to the DLQ.
  */
@@ -17,17 +17,27 @@ import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
 import { uploadKey } from '../../lambdas/shared/s3-keys.js';
 import type { FaultProxy } from '../../local/fault-proxy.js';
 import { DEFAULT_HANDLER_MODULE } from '../../local/runtime.js';
+import { LOCAL_CONFIG } from '../../local/settings.js';
 import { ApiClient } from '../support/api-client.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { FaultOutcomes } from './fault-outcomes.js';
 
-const FUNCTION_TIMEOUT_SECONDS = 8;
-/** Leaves the budget per document within the function timeout, after the time kept for recording. */
-const DOCUMENT_TIMEOUT_SECONDS = 2;
-/** Above the function timeout plus a cold start, so only the faults cause redeliveries. */
-const VISIBILITY_TIMEOUT_SECONDS = 12;
+/**
+ * The clocks are the deployed rules at a smaller scale, chosen so that only the injected faults
+ * cause timeouts, however busy the machine: a healthy one-page document must fit its budget even
+ * in a cold environment on a saturated machine, so the budget is generous, and the function
+ * timeout leaves that budget after the time the handler keeps for recording (5 s).
+ */
+const DOCUMENT_TIMEOUT_SECONDS = 8;
+const FUNCTION_TIMEOUT_SECONDS = 15;
+/** Twice the function timeout: room for a cold start on top, so only the faults cause redeliveries. */
+const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
+/** Deliveries before SQS moves a message to the DLQ. */
+const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
+/** Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with as much again for slowness. */
+const settleMs = (redeliveries: number) => 2 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
 /** Longer than any invocation may run: a request held this long is a hung dependency. */
 const HUNG_MS = 10 * 60_000;
 const OWNER = 'faults-owner';
@@ -55,8 +65,8 @@ beforeAll(async () => {
   // Warm environments in both lanes, so no cold start counts against a case's clock.
   const warmUp = [...Array.from({ length: 6 }, (_, index) => `incoming/warm-up/${index}.pdf`), ...Array.from({ length: 6 }, () => uploadKey(OWNER, randomUUID()))];
   await Promise.all(warmUp.map((key) => put(key, makePdf([`warm-up ${key}`]))));
-  await Promise.all(warmUp.map((key) => probe.terminal(idOf(key), 90_000)));
-}, 180_000);
+  await Promise.all(warmUp.map((key) => probe.terminal(idOf(key), settleMs(2))));
+}, 2 * settleMs(2));
 
 afterAll(async () => {
   if (local) await outcomes.write();
@@ -110,14 +120,14 @@ describe('an execution environment SIGKILLed mid-batch', () => {
     const hold = faults.inject({ service: 's3', operations: ['GetObject'], matching: keys[0], times: 1, action: { kind: 'latency', ms: HUNG_MS } });
     await Promise.all(keys.map((key, index) => put(key, makePdf([`killed mid-batch ${index}`]))));
     await waitFor(async () => hold.injected === 1 && (await probe.documents.get(ids[0]!))?.status === 'PROCESSING', {
-      timeoutMs: 30_000,
+      timeoutMs: settleMs(0),
       description: 'the first document to be PROCESSING',
     });
 
     // Act
     const killed = extractionEnvironmentPids();
     for (const pid of killed) process.kill(pid, 'SIGKILL');
-    const records = await Promise.all(ids.map((id) => probe.terminal(id, 90_000)));
+    const records = await Promise.all(ids.map((id) => probe.terminal(id, settleMs(1))));
 
     // Assert
     await outcomes.check(
@@ -136,7 +146,7 @@ describe('an execution environment SIGKILLed mid-batch', () => {
         for (const id of ids) expect(await probe.pages(id)).toHaveLength(1);
       },
     );
-  }, 120_000);
+  }, 3 * settleMs(1));
 });
 
 describe.concurrent('a dependency that answers after the function timeout', () => {
@@ -148,7 +158,7 @@ describe.concurrent('a dependency that answers after the function timeout', () =
 
     // Act
     await put(key, makePdf(['late but whole']));
-    const record = await probe.terminal(documentId, 90_000);
+    const record = await probe.terminal(documentId, settleMs(1));
 
     // Assert
     await outcomes.check(
@@ -167,7 +177,7 @@ describe.concurrent('a dependency that answers after the function timeout', () =
         expect(await deadLetterQueueDepth(local.outputs.DeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
       },
     );
-  }, 120_000);
+  }, 2 * settleMs(1));
 
   it('on every attempt: the document ends FAILED/POISON, its message reaches the DLQ, and a redrive after the fix completes it', async ({ expect }) => {
     // Arrange: every read of this dropped file's original hangs.
@@ -178,9 +188,9 @@ describe.concurrent('a dependency that answers after the function timeout', () =
 
     // Act: five deliveries, the last of which records POISON; the next receive moves it to the DLQ.
     await put(key, makePdf(['poisoned, then fixed']));
-    const poisoned = await probe.terminal(documentId, 180_000);
+    const poisoned = await probe.terminal(documentId, settleMs(MAX_RECEIVES));
     await waitFor(async () => (await deadLetterQueueDepth(local.outputs.BulkDeadLetterQueueUrl)).visible === 1, {
-      timeoutMs: 60_000,
+      timeoutMs: settleMs(1),
       intervalMs: 500,
       description: 'the message in the bulk lane’s DLQ',
     });
@@ -193,7 +203,7 @@ describe.concurrent('a dependency that answers after the function timeout', () =
         const record = await probe.documents.get(documentId);
         return record?.status === 'COMPLETED' ? record : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 250, description: 'the redriven document to complete' },
+      { timeoutMs: settleMs(1), intervalMs: 250, description: 'the redriven document to complete' },
     );
 
     // Assert
@@ -208,8 +218,8 @@ describe.concurrent('a dependency that answers after the function timeout', () =
       [documentId],
       () => hangs,
       async () => {
-        expect(poisoned).toMatchObject({ status: 'FAILED', attempts: 5, error: { code: 'POISON' } });
-        expect(hangs).toBe(4); // the fifth delivery records POISON without reading the object
+        expect(poisoned).toMatchObject({ status: 'FAILED', attempts: MAX_RECEIVES, error: { code: 'POISON' } });
+        expect(hangs).toBe(MAX_RECEIVES - 1); // the fifth delivery records POISON without reading the object
         expect(depthBeforeRedrive).toEqual({ visible: 1, inFlight: 0 });
         expect(redriven.status).toBe(202);
         expect(redriven.body.lanes).toEqual([expect.objectContaining({ lane: 'bulk', moved: 1 })]);
@@ -219,5 +229,5 @@ describe.concurrent('a dependency that answers after the function timeout', () =
         expect(await deadLetterQueueDepth(local.outputs.BulkDeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
       },
     );
-  }, 300_000);
+  }, 2 * settleMs(MAX_RECEIVES + 2));
 });

@@ -106,7 +106,7 @@ describe('a restart with documents in every state', () => {
     const posted = await postForm(sameForm, makePdf(['posted after the restart']), 'posted after the restart.pdf');
     const records = await recordsOf(names.map((name) => after.terminal(ids[name], 90_000)));
     await waitFor(async () => (await Promise.all([second.outputs.QueueUrl, second.outputs.BulkQueueUrl].map((url) => depth(second, url)))).every((count) => count === 0), {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       description: 'the queues to drain',
     });
 

@@ -209,7 +209,7 @@ describe.concurrent('connections cut mid-answer', () => {
 
     // Act
     const record = await probe.terminal(documentId, TERMINAL_WAIT_MS);
-    await waitFor(() => documentEvents(local, documentId).length > 0, { timeoutMs: 15_000, description: 'the completion event' });
+    await waitFor(() => documentEvents(local, documentId).length > 0, { timeoutMs: 60_000, description: 'the completion event' });
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // time for a second event to show, were there one
 
     // Assert
@@ -241,7 +241,7 @@ describe.concurrent('connections cut mid-answer', () => {
         const current = await probe.documents.get(documentId);
         return current?.purgedAt ? current : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 250, description: 'the purge' },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the purge' },
     );
 
     // Assert
@@ -324,7 +324,7 @@ async function queuesDrained() {
       }
       return true;
     },
-    { timeoutMs: 30_000, description: 'the queues to drain' },
+    { timeoutMs: 90_000, description: 'the queues to drain' },
   );
 }
 

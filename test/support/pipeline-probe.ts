@@ -13,7 +13,8 @@ export class PipelineProbe {
   readonly documents: DocumentRepository;
   private readonly client: DynamoDBDocumentClient;
 
-  constructor(private readonly local: TestRuntime) {
+  /** Any runtime's clients and outputs: one started in this process, or one in a process of its own. */
+  constructor(private readonly local: Pick<TestRuntime, 'clients' | 'outputs'>) {
     this.client = DynamoDBDocumentClient.from(local.clients.dynamoDb);
     this.documents = new DocumentRepository(this.client, local.outputs.TableName);
   }

@@ -3,9 +3,11 @@
  * output `AuthUrl`, and an app client that lets the sign-in return to the CLI's loopback URL.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_LOGIN_CALLBACK_URL, ENVIRONMENT_NAMES } from '../../lib/config.js';
-import { environment, logicalId } from '../infra/app-fixture.js';
+import { environment, logicalId, synthesizeEnvironments } from '../infra/app-fixture.js';
+
+beforeAll(synthesizeEnvironments);
 
 describe.each(ENVIRONMENT_NAMES)('the %s stack, for login', (envName) => {
   it('outputs the Cognito domain as AuthUrl', () => {

@@ -197,13 +197,12 @@ describe('decideClaim for an expired document', () => {
 
 describe('sweep of expired items', () => {
   const NOW = new Date((EXPIRES_AT + 5) * 1000);
-  const sweepDependencies = (stores: { name: string; deleteExpired: (now: Date) => Promise<number> }[] = []) => ({
+  const sweepDependencies = () => ({
     repository: repositoryAt(EXPIRES_AT + 5),
     s3: new S3Client({ region: 'eu-west-1' }),
     bucketName: 'docs',
     now: () => NOW,
     sweepExpired: true,
-    expiringStores: stores,
   });
 
   beforeEach(() => {
@@ -249,20 +248,6 @@ describe('sweep of expired items', () => {
     expect(outcome).toMatchObject({ documentsExpired: 0, itemsExpired: 1 });
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual({ pk: 'IDEMPOTENCY#abc', sk: 'IDEMPOTENCY' });
-  });
-
-  it('expires the other stores it is given', async () => {
-    // Arrange
-    ddb.on(ScanCommand).resolves({ Items: [] });
-    const asked: Date[] = [];
-    const audit = { name: 'audit', deleteExpired: async (now: Date) => (asked.push(now), 3) };
-
-    // Act
-    const outcome = await sweep(sweepDependencies([audit]));
-
-    // Assert
-    expect(asked).toEqual([NOW]);
-    expect(outcome.itemsExpired).toBe(3);
   });
 
   it('leaves expired items alone unless asked to sweep them (AWS: TTL and lifecycle rules do it)', async () => {

@@ -2,6 +2,7 @@
  * The local pieces behind the web uploader, without the emulators: the web server (the page,
  * `config.json`, the local sign-in endpoint) and the CORS proxy in front of fauxqs.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,7 +135,9 @@ describe('S3 CORS proxy', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const address = upstream.address() as { port: number };
-    proxy = await startS3CorsProxy({ target: `http://127.0.0.1:${address.port}`, allowedOrigins: [ALLOWED], log: silentLog });
+    const target = `http://127.0.0.1:${address.port}`;
+    const s3 = new S3Client({ endpoint: target, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    proxy = await startS3CorsProxy({ target, allowedOrigins: [ALLOWED], postObject: { s3, secretAccessKey: 'local', maxFormBytes: 1024 }, log: silentLog });
   });
 
   afterAll(async () => {

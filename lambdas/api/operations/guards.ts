@@ -54,11 +54,22 @@ export function documentVisibility(request: ApiRequest): (record: DocumentRecord
   };
 }
 
+/**
+ * Notes the document a request is about: for the audit trail, and as the correlation id every
+ * log line of the rest of the request carries, the same `correlation_id` (the document id) the
+ * extractor's and the event publisher's lines carry, so one query follows a document from the
+ * API request through the queue. The router removes the keys when the request ends.
+ */
+export function noteDocument(request: ApiRequest, documentId: string): void {
+  request.audit.documentId = documentId;
+  logger.appendKeys({ correlation_id: documentId, documentId });
+}
+
 /** The `{id}` of the path, or the missing-document 404 for anything that is not a document id. */
 export function requestedDocumentId(request: ApiRequest): string {
   const id = request.pathParameters.id ?? '';
   if (!DocumentId.safeParse(id).success) throw documentNotFound();
-  request.audit.documentId = id;
+  noteDocument(request, id);
   return id;
 }
 
@@ -140,7 +151,7 @@ export async function idempotent(
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
     }
     if (existing.status === 'COMPLETED' && existing.response) {
-      request.audit.documentId = existing.documentId;
+      noteDocument(request, existing.documentId);
       return {
         statusCode: existing.response.statusCode,
         body: existing.response.body,

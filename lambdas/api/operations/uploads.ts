@@ -16,7 +16,7 @@ import { sanitizeFilename } from '../filename.js';
 import { jsonBody, mediaType, type ApiRequest, type ApiResult, type Caller } from '../http.js';
 import { PDF_CONTENT_TYPE } from '../object-access.js';
 import { CreateUploadRequest, describeIssues, UploadDocumentQuery } from '../schemas.js';
-import { consumeUploadQuota, idempotent, requireCaller } from './guards.js';
+import { consumeUploadQuota, idempotent, noteDocument, requireCaller } from './guards.js';
 
 const PDF_MAGIC = Buffer.from('%PDF-');
 /** Readers accept junk before the header within the first kilobyte, as the PDF spec allows (and the extractor does). */
@@ -49,7 +49,7 @@ export async function uploadDocument(request: ApiRequest, deps: ApiDependencies)
   const { lane } = query.data;
 
   return idempotent(request, deps, sha256(`direct\n${filename ?? ''}\n${lane}\n${sha256(bytes)}`), async (documentId) => {
-    request.audit.documentId = documentId;
+    noteDocument(request, documentId);
     await consumeUploadQuota(caller, deps);
     const record = newRecord(caller, documentId, { source: 'api', lane, status: 'QUEUED', filename }, deps);
     await createRecord(record, ['QUEUED'], deps);
@@ -73,7 +73,7 @@ export async function createUpload(request: ApiRequest, deps: ApiDependencies): 
   if (filename === undefined) throw badRequest('INVALID_FILENAME', 'The filename has no usable characters.');
 
   return idempotent(request, deps, sha256(`presigned\n${filename}\n${size}\n${lane}`), async (documentId) => {
-    request.audit.documentId = documentId;
+    noteDocument(request, documentId);
     await consumeUploadQuota(caller, deps);
     const record = newRecord(caller, documentId, { source: 'presigned', lane, status: 'UPLOADING', filename }, deps);
     await createRecord(record, ['UPLOADING'], deps);
