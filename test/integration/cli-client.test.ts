@@ -175,7 +175,7 @@ describe('pdf-pipeline status, list, text, pages, download', () => {
     const printed = await cli(['text', small.documentId]);
     const written = await cli(['text', big.documentId, '--out', out]);
 
-    expect(printed.stdout).toContain('Hello World');
+    expect(printed.stdout).toMatch(/Hello\sWorld/);
     expect(written.code).toBe(EXIT_CODES.ok);
     expect(readFileSync(out, 'utf8')).toMatch(/a large report[\s\S]*\f[\s\S]*its second page/);
   });

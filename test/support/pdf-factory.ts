@@ -16,13 +16,16 @@ export function makePdf(pageTexts: readonly string[], options: { title?: string;
   const infoId = add(`<< /Title (${escape(options.title ?? 'Test document')}) /Producer (pdf-pipeline tests) /CreationDate (D:20261123100000Z) >>`);
 
   const pageIds = pageTexts.map((text) => {
-    // Lines past the bottom of the page are dropped by text extraction, so a long page keeps
-    // going on the same baseline instead.
+    // Lines past the bottom of the page are dropped by text extraction, and overlapping ones
+    // merged, so a long page is set small on a page tall enough for all of it (at most the
+    // 14,400 units a page may measure).
     const lines = wrap(text, 90);
-    const leading = lines.length > 60 ? 0 : 12;
-    const content = `BT /F1 10 Tf ${leading} TL 40 800 Td ${lines.map((line) => `(${escape(line)}) '`).join(' ')} ET`;
+    const long = lines.length > 60;
+    const [size, leading] = long ? [2, 2.4] : [10, 12];
+    const height = long ? Math.max(842, Math.ceil(lines.length * leading) + 80) : 842;
+    const content = `BT /F1 ${size} Tf ${leading} TL 40 ${height - 42} Td ${lines.map((line) => `(${escape(line)}) '`).join(' ')} ET`;
     const contentId = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
-    return add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${contentId} 0 R >>`);
+    return add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 ${height}] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${contentId} 0 R >>`);
   });
 
   // Padding: a stream nothing refers to, so the file is as large as a test needs (upload size
