@@ -21,6 +21,8 @@ beforeAll(async () => {
     ...extractionEnvironment(CONFIGS.dev),
     TABLE_NAME: 'documents',
     BUCKET_NAME: 'docs',
+    INTERACTIVE_QUEUE_URL: 'http://queue/interactive',
+    BULK_QUEUE_URL: 'http://queue/bulk',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(CONFIGS.dev.extraction.memoryMb),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
