@@ -1,0 +1,65 @@
+/**
+ * Where the OCR worker and its data are, from source and from the bundle.
+ *
+ * From source (tests, bench, the local runtime under tsx) everything comes from node_modules.
+ * In the bundle, the extractor's worker (`extract-worker.mjs`, at the bundle root) finds them in
+ * `ocr/` beside it: the OCR worker bundle, one Tesseract core build (loader and .wasm) and the
+ * gzipped traineddata of each configured language. `OCR_BUNDLE_FILES` lists what the build copies.
+ */
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The one core build shipped: LSTM only (the legacy engine is not used, and its build is
+ * larger) with plain SIMD, which every Node 20+ has; relaxed SIMD may differ across CPUs.
+ */
+export const CORE_BUILD = 'tesseract-core-simd-lstm';
+/** Integer-quantised "best" LSTM models: as accurate as `best`, smaller and faster. */
+export const TRAINEDDATA_VARIANT = '4.0.0_best_int';
+
+/** The folder beside the bundle's entry that holds the OCR assets. */
+export const OCR_BUNDLE_DIR = 'ocr';
+
+export interface OcrAssets {
+  /** The OCR worker thread's entry. */
+  readonly workerUrl: URL;
+  /** Extra Node options for the worker (tsx's loader from source). */
+  readonly execArgv?: string[];
+  /** The core build's loader; its .wasm sits beside it. */
+  readonly corePath: string;
+  /** Folder holding `<lang>.traineddata.gz` for every language; unset: each language's package. */
+  readonly langPath?: string;
+}
+
+/**
+ * Paths from a module at `moduleUrl`: `.ts` means source, anything else the bundle, whose
+ * assets sit in `ocr/` beside the module.
+ */
+export function resolveOcrAssets(moduleUrl: string = import.meta.url): OcrAssets {
+  const modulePath = fileURLToPath(moduleUrl);
+  if (extname(modulePath) === '.ts') {
+    const require = createRequire(moduleUrl);
+    return {
+      workerUrl: new URL('./tesseract-worker.ts', moduleUrl),
+      execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')],
+      corePath: join(dirname(require.resolve('tesseract.js-core/package.json')), `${CORE_BUILD}.js`),
+    };
+  }
+  const root = join(dirname(modulePath), OCR_BUNDLE_DIR);
+  return {
+    workerUrl: new URL(`./${OCR_BUNDLE_DIR}/tesseract-worker.mjs`, moduleUrl),
+    corePath: join(root, `${CORE_BUILD}.js`),
+    langPath: join(root, 'lang'),
+  };
+}
+
+/**
+ * The folder holding `<lang>.traineddata.gz`: the bundle's `ocr/lang/`, or from source the
+ * language's @tesseract.js-data package.
+ */
+export function languageFolder(assets: OcrAssets, language: string, moduleUrl: string = import.meta.url): string {
+  if (assets.langPath) return assets.langPath;
+  const require = createRequire(moduleUrl);
+  return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT);
+}

@@ -1,0 +1,141 @@
+/**
+ * OCR with tesseract.js 7, fully offline: one core build and the configured languages'
+ * traineddata from local files, no cache, no network (see `tesseract-worker.ts`).
+ *
+ * One engine drives one worker thread, one page at a time (WebAssembly here has no threads:
+ * parallelism comes from more engines). The worker's memory grows with the largest page it has
+ * seen and is never given back, so after a page that takes it past `memoryBudgetBytes` the
+ * worker is stopped and the next page starts a fresh one (0.6–0.8 s).
+ */
+import { readFile } from 'node:fs/promises';
+import { encodePgm, rotateGrey, type GreyImage, type PageSize, type Rotation } from './grey-image.js';
+import { languageFolder, resolveOcrAssets, type OcrAssets } from './tesseract-assets.js';
+import { layoutFromTsv, type Recognition } from './tesseract-layout.js';
+import { TesseractThread } from './tesseract-protocol.js';
+
+export interface OcrResult extends Recognition {
+  /** How far the page image was turned clockwise to read upright. */
+  readonly rotation: Rotation;
+}
+
+export interface TesseractEngineOptions {
+  /** Tesseract language codes, e.g. `['eng', 'fra']`; each needs its traineddata shipped. */
+  readonly languages?: readonly string[];
+  /** Where the worker, core and traineddata are; by default beside this module. */
+  readonly assets?: OcrAssets;
+  /** WebAssembly memory past which the worker is replaced after its page. @default 512 MiB */
+  readonly memoryBudgetBytes?: number;
+  /**
+   * Below this mean confidence (0–100) the page is tried turned a quarter, half and three
+   * quarters, and the best reading kept. @default 60
+   */
+  readonly orientationConfidence?: number;
+}
+
+const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
+/** An upright page of text reads at 85–95; one lying sideways or upside down at 20–50. */
+const DEFAULT_ORIENTATION_CONFIDENCE = 60;
+/** Turns tried, in order, after the page as rendered. */
+const OTHER_TURNS: readonly Rotation[] = [90, 270, 180];
+
+export class TesseractEngine {
+  private readonly languages: readonly string[];
+  private readonly assets: OcrAssets;
+  private readonly memoryBudget: number;
+  private readonly orientationConfidence: number;
+  private thread: Promise<TesseractThread> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Workers started so far (the first included), for metrics and tests. */
+  workersStarted = 0;
+
+  constructor(options: TesseractEngineOptions = {}) {
+    this.languages = options.languages ?? ['eng'];
+    if (this.languages.length === 0 || this.languages.some((code) => !/^[a-z_]{3,8}$/i.test(code))) {
+      throw new Error(`OCR languages must be Tesseract codes such as 'eng': got ${JSON.stringify(this.languages)}`);
+    }
+    this.assets = options.assets ?? resolveOcrAssets();
+    this.memoryBudget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+    this.orientationConfidence = options.orientationConfidence ?? DEFAULT_ORIENTATION_CONFIDENCE;
+  }
+
+  /**
+   * Recognises one rendered page. `image` is the page rendered upright as displayed; `page` its
+   * size in points, which the words' boxes are given in.
+   */
+  recognise(image: GreyImage, page: PageSize): Promise<OcrResult> {
+    if (image.width < 1 || image.height < 1 || image.data.length !== image.width * image.height) {
+      return Promise.reject(new Error(`Not an 8-bit grey image: ${image.width}×${image.height} with ${image.data.length} bytes`));
+    }
+    // One page at a time: the worker holds one image.
+    const run = this.queue.then(() => this.recogniseNow(image, page));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the worker ahead of the first page (e.g. while the function initialises). */
+  async warm(): Promise<void> {
+    await this.worker();
+  }
+
+  /** Stops the worker; the next page would start a new one. */
+  async close(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    await (await thread?.catch(() => undefined))?.terminate();
+  }
+
+  private async recogniseNow(image: GreyImage, page: PageSize): Promise<OcrResult> {
+    try {
+      let best = await this.read(image, 0, page);
+      for (const rotation of OTHER_TURNS) {
+        if (best.confidence >= this.orientationConfidence) break;
+        const turned = await this.read(image, rotation, page);
+        if (score(turned) > score(best)) best = turned;
+      }
+      await this.recycleIfGrown();
+      return best;
+    } catch (error) {
+      // A worker that failed mid-page is not trusted with the next.
+      await this.close();
+      throw error;
+    }
+  }
+
+  private async read(image: GreyImage, rotation: Rotation, page: PageSize): Promise<OcrResult> {
+    const thread = await this.worker();
+    const { tsv } = await thread.recognise(encodePgm(rotateGrey(image, rotation)));
+    return { ...layoutFromTsv(tsv, image, rotation, page), rotation };
+  }
+
+  private async recycleIfGrown(): Promise<void> {
+    const thread = await this.worker();
+    if ((await thread.wasmBytes()) > this.memoryBudget) await this.close();
+  }
+
+  private worker(): Promise<TesseractThread> {
+    if (!this.thread) {
+      this.workersStarted += 1;
+      this.thread = this.startWorker();
+      this.thread.catch(() => (this.thread = undefined));
+    }
+    return this.thread;
+  }
+
+  private async startWorker(): Promise<TesseractThread> {
+    const languages = await Promise.all(
+      this.languages.map(async (code) => ({
+        code,
+        data: new Uint8Array(await readFile(`${languageFolder(this.assets, code)}/${code}.traineddata.gz`)),
+      })),
+    );
+    return TesseractThread.start(this.assets, languages);
+  }
+}
+
+/** How much confident text a reading holds: characters weighted by their word's confidence. */
+function score(result: OcrResult): number {
+  return result.lines.reduce(
+    (sum, line) => sum + line.words.reduce((lineSum, word) => lineSum + word.text.length * (word.confidence ?? 0), 0),
+    0,
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * A client for tesseract.js's worker protocol (`load`, `loadLanguage`, `initialize`, `recognize`)
+ * over a worker thread we start ourselves, so that the thread gets tsx's loader from source and
+ * the offline adapter of `tesseract-worker.ts` everywhere.
+ */
+import { Worker } from 'node:worker_threads';
+import type { OcrAssets } from './tesseract-assets.js';
+
+interface Reply {
+  readonly jobId?: string;
+  readonly status: 'resolve' | 'reject' | 'progress';
+  readonly data: unknown;
+}
+
+/** LSTM only: the one engine the shipped core build holds. */
+const OEM_LSTM_ONLY = 1;
+
+export class TesseractThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<string, { resolve: (data: unknown) => void; reject: (error: Error) => void }>();
+  private nextJob = 0;
+  private failure: Error | undefined;
+
+  private constructor(assets: OcrAssets) {
+    this.worker = new Worker(assets.workerUrl, { execArgv: assets.execArgv, stdout: false, stderr: false });
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => this.onReply(reply));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`The OCR worker stopped (exit code ${code})`)));
+  }
+
+  /** A worker with the core loaded and `languages` initialised from their traineddata bytes. */
+  static async start(assets: OcrAssets, languages: readonly { code: string; data: Uint8Array }[]): Promise<TesseractThread> {
+    const thread = new TesseractThread(assets);
+    try {
+      await thread.call('load', { options: { lstmOnly: true, corePath: assets.corePath, logging: false } });
+      await thread.call('loadLanguage', { langs: languages, options: { cacheMethod: 'none', gzip: true, lstmOnly: true } });
+      await thread.call('initialize', { langs: languages.map((language) => language.code).join('+'), oem: OEM_LSTM_ONLY });
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    }
+    return thread;
+  }
+
+  /** Recognises one encoded image (PGM), returning Tesseract's TSV and mean confidence. */
+  async recognise(image: Uint8Array): Promise<{ tsv: string; confidence: number }> {
+    const result = (await this.call('recognize', { image, options: {}, output: { text: false, tsv: true } })) as {
+      tsv: string;
+      confidence: number;
+    };
+    return { tsv: result.tsv, confidence: result.confidence };
+  }
+
+  /** Bytes of WebAssembly memory the core holds (it grows with the largest page, never shrinks). */
+  async wasmBytes(): Promise<number> {
+    return ((await this.call('usage', {})) as { wasmBytes: number }).wasmBytes;
+  }
+
+  async terminate(): Promise<void> {
+    this.failure ??= new Error('The OCR worker was stopped');
+    await this.worker.terminate();
+  }
+
+  private call(action: string, payload: object): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const jobId = `job-${(this.nextJob += 1)}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(jobId, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ workerId: 'ocr', jobId, action, payload });
+    });
+  }
+
+  private onReply(reply: Reply): void {
+    if (reply.status === 'progress') return;
+    const jobId = reply.jobId ?? '';
+    const job = this.pending.get(jobId);
+    if (!job) {
+      // A reply for no job is the worker reporting a fault of its own (the core failed to start).
+      if (reply.status === 'reject') this.fail(new Error(`OCR worker: ${String(reply.data)}`));
+      return;
+    }
+    this.pending.delete(jobId);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.status === 'resolve') job.resolve(reply.data);
+    else job.reject(new Error(`OCR worker: ${String(reply.data)}`));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const job of this.pending.values()) job.reject(this.failure);
+    this.pending.clear();
+  }
+}
