@@ -42,3 +42,4 @@ export function encodePgm(image: GreyImage): Uint8Array {
   out.set(image.data, header.length);
   return out;
 }
+

@@ -11,10 +11,13 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The one core build shipped: LSTM only (the legacy engine is not used, and its build is
- * larger) with plain SIMD, which every Node 20+ has; relaxed SIMD may differ across CPUs.
+ * The one core build shipped: plain SIMD, which every Node 20+ has (relaxed SIMD may give
+ * different results on different CPUs), with the legacy engine, which orientation detection
+ * needs (text is read by the LSTM engine only); 0.6 MB more than the LSTM-only build.
  */
-export const CORE_BUILD = 'tesseract-core-simd-lstm';
+export const CORE_BUILD = 'tesseract-core-simd';
+/** Orientation detection's traineddata, loaded beside the configured languages. */
+export const ORIENTATION_LANGUAGE = 'osd';
 /** Integer-quantised "best" LSTM models: as accurate as `best`, smaller and faster. */
 export const TRAINEDDATA_VARIANT = '4.0.0_best_int';
 

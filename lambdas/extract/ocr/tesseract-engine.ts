@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { encodePgm, rotateGrey, type GreyImage, type PageSize, type Rotation } from './grey-image.js';
-import { languageFolder, resolveOcrAssets, type OcrAssets } from './tesseract-assets.js';
+import { languageFolder, ORIENTATION_LANGUAGE, resolveOcrAssets, type OcrAssets } from './tesseract-assets.js';
 import { layoutFromTsv, type Recognition } from './tesseract-layout.js';
 import { TesseractThread } from './tesseract-protocol.js';
 
@@ -26,8 +26,8 @@ export interface TesseractEngineOptions {
   /** WebAssembly memory past which the worker is replaced after its page. @default 512 MiB */
   readonly memoryBudgetBytes?: number;
   /**
-   * Below this mean confidence (0–100) the page is tried turned a quarter, half and three
-   * quarters, and the best reading kept. @default 60
+   * Below this mean confidence (0–100), a page that orientation detection turned is read as
+   * rendered too, and the better reading kept. @default 60
    */
   readonly orientationConfidence?: number;
 }
@@ -35,8 +35,11 @@ export interface TesseractEngineOptions {
 const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
 /** An upright page of text reads at 85–95; one lying sideways or upside down at 20–50. */
 const DEFAULT_ORIENTATION_CONFIDENCE = 60;
-/** Turns tried, in order, after the page as rendered. */
-const OTHER_TURNS: readonly Rotation[] = [90, 270, 180];
+/**
+ * Tesseract's orientation confidence below which a page is read as rendered. Low on purpose:
+ * a wrong turn is caught by the reading's own confidence (clean pages detect at 14–20).
+ */
+const MIN_ORIENTATION_CONFIDENCE = 2;
 
 export class TesseractEngine {
   private readonly languages: readonly string[];
@@ -86,11 +89,13 @@ export class TesseractEngine {
 
   private async recogniseNow(image: GreyImage, page: PageSize): Promise<OcrResult> {
     try {
-      let best = await this.read(image, 0, page);
-      for (const rotation of OTHER_TURNS) {
-        if (best.confidence >= this.orientationConfidence) break;
-        const turned = await this.read(image, rotation, page);
-        if (score(turned) > score(best)) best = turned;
+      const turn = await this.uprightTurn(image, page);
+      let best = await this.read(image, turn, page);
+      // Orientation detection can be fooled by pictures: a turned page that reads poorly is
+      // read as rendered too, and the better reading kept.
+      if (turn !== 0 && best.confidence < this.orientationConfidence) {
+        const asRendered = await this.read(image, 0, page);
+        if (score(asRendered) > score(best)) best = asRendered;
       }
       await this.recycleIfGrown();
       return best;
@@ -101,9 +106,17 @@ export class TesseractEngine {
     }
   }
 
+  /** The clockwise turn that puts the page's text upright, by Tesseract's orientation detection. */
+  private async uprightTurn(image: GreyImage, page: PageSize): Promise<Rotation> {
+    const thread = await this.worker();
+    const detected = await thread.orientation(encodePgm(image), dpiOf(image, page));
+    if (!detected || detected.confidence < MIN_ORIENTATION_CONFIDENCE) return 0;
+    return ((360 - detected.clockwise) % 360) as Rotation;
+  }
+
   private async read(image: GreyImage, rotation: Rotation, page: PageSize): Promise<OcrResult> {
     const thread = await this.worker();
-    const { tsv } = await thread.recognise(encodePgm(rotateGrey(image, rotation)));
+    const { tsv } = await thread.recognise(encodePgm(rotateGrey(image, rotation)), dpiOf(image, page));
     return { ...layoutFromTsv(tsv, image, rotation, page), rotation };
   }
 
@@ -122,13 +135,12 @@ export class TesseractEngine {
   }
 
   private async startWorker(): Promise<TesseractThread> {
-    const languages = await Promise.all(
-      this.languages.map(async (code) => ({
-        code,
-        data: new Uint8Array(await readFile(`${languageFolder(this.assets, code)}/${code}.traineddata.gz`)),
-      })),
-    );
-    return TesseractThread.start(this.assets, languages);
+    const read = async (code: string) => ({
+      code,
+      data: new Uint8Array(await readFile(`${languageFolder(this.assets, code)}/${code}.traineddata.gz`)),
+    });
+    const [orientation, ...languages] = await Promise.all([ORIENTATION_LANGUAGE, ...this.languages].map(read));
+    return TesseractThread.start(this.assets, languages, orientation!);
   }
 }
 
@@ -138,4 +150,9 @@ function score(result: OcrResult): number {
     (sum, line) => sum + line.words.reduce((lineSum, word) => lineSum + word.text.length * (word.confidence ?? 0), 0),
     0,
   );
+}
+
+/** The image's resolution: its pixels per inch of the page. */
+function dpiOf(image: GreyImage, page: PageSize): number {
+  return (image.width / page.width) * 72;
 }

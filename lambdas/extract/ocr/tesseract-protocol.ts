@@ -12,7 +12,19 @@ interface Reply {
   readonly data: unknown;
 }
 
-/** LSTM only: the one engine the shipped core build holds. */
+/** A language's traineddata, gzipped. */
+export interface Traineddata {
+  readonly code: string;
+  readonly data: Uint8Array;
+}
+
+/** Tesseract's orientation detection: how far the text is turned clockwise, and how sure it is. */
+export interface Orientation {
+  readonly clockwise: number;
+  readonly confidence: number;
+}
+
+/** LSTM only: the engine that reads (the legacy one serves only orientation detection). */
 const OEM_LSTM_ONLY = 1;
 
 export class TesseractThread {
@@ -29,12 +41,16 @@ export class TesseractThread {
     this.worker.on('exit', (code) => this.fail(new Error(`The OCR worker stopped (exit code ${code})`)));
   }
 
-  /** A worker with the core loaded and `languages` initialised from their traineddata bytes. */
-  static async start(assets: OcrAssets, languages: readonly { code: string; data: Uint8Array }[]): Promise<TesseractThread> {
+  /**
+   * A worker with the core loaded, `languages` initialised for reading and `orientation`
+   * (osd) loaded for orientation detection, all from traineddata bytes.
+   */
+  static async start(assets: OcrAssets, languages: readonly Traineddata[], orientation: Traineddata): Promise<TesseractThread> {
     const thread = new TesseractThread(assets);
     try {
       await thread.call('load', { options: { lstmOnly: true, corePath: assets.corePath, logging: false } });
-      await thread.call('loadLanguage', { langs: languages, options: { cacheMethod: 'none', gzip: true, lstmOnly: true } });
+      const langs = [...languages, orientation];
+      await thread.call('loadLanguage', { langs, options: { cacheMethod: 'none', gzip: true, lstmOnly: true } });
       await thread.call('initialize', { langs: languages.map((language) => language.code).join('+'), oem: OEM_LSTM_ONLY });
     } catch (error) {
       await thread.terminate();
@@ -43,13 +59,22 @@ export class TesseractThread {
     return thread;
   }
 
-  /** Recognises one encoded image (PGM), returning Tesseract's TSV and mean confidence. */
-  async recognise(image: Uint8Array): Promise<{ tsv: string; confidence: number }> {
-    const result = (await this.call('recognize', { image, options: {}, output: { text: false, tsv: true } })) as {
+  /** Recognises one encoded image (PGM) of `dpi`, returning Tesseract's TSV and mean confidence. */
+  async recognise(image: Uint8Array, dpi: number): Promise<{ tsv: string; confidence: number }> {
+    const options = { user_defined_dpi: String(Math.round(dpi)) };
+    const result = (await this.call('recognize', { image, options, output: { text: false, tsv: true } })) as {
       tsv: string;
       confidence: number;
     };
     return { tsv: result.tsv, confidence: result.confidence };
+  }
+
+  /**
+   * How far the text of one encoded image (PGM) of `dpi` is turned clockwise, by Tesseract's
+   * orientation detection; null when it finds too little text to say.
+   */
+  async orientation(image: Uint8Array, dpi: number): Promise<Orientation | null> {
+    return (await this.call('orientation', { image, dpi })) as Orientation | null;
   }
 
   /** Bytes of WebAssembly memory the core holds (it grows with the largest page, never shrinks). */
