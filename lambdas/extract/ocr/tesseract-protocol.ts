@@ -34,8 +34,10 @@ export class TesseractThread {
   private failure: Error | undefined;
 
   private constructor(assets: OcrAssets) {
-    this.worker = new Worker(assets.workerUrl, { execArgv: assets.execArgv, stdout: false, stderr: false });
+    this.worker = new Worker(assets.workerUrl, { execArgv: assets.execArgv, stdout: true, stderr: true });
     this.worker.unref();
+    this.worker.stdout.resume();
+    forwardStderr(this.worker);
     this.worker.on('message', (reply: Reply) => this.onReply(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`The OCR worker stopped (exit code ${code})`)));
@@ -117,4 +119,20 @@ export class TesseractThread {
     for (const job of this.pending.values()) job.reject(this.failure);
     this.pending.clear();
   }
+}
+
+/**
+ * Tesseract's notes about each page (no resolution in a PGM, a speck too small to read) would
+ * fill the logs; anything else the worker prints goes to stderr.
+ */
+const ROUTINE_NOTES = /^(Warning\. Invalid resolution|Estimated internal resolution|Warning: User defined image dpi|Image too small to scale|Line cannot be recognized)/;
+
+function forwardStderr(worker: Worker): void {
+  let pending = '';
+  worker.stderr.setEncoding('utf8');
+  worker.stderr.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line && !ROUTINE_NOTES.test(line)) process.stderr.write(`${line}\n`);
+  });
 }
