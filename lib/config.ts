@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 
@@ -870,7 +871,7 @@ function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
 /** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
 export function ocrTraineddataFile(language: string): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), '4.0.0_best_int', `${language}.traineddata.gz`);
+  return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
 }
 
 export function ocrConfigProblems(config: EnvironmentConfig): string[] {
@@ -888,7 +889,7 @@ export function ocrConfigProblems(config: EnvironmentConfig): string[] {
     }
     if (ocr.engine !== 'tesseract') continue;
     try {
-      if (!existsSync(ocrTraineddataFile(language))) throw new Error('no 4.0.0_best_int traineddata');
+      if (!existsSync(ocrTraineddataFile(language))) throw new Error(`no ${TRAINEDDATA_VARIANT} traineddata`);
     } catch {
       problems.push(`ocr.languages: no traineddata for '${language}' to ship: npm i --save-exact @tesseract.js-data/${language}`);
     }

@@ -66,3 +66,29 @@ export function languageFolder(assets: OcrAssets, language: string, moduleUrl: s
   const require = createRequire(moduleUrl);
   return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT);
 }
+
+/** A file the build copies beside the bundle: from the project root, to the bundle root. */
+export interface OcrBundleFile {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * What the bundle needs for OCR in `languages` besides the worker bundle
+ * (`ocr/tesseract-worker.mjs`): the core build's loader and .wasm, and the traineddata of each
+ * language and of orientation detection.
+ */
+export function ocrBundleFiles(languages: readonly string[]): OcrBundleFile[] {
+  const core = 'node_modules/tesseract.js-core';
+  return [
+    { from: `${core}/${CORE_BUILD}.js`, to: `${OCR_BUNDLE_DIR}/${CORE_BUILD}.js` },
+    { from: `${core}/${CORE_BUILD}.wasm`, to: `${OCR_BUNDLE_DIR}/${CORE_BUILD}.wasm` },
+    ...[...new Set([...languages, ORIENTATION_LANGUAGE])].map((language) => ({
+      from: `node_modules/@tesseract.js-data/${language}/${TRAINEDDATA_VARIANT}/${language}.traineddata.gz`,
+      to: `${OCR_BUNDLE_DIR}/lang/${language}.traineddata.gz`,
+    })),
+  ];
+}
+
+/** The OCR worker's entry and where its bundle goes. */
+export const OCR_WORKER_BUNDLE = { entry: 'lambdas/extract/ocr/tesseract-worker.ts', outfile: `${OCR_BUNDLE_DIR}/tesseract-worker.mjs` } as const;
