@@ -38,6 +38,31 @@ export class PdfiumRenderer {
     });
   }
 
+  /** The text layer of each page (up to `maxPages`), as PDFium reads it: ground truth for OCR. */
+  documentText(bytes: Uint8Array, maxPages = Infinity): string[] {
+    const { pdfium } = this;
+    return this.withDocument(bytes, (document) => {
+      const count = Math.min(pdfium.FPDF_GetPageCount(document), maxPages);
+      return Array.from({ length: count }, (_, index) => {
+        const page = pdfium.FPDF_LoadPage(document, index);
+        const textPage = pdfium.FPDFText_LoadPage(page);
+        try {
+          const chars = pdfium.FPDFText_CountChars(textPage);
+          const buffer = pdfium.pdfium.wasmExports.malloc((chars + 1) * 2);
+          try {
+            pdfium.FPDFText_GetText(textPage, 0, chars, buffer);
+            return pdfium.pdfium.UTF16ToString(buffer);
+          } finally {
+            pdfium.pdfium.wasmExports.free(buffer);
+          }
+        } finally {
+          pdfium.FPDFText_ClosePage(textPage);
+          pdfium.FPDF_ClosePage(page);
+        }
+      });
+    });
+  }
+
   private renderPage(document: number, index: number, limits?: Partial<RenderLimits>): RenderedPage {
     const { pdfium } = this;
     const page = pdfium.FPDF_LoadPage(document, index);
