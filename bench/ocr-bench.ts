@@ -60,8 +60,7 @@ const renderer = await PdfiumRenderer.open();
 const pages = buildPageSet();
 console.log(`${pages.length} pages at ${dpi} DPI (${pages.filter((p) => p.set === 'generated').length} generated, ${pages.filter((p) => p.set === 'corpus').length} corpus scans)`);
 
-const ours = await runOurs(pages);
-const native = runNative(pages);
+const { ours, native } = await runBoth(pages);
 const report = summarise(pages, ours, native);
 const outFile = resolve(PROJECT_ROOT, values.out);
 mkdirSync(dirname(outFile), { recursive: true });
@@ -88,58 +87,78 @@ function buildPageSet(): BenchPage[] {
   return set;
 }
 
-async function runOurs(set: readonly BenchPage[]): Promise<{ readings: Reading[]; startSeconds: number; baselineMb: number; peakMb: number }> {
-  const baselineMb = process.memoryUsage.rss() / 1_048_576;
-  let peakMb = baselineMb;
-  // The worker computes on its own thread; this one only samples.
-  const sampler = setInterval(() => (peakMb = Math.max(peakMb, process.memoryUsage.rss() / 1_048_576)), 25);
-  const engine = new TesseractEngine({ languages: ['eng'] });
-  const startedAt = performance.now();
-  await engine.warm();
-  const startSeconds = (performance.now() - startedAt) / 1000;
-  const readings: Reading[] = [];
-  for (const page of set) {
-    const t0 = performance.now();
-    const result = await engine.recognise(page.image, page.page);
-    const seconds = (performance.now() - t0) / 1000;
-    readings.push({ text: result.text, seconds, confidence: result.confidence, rotation: result.rotation });
-    console.log(`ours   ${page.name.padEnd(18)} ${seconds.toFixed(2)} s  conf ${result.confidence.toFixed(0).padStart(3)}  turn ${result.rotation}`);
-  }
-  clearInterval(sampler);
-  await engine.close();
-  return { readings, startSeconds, baselineMb, peakMb };
+interface OurRun {
+  readonly readings: Reading[];
+  readonly startSeconds: number;
+  readonly baselineMb: number;
+  readonly peakMb: number;
 }
 
-function runNative(set: readonly BenchPage[]): { readings: Reading[]; version: string } | undefined {
+/**
+ * Each page read by our engine, then at once by native Tesseract, so that the machine's load,
+ * which changes by the minute on a shared machine, weighs on both alike.
+ */
+async function runBoth(set: readonly BenchPage[]): Promise<{ ours: OurRun; native?: { readings: Reading[]; version: string } }> {
+  const nativeVersion = findNative();
+  const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
+  const baselineMb = process.memoryUsage.rss() / 1_048_576;
+  let peakMb = baselineMb;
+  // The worker computes on its own thread and native Tesseract in its own process; this one samples.
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, process.memoryUsage.rss() / 1_048_576)), 25);
+  const engine = new TesseractEngine({ languages: ['eng'] });
+  try {
+    const startedAt = performance.now();
+    await engine.warm();
+    const startSeconds = (performance.now() - startedAt) / 1000;
+    const readings: Reading[] = [];
+    const nativeReadings: Reading[] = [];
+    for (const [index, page] of set.entries()) {
+      const t0 = performance.now();
+      const result = await engine.recognise(page.image, page.page);
+      const seconds = (performance.now() - t0) / 1000;
+      readings.push({ text: result.text, seconds, confidence: result.confidence, rotation: result.rotation });
+      let line = `${page.name.padEnd(18)} ours ${seconds.toFixed(2).padStart(6)} s  conf ${result.confidence.toFixed(0).padStart(3)}  turn ${String(result.rotation).padStart(3)}`;
+      if (nativeVersion) {
+        const native = runNative(page, join(dir, `${index}.png`));
+        nativeReadings.push(native);
+        line += `   native ${native.seconds.toFixed(2).padStart(6)} s`;
+      }
+      console.log(line);
+    }
+    return {
+      ours: { readings, startSeconds, baselineMb, peakMb },
+      native: nativeVersion ? { readings: nativeReadings, version: nativeVersion } : undefined,
+    };
+  } finally {
+    clearInterval(sampler);
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function findNative(): string | undefined {
   const probe = spawnSync('tesseract', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     console.log('native tesseract not found on PATH (apt-get install tesseract-ocr): its column is left empty');
     return undefined;
   }
-  const version = (probe.stdout || probe.stderr).split('\n')[0]!.trim();
-  const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
-  try {
-    const readings = set.map((page, index) => {
-      const file = join(dir, `${index}.png`);
-      writeFileSync(file, encode({ width: page.image.width, height: page.image.height, data: page.image.data, channels: 1, depth: 8 }));
-      const t0 = performance.now();
-      const text = execFileSync('tesseract', [file, 'stdout', '--dpi', String(Math.round(page.dpi)), '-l', 'eng'], {
-        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        maxBuffer: 64 * 1_048_576,
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      console.log(`native ${page.name.padEnd(18)} ${seconds.toFixed(2)} s`);
-      return { text, seconds };
-    });
-    return { readings, version };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return (probe.stdout || probe.stderr).split('\n')[0]!.trim();
 }
 
-function summarise(set: readonly BenchPage[], ourRun: Awaited<ReturnType<typeof runOurs>>, nativeRun: ReturnType<typeof runNative>) {
+/** Native Tesseract on the same pixels as PNG, at the same DPI, one thread, default page segmentation. */
+function runNative(page: BenchPage, file: string): Reading {
+  writeFileSync(file, encode({ width: page.image.width, height: page.image.height, data: page.image.data, channels: 1, depth: 8 }));
+  const t0 = performance.now();
+  const text = execFileSync('tesseract', [file, 'stdout', '--dpi', String(Math.round(page.dpi)), '-l', 'eng'], {
+    env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 * 1_048_576,
+  });
+  return { text, seconds: (performance.now() - t0) / 1000 };
+}
+
+function summarise(set: readonly BenchPage[], ourRun: OurRun, nativeRun: { readings: Reading[]; version: string } | undefined) {
   const speed = (readings: readonly Reading[]) => {
     const seconds = readings.map((reading) => reading.seconds).sort((a, b) => a - b);
     const total = seconds.reduce((sum, value) => sum + value, 0);
@@ -152,6 +171,18 @@ function summarise(set: readonly BenchPage[], ourRun: Awaited<ReturnType<typeof 
       const mean = (values: (number | undefined)[]) => (values.every((v) => v !== undefined) ? round(values.reduce((s, v) => s + v!, 0) / values.length) : undefined);
       return [variant, { ours: mean(indices.map((i) => recall(ourRun.readings[i], set[i]!))), native: mean(indices.map((i) => recall(nativeRun?.readings[i], set[i]!))) }];
     }),
+  );
+  const generated = set.flatMap((page, index) =>
+    page.set === 'generated'
+      ? [{
+          page: page.name,
+          oursRecall: round(recall(ourRun.readings[index], page)!),
+          nativeRecall: nativeRun ? round(recall(nativeRun.readings[index], page)!) : undefined,
+          rotation: ourRun.readings[index]!.rotation,
+          oursSeconds: round(ourRun.readings[index]!.seconds),
+          nativeSeconds: nativeRun ? round(nativeRun.readings[index]!.seconds) : undefined,
+        }]
+      : [],
   );
   const corpus = set.flatMap((page, index) =>
     page.set === 'corpus'
@@ -180,6 +211,7 @@ function summarise(set: readonly BenchPage[], ourRun: Awaited<ReturnType<typeof 
     recallByVariant: byVariant,
     // One worker reads a document's pages one after another.
     fivePageDocumentSecondsOneWorker: round(ourRun.startSeconds + 5 * oursSpeed.medianSecondsPerPage),
+    generated,
     corpus,
   };
   console.log('\n== OCR bench (loaded shared machine) ==');
@@ -188,6 +220,7 @@ function summarise(set: readonly BenchPage[], ourRun: Awaited<ReturnType<typeof 
   console.log(`memory: process RSS ${report.memory.processRssBeforeWorkerMb} MB before the worker, peak ${report.memory.processRssPeakMb} MB → worker ≈ ${report.memory.workerRssPeakMb} MB (target ≤ 600)`);
   for (const [variant, figures] of Object.entries(byVariant)) console.log(`recall ${variant.padEnd(12)} ours ${figures.ours ?? '–'}  native ${figures.native ?? '–'}`);
   console.log(`5-page document on one worker: ${report.fivePageDocumentSecondsOneWorker} s (SLO 10 s)`);
+  console.table(generated);
   console.table(corpus);
   return report;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePgm, rotateGrey, type GreyImage } from '../../lambdas/extract/ocr/grey-image.js';
+import { encodePgm, enlargeGrey, rotateGrey, type GreyImage } from '../../lambdas/extract/ocr/grey-image.js';
 import { layoutFromTsv } from '../../lambdas/extract/ocr/tesseract-layout.js';
 
 /** A 3 × 2 image whose pixels are numbered 1–6 in reading order. */
@@ -34,6 +34,15 @@ describe('rotateGrey', () => {
     const fourTimes = [90, 90, 90, 90].reduce((image) => rotateGrey(image, 90), SMALL);
 
     expect(fourTimes).toEqual(SMALL);
+  });
+});
+
+describe('enlargeGrey', () => {
+  it('repeats each pixel into a square of the factor', () => {
+    const enlarged = enlargeGrey({ width: 2, height: 1, data: Uint8Array.from([10, 20]) }, 2);
+
+    expect([enlarged.width, enlarged.height]).toEqual([4, 2]);
+    expect([...enlarged.data]).toEqual([10, 10, 20, 20, 10, 10, 20, 20]);
   });
 });
 

@@ -159,6 +159,27 @@ describe('TesseractEngine', () => {
       }
     }, OCR_TIMEOUT);
 
+    it("fails the page in progress with the deadline's reason, and reads the next page afresh", async () => {
+      // Arrange
+      const interrupted = new TesseractEngine();
+      const { image, page } = firstPage('042-scanned-francais.pdf');
+      const deadline = new AbortController();
+      await interrupted.warm();
+
+      try {
+        // Act: the document's deadline passes once the page is being read
+        const reading = interrupted.recognise(image, page, deadline.signal);
+        await new Promise((resolve) => setImmediate(resolve));
+        deadline.abort(new Error('document deadline passed'));
+
+        // Assert
+        await expect(reading).rejects.toThrow('document deadline passed');
+        expect((await interrupted.recognise(image, page)).text).toContain('whisky');
+      } finally {
+        await interrupted.close();
+      }
+    }, OCR_TIMEOUT);
+
     it('refuses an image whose bytes do not match its size', async () => {
       await expect(engine.recognise({ width: 10, height: 10, data: new Uint8Array(5) }, { width: 10, height: 10 })).rejects.toThrow(
         /Not an 8-bit grey image/,

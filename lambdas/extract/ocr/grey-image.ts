@@ -43,3 +43,15 @@ export function encodePgm(image: GreyImage): Uint8Array {
   return out;
 }
 
+
+/** `image` enlarged `factor` times, each pixel repeated. */
+export function enlargeGrey(image: GreyImage, factor: number): GreyImage {
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const source = Math.floor(y / factor) * image.width;
+    for (let x = 0; x < width; x += 1) data[y * width + x] = image.data[source + Math.floor(x / factor)]!;
+  }
+  return { width, height, data };
+}

@@ -24,6 +24,9 @@ export interface Orientation {
   readonly confidence: number;
 }
 
+/** Fully automatic page segmentation, without orientation detection (done beforehand). */
+const PSM_AUTO = '3';
+
 /** LSTM only: the engine that reads (the legacy one serves only orientation detection). */
 const OEM_LSTM_ONLY = 1;
 
@@ -63,7 +66,9 @@ export class TesseractThread {
 
   /** Recognises one encoded image (PGM) of `dpi`, returning Tesseract's TSV and mean confidence. */
   async recognise(image: Uint8Array, dpi: number): Promise<{ tsv: string; confidence: number }> {
-    const options = { user_defined_dpi: String(Math.round(dpi)) };
+    // Automatic page segmentation, as the tesseract command runs (the API's default is one
+    // uniform block, which runs lines across columns and reads mixed layouts worse).
+    const options = { user_defined_dpi: String(Math.round(dpi)), tessedit_pageseg_mode: PSM_AUTO };
     const result = (await this.call('recognize', { image, options, output: { text: false, tsv: true } })) as {
       tsv: string;
       confidence: number;
