@@ -54,8 +54,7 @@ export class TesseractEngine {
   private readonly orientationConfidence: number;
   private thread: Promise<TesseractThread> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Workers started so far (the first included), for metrics and tests. */
-  workersStarted = 0;
+  private started = 0;
 
   constructor(options: TesseractEngineOptions = {}) {
     this.languages = options.languages ?? ['eng'];
@@ -81,6 +80,11 @@ export class TesseractEngine {
     const run = this.queue.then(() => this.recogniseNow(image, page, signal));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Workers started so far (the first included), for metrics and tests. */
+  get workersStarted(): number {
+    return this.started;
   }
 
   /** Starts the worker ahead of the first page (e.g. while the function initialises). */
@@ -150,7 +154,7 @@ export class TesseractEngine {
 
   private worker(): Promise<TesseractThread> {
     if (!this.thread) {
-      this.workersStarted += 1;
+      this.started += 1;
       this.thread = this.startWorker();
       this.thread.catch(() => (this.thread = undefined));
     }

@@ -35,8 +35,7 @@ export interface TextractEngineOptions {
 
 export class TextractEngine {
   private readonly options: Required<TextractEngineOptions>;
-  /** Pages sent to Textract (each costs; $1.50 per 1,000 at list price), retries not counted. */
-  pagesSent = 0;
+  private sent = 0;
 
   constructor(options: TextractEngineOptions) {
     this.options = {
@@ -49,6 +48,11 @@ export class TextractEngine {
     };
   }
 
+  /** Pages sent to Textract (each costs; $1.50 per 1,000 at list price), retries not counted. */
+  get pagesSent(): number {
+    return this.sent;
+  }
+
   async recognise(image: GreyImage, page: PageSize, signal?: AbortSignal): Promise<OcrResult> {
     const bytes = encode({ width: image.width, height: image.height, data: image.data, channels: 1, depth: 8 });
     if (bytes.length > MAX_TEXTRACT_BYTES) {
@@ -56,7 +60,7 @@ export class TextractEngine {
         `The page's PNG is ${(bytes.length / 1_048_576).toFixed(1)} MB, over Textract's 10 MB for a page sent as bytes: render it at a lower resolution`,
       );
     }
-    this.pagesSent += 1;
+    this.sent += 1;
     const blocks = await this.detect(bytes, signal);
     return { ...layoutFromBlocks(blocks, page), rotation: 0 };
   }
