@@ -18,10 +18,13 @@ import { ESBUILD_MAIN_FIELDS, ESBUILD_TARGET, PROJECT_ROOT } from '../lib/constr
 
 /** The extractor's bundle, as `lib/constructs/extraction.ts` defines it. */
 export const EXTRACTOR_BUNDLE = {
-  entries: ['lambdas/extract/handler.ts', 'lambdas/extract/extract-worker.ts'],
+  entries: ['lambdas/extract/handler.ts', 'lambdas/extract/extract-worker.ts', 'lambdas/extract/ocr/tesseract-worker.ts'],
   externalModules: [] as string[],
-  /** Copied beside the bundle (PDFium's `.wasm`), so their package is shipped too. */
-  copiedFrom: ['@embedpdf/pdfium'],
+  /**
+   * Copied rather than bundled (PDFium's `.wasm`; the Tesseract core and the traineddata of
+   * English and of orientation detection), so their packages are shipped too.
+   */
+  copiedFrom: ['@embedpdf/pdfium', 'tesseract.js-core', '@tesseract.js-data/eng', '@tesseract.js-data/osd'],
 } as const;
 
 export const NOTICE_FILE = join(PROJECT_ROOT, 'docs', 'THIRD-PARTY-LICENSES.md');

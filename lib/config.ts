@@ -4,6 +4,10 @@
  * The CDK app, the extraction handler (through the environment variables the stack sets)
  * and the local runtime all derive their settings from here, so a limit is changed once.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 
@@ -254,6 +258,22 @@ export interface WebConfig {
   readonly enabled: boolean;
 }
 
+/** OCR of scanned pages (pages without a usable text layer). */
+export interface OcrConfig {
+  /**
+   * `tesseract`: tesseract.js in the function, offline. `textract`: Amazon Textract's
+   * DetectDocumentText (deployed environments only: it has no local emulator). `off`: scanned
+   * pages keep `needsOcr: true` and no text.
+   */
+  readonly engine: 'tesseract' | 'textract' | 'off';
+  /** Tesseract language codes read together, e.g. `['eng', 'fra']`; only these ship. */
+  readonly languages: readonly string[];
+  /** Pages OCRed per document at most; the rest keep `needsOcr: true`, the document completes. */
+  readonly maxPagesPerDocument: number;
+  /** Resolution pages are rendered at for OCR when the scan's own is unknown (150–300). */
+  readonly dpi: number;
+}
+
 export interface EnvironmentConfig {
   readonly envName: EnvironmentName;
   /** AWS account; unset means the CLI's current account at deploy time (synth needs none). */
@@ -270,6 +290,7 @@ export interface EnvironmentConfig {
   readonly retention: RetentionConfig;
   readonly deployment: DeploymentConfig;
   readonly web: WebConfig;
+  readonly ocr: OcrConfig;
 }
 
 const MB = 1024 * 1024;
@@ -292,6 +313,12 @@ const baseExtraction = {
   engineHeapBudgetMb: 256,
   sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
 } as const;
+
+/**
+ * 150 DPI reads ordinary scans as well as 300 in three quarters of the time. A page takes
+ * 3–4.5 s on one core; the document deadline (60 s) bounds how many pages one document gets.
+ */
+const baseOcr = { engine: 'tesseract', languages: ['eng'], maxPagesPerDocument: 10, dpi: 150 } as const;
 
 const baseApi = {
   maxDirectUploadBytes: 4 * MB,
@@ -355,6 +382,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     retention: { documentDays: 30 },
     deployment: { lambdaConfig: 'ALL_AT_ONCE', aliasErrorsPerMinute: 5 },
     web: { enabled: true },
+    ocr: { ...baseOcr, maxPagesPerDocument: 5 },
   },
   staging: {
     envName: 'staging',
@@ -408,6 +436,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     deployment: { lambdaConfig: 'LINEAR_10PERCENT_EVERY_1MINUTE', aliasErrorsPerMinute: 1 },
     // The staging and prod apps are hosted at their own domains (api.allowedOrigins).
     web: { enabled: false },
+    ocr: baseOcr,
   },
   prod: {
     envName: 'prod',
@@ -460,6 +489,8 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     retention: { documentDays: 365 },
     deployment: { lambdaConfig: 'CANARY_10PERCENT_5MINUTES', aliasErrorsPerMinute: 1 },
     web: { enabled: false },
+    // prod's 3008 MB gives the pool two workers: twice the pages within the document deadline.
+    ocr: { ...baseOcr, maxPagesPerDocument: 20 },
   },
 };
 
@@ -581,6 +612,7 @@ export function validateConfig(config: EnvironmentConfig): void {
 
   problems.push(...apiConfigProblems(config));
   problems.push(...retentionAndDeploymentProblems(config));
+  problems.push(...ocrConfigProblems(config));
 
   if (problems.length > 0) {
     throw new Error(`Invalid ${config.envName} config:\n- ${problems.join('\n- ')}`);
@@ -858,5 +890,42 @@ function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
     Number.isInteger(config.deployment.aliasErrorsPerMinute) && config.deployment.aliasErrorsPerMinute >= 1,
     'deployment.aliasErrorsPerMinute must be a whole number of at least 1',
   );
+  return problems;
+}
+
+// -------------------------------------------------------------------------------------------------
+// OCR: validation of the OCR settings, and the traineddata each configured language ships.
+
+/** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
+export function ocrTraineddataFile(language: string): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
+}
+
+export function ocrConfigProblems(config: EnvironmentConfig): string[] {
+  const { ocr, extraction } = config;
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  check(['tesseract', 'textract', 'off'].includes(ocr.engine), "ocr.engine must be 'tesseract', 'textract' or 'off'");
+  check(ocr.languages.length > 0, 'ocr.languages must name at least one language');
+  for (const language of ocr.languages) {
+    if (!/^[a-z]{3}(_[a-z]+)?$/.test(language)) {
+      problems.push(`ocr.languages: '${language}' is not a Tesseract language code such as 'eng' or 'chi_sim'`);
+      continue;
+    }
+    if (ocr.engine !== 'tesseract') continue;
+    try {
+      if (!existsSync(ocrTraineddataFile(language))) throw new Error(`no ${TRAINEDDATA_VARIANT} traineddata`);
+    } catch {
+      problems.push(`ocr.languages: no traineddata for '${language}' to ship: npm i --save-exact @tesseract.js-data/${language}`);
+    }
+  }
+  check(
+    Number.isInteger(ocr.maxPagesPerDocument) && ocr.maxPagesPerDocument >= 0 && ocr.maxPagesPerDocument <= extraction.maxPages,
+    'ocr.maxPagesPerDocument must be a whole number from 0 to extraction.maxPages',
+  );
+  check(ocr.dpi >= 150 && ocr.dpi <= 300, 'ocr.dpi must be 150–300');
   return problems;
 }

@@ -123,6 +123,7 @@ export class PdfPipelineStack extends Stack {
       maxBatchingWindow: Duration.seconds(config.extraction.maxBatchingWindowSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
+      ocrLanguages: config.ocr.engine === 'tesseract' ? config.ocr.languages : undefined,
       environment: {
         ...extractionEnvironment(config),
         [EXTRACT_ENV.tableName]: table.tableName,

@@ -7,13 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTICE_FILE } from '../../bin/third-party-licenses.js';
 import { LICENSE_NOTICE_FILE } from '../../lib/constructs/node-function.js';
 import { extractionEnvironment, CONFIGS } from '../../lib/config.js';
 import type { PageLayout } from '../../lambdas/shared/page-layout.js';
+import { TesseractEngine } from '../../lambdas/extract/ocr/tesseract-engine.js';
 import { readCorpusFile } from '../support/corpus.js';
+import { PdfiumRenderer } from '../support/pdfium-render.js';
 import { buildApp, logicalId, propertiesOf } from './app-fixture.js';
 
 function directoryBytes(directory: string): number {
@@ -61,6 +64,14 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     expect(readFileSync(join(assetDir, LICENSE_NOTICE_FILE), 'utf8')).toBe(readFileSync(NOTICE_FILE, 'utf8'));
   });
 
+  it('ships OCR under ocr/: its worker, one Tesseract core build and only the configured traineddata', () => {
+    // Assert: dev reads English; osd is orientation detection's
+    expect(readdirSync(join(assetDir, 'ocr')).sort()).toEqual(
+      ['lang', 'tesseract-core-simd.js', 'tesseract-core-simd.wasm', 'tesseract-worker.mjs', 'tesseract-worker.mjs.map'].sort(),
+    );
+    expect(readdirSync(join(assetDir, 'ocr', 'lang')).sort()).toEqual(['eng.traineddata.gz', 'osd.traineddata.gz']);
+  });
+
   it('ships no dependency tree: everything but native modules is bundled', () => {
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });
@@ -105,5 +116,25 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
       expect(page?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
       expect(page?.layout?.lines.length).toBeGreaterThan(0);
     });
+
+    it("OCRs a scanned page with the bundle's OCR worker, core and traineddata", async () => {
+      // Arrange: everything the worker loads comes from the isolated copy
+      const ocr = join(isolated, 'ocr');
+      const engine = new TesseractEngine({
+        assets: { workerUrl: pathToFileURL(join(ocr, 'tesseract-worker.mjs')), corePath: join(ocr, 'tesseract-core-simd.js'), langPath: join(ocr, 'lang') },
+      });
+      const renderer = await PdfiumRenderer.open();
+      const [scan] = renderer.renderDocument(readCorpusFile('042-scanned-francais.pdf'), {}, 1);
+
+      try {
+        // Act
+        const result = await engine.recognise(scan!.image, scan!.page);
+
+        // Assert
+        expect(result.text).toContain('Portez ce vieux whisky au juge');
+      } finally {
+        await engine.close();
+      }
+    }, 120_000);
   });
 });

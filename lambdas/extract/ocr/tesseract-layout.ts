@@ -1,0 +1,67 @@
+/**
+ * Tesseract's TSV output as the page layout's lines and words, in page points.
+ */
+import { roundCoordinate, unionBoxes, type Box, type LayoutLine, type LayoutWord } from '../../shared/page-layout.js';
+import type { GreyImage, PageSize, Rotation } from './grey-image.js';
+
+/** TSV levels: 4 a text line, 5 a word. */
+const WORD_LEVEL = '5';
+
+/** What one recognition of a page gave, already in page points. */
+export interface Recognition {
+  readonly text: string;
+  readonly lines: LayoutLine[];
+  /** Mean word confidence (0–100), 0 for a page with no words. */
+  readonly confidence: number;
+}
+
+/**
+ * Words of `tsv` (recognised on `image` turned clockwise by `rotation`) grouped into lines, with
+ * their boxes mapped back onto the unturned page and scaled from pixels to points.
+ */
+export function layoutFromTsv(tsv: string, image: GreyImage, rotation: Rotation, page: PageSize): Recognition {
+  const lines = new Map<string, LayoutWord[]>();
+  const toPage = pixelToPage(image, rotation, page);
+  for (const row of tsv.split('\n')) {
+    const cells = row.split('\t');
+    if (cells[0] !== WORD_LEVEL || cells.length < 12) continue;
+    const text = cells.slice(11).join('\t').trim();
+    const confidence = Number(cells[10]);
+    if (!text || !(confidence >= 0)) continue;
+    const [left, top, width, height] = cells.slice(6, 10).map(Number) as [number, number, number, number];
+    const key = cells.slice(1, 5).join('.');
+    const words = lines.get(key) ?? [];
+    words.push({ text, box: toPage([left, top, left + width, top + height]), confidence: Math.round(confidence * 10) / 10 });
+    lines.set(key, words);
+  }
+  const layoutLines = [...lines.values()].map((words) => ({ box: unionBoxes(words.map((word) => word.box)), words }));
+  const allWords = layoutLines.flatMap((line) => line.words);
+  const confidence = allWords.length ? allWords.reduce((sum, word) => sum + (word.confidence ?? 0), 0) / allWords.length : 0;
+  return {
+    text: layoutLines.map((line) => line.words.map((word) => word.text).join(' ')).join('\n'),
+    lines: layoutLines,
+    confidence: Math.round(confidence * 10) / 10,
+  };
+}
+
+/**
+ * Maps a box on the image turned clockwise by `rotation` back to the unturned image, then to
+ * page points. `image` is the unturned image.
+ */
+function pixelToPage(image: GreyImage, rotation: Rotation, page: PageSize): (box: Box) => Box {
+  const { width: w, height: h } = image;
+  const unturn = (x: number, y: number): [number, number] =>
+    rotation === 90 ? [y, h - x] : rotation === 180 ? [w - x, h - y] : rotation === 270 ? [w - y, x] : [x, y];
+  const sx = page.width / w;
+  const sy = page.height / h;
+  return ([left, top, right, bottom]) => {
+    const [x0, y0] = unturn(left, top);
+    const [x1, y1] = unturn(right, bottom);
+    return [
+      roundCoordinate(Math.min(x0, x1) * sx),
+      roundCoordinate(Math.min(y0, y1) * sy),
+      roundCoordinate(Math.max(x0, x1) * sx),
+      roundCoordinate(Math.max(y0, y1) * sy),
+    ];
+  };
+}
