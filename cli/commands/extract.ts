@@ -39,6 +39,7 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
     size: poolSizeForMemory(extraction.memoryMb * 2),
     heapLimitMb: extraction.workerMemoryMb,
     engineHeapBudgetMb: extraction.engineHeapBudgetMb,
+    ...(CONFIGS.dev.ocr.engine === 'tesseract' ? { ocr: CONFIGS.dev.ocr } : {}),
   });
   let failures = 0;
   try {

@@ -83,6 +83,7 @@ const documentFields = {
   size: z.number().int().nonnegative().optional().describe('Bytes of the original'),
   sha256: z.string().optional().describe('SHA-256 of the original, hex'),
   pageCount: z.number().int().nonnegative().optional(),
+  ocrPages: z.number().int().nonnegative().optional().describe('Pages whose text came from OCR'),
   error: DocumentError.optional().describe('Why a FAILED document failed'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -148,7 +149,9 @@ export const PageResponse = z
     tablesUrl: z.url().optional().describe('A short-lived URL of the tables (JSON), for tables too large to inline'),
     charCount: z.number().int().nonnegative(),
     hasText: z.boolean(),
-    needsOcr: z.boolean().describe('Too little text for anything but an image: a candidate for OCR'),
+    needsOcr: z.boolean().describe('No usable text: too little text layer, and not OCRed (OCR off, or past the OCR page budget)'),
+    textSource: z.enum(['text-layer', 'ocr']).optional().describe("Where the text comes from: the PDF's text layer or OCR"),
+    ocrConfidence: z.number().min(0).max(100).optional().describe('Mean OCR word confidence (OCR pages only)'),
   });
 
 const LayoutBox = z

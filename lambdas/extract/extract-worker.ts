@@ -4,11 +4,29 @@
  * so no timer in that thread would fire in time. Between jobs it waits, warm, for the next.
  */
 import { parentPort } from 'node:worker_threads';
-import { classifyParseError, parsePdf } from './pdf-document.js';
+import { TesseractEngine } from './ocr/tesseract-engine.js';
+import { classifyParseError, parsePdf, type PageOcr } from './pdf-document.js';
 import { loadPdfium } from './pdfium/pdfium-module.js';
 import { surveyStreams } from './stream-survey.js';
 import { findPageTables } from './page-tables.js';
-import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
+import type { ExtractJob, OcrSettings, WorkerMessage } from './worker-protocol.js';
+
+/** One OCR engine per worker, started on the first page that needs it and kept warm. */
+let ocrEngine: { readonly languages: string; readonly engine: TesseractEngine } | undefined;
+
+function pageOcr(settings: OcrSettings): PageOcr {
+  const languages = settings.languages.join('+');
+  if (ocrEngine?.languages !== languages) {
+    void ocrEngine?.engine.close();
+    ocrEngine = { languages, engine: new TesseractEngine({ languages: settings.languages }) };
+  }
+  const { engine } = ocrEngine;
+  return {
+    recognise: (image, page) => engine.recognise(image, page),
+    maxPages: settings.maxPagesPerDocument,
+    render: { dpi: settings.dpi },
+  };
+}
 
 const port = parentPort;
 if (!port) throw new Error('extract-worker must run as a worker thread');
@@ -28,8 +46,15 @@ port.on('message', async (job: ExtractJob) => {
   }
   try {
     // A shard's document was surveyed (bombs refused) once, before its shards were sent.
-    const survey = job.pages ? {} : await surveyStreams(job.bytes);
-    const options = { maxPages: job.maxPages, findTables: findPageTables, xmp: survey.xmp, pages: job.pages, sharding: job.sharding };
+    const survey = job.pages ? {} : await surveyStreams(job.bytes, undefined, { images: job.ocr !== undefined });
+    const options = {
+      maxPages: job.maxPages,
+      findTables: findPageTables,
+      xmp: survey.xmp,
+      pages: job.pages,
+      sharding: job.sharding,
+      ...(job.ocr ? { ocr: pageOcr(job.ocr) } : {}),
+    };
     await parsePdf(job.bytes, options, {
       document: (document) => post({ type: 'document', ...document }),
       page: (page) => post({ type: 'page', ...page }),

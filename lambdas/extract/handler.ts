@@ -30,6 +30,8 @@ const extractionPool = new ExtractionPool({
   size: poolSizeForMemory(settings.functionMemoryMb),
   heapLimitMb: settings.workerMemoryMb,
   engineHeapBudgetMb: settings.engineHeapBudgetMb,
+  // Textract is not wired into the function yet: with it configured, scanned pages keep needsOcr.
+  ...(settings.ocr.engine === 'tesseract' ? { ocr: settings.ocr } : {}),
 });
 extractionPool.warm();
 

@@ -72,6 +72,8 @@ export class PageWriter {
       charCount: page.text.length,
       hasText: page.hasText,
       needsOcr: page.needsOcr,
+      textSource: page.textSource,
+      ...(page.ocrConfidence !== undefined ? { ocrConfidence: page.ocrConfidence } : {}),
       layoutRef: { bucket: limits.resultsBucket, key: layoutKey },
     };
     const tables = page.tables.length ? page.tables : undefined;

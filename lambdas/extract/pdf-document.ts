@@ -5,7 +5,9 @@
  */
 import type { DocumentMetadata, PageTable } from '../shared/document-repository.js';
 import { PermanentFailure } from '../shared/errors.js';
-import type { PageGraphics, PageLayout } from '../shared/page-layout.js';
+import { LAYOUT_VERSION, roundCoordinate, type LayoutLine, type PageGraphics, type PageLayout, type TextSource } from '../shared/page-layout.js';
+import type { GreyImage, PageSize } from './ocr/grey-image.js';
+import type { RenderLimits } from './ocr/render-plan.js';
 import { readDocumentMetadata } from './pdfium/document-metadata.js';
 import { PageReader } from './pdfium/page-reader.js';
 import { PdfiumDocument } from './pdfium/pdfium-document.js';
@@ -35,8 +37,23 @@ export interface ParsedPage {
   /** Lines and words with their boxes (see page-layout.ts). */
   readonly layout: PageLayout;
   readonly hasText: boolean;
-  /** So little text that the page is probably an image: a candidate for OCR. */
+  /**
+   * The page has no usable text: too little text layer and no OCR of it (OCR off, or past the
+   * document's OCR page budget).
+   */
   readonly needsOcr: boolean;
+  /** Where the text comes from: the PDF's text layer, or OCR of the rendered page. */
+  readonly textSource: TextSource;
+  /** Mean OCR word confidence, 0–100 (OCR pages only). */
+  readonly ocrConfidence?: number;
+}
+
+/** Reads a rendered page's text: the OCR engine the function is configured with. */
+export interface PageOcr {
+  recognise(image: GreyImage, page: PageSize): Promise<{ readonly text: string; readonly lines: readonly LayoutLine[]; readonly confidence: number }>;
+  /** Pages OCRed per document at most; the rest keep `needsOcr`. */
+  readonly maxPages: number;
+  readonly render: Partial<RenderLimits>;
 }
 
 /** Receives results as they are produced. */
@@ -58,6 +75,8 @@ export interface ParseOptions {
   readonly findTables?: TableFinder;
   /** The document's XMP packet, which the stream survey reads (PDFium has no XMP API). */
   readonly xmp?: string;
+  /** OCRs pages without a usable text layer; without it they keep `needsOcr`. */
+  readonly ocr?: PageOcr;
 }
 
 /** Pages with fewer non-space characters than this are flagged as needing OCR. */
@@ -129,7 +148,8 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     }
     if (pageCount === 0) throw new PermanentFailure('CORRUPT', 'The PDF has no pages.');
 
-    const readPage = (pageNumber: number): ParsedPage => {
+    let ocrPages = 0;
+    const readTextLayer = (pageNumber: number): ParsedPage => {
       const content = reader.read(document, pageNumber, { graphics: options.findTables !== undefined });
       const tables = content.graphics && options.findTables ? findTablesSafely(options.findTables, content.layout, content.graphics) : [];
       return {
@@ -139,6 +159,33 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         layout: content.layout,
         hasText: content.visibleChars > 0,
         needsOcr: content.visibleChars < LOW_TEXT_CHARS,
+        textSource: 'text-layer',
+      };
+    };
+    /** A page without a usable text layer, OCRed while the document's OCR budget lasts. */
+    const withOcr = async (textLayer: ParsedPage): Promise<ParsedPage> => {
+      const { pageNumber } = textLayer;
+      if (!textLayer.needsOcr || !options.ocr || ocrPages >= options.ocr.maxPages) return textLayer;
+      const rendered = reader.render(document, pageNumber, options.ocr.render);
+      if (!rendered) return textLayer;
+      ocrPages += 1;
+      const recognised = await options.ocr.recognise(rendered.image, rendered.page);
+      const visible = recognised.text.replace(/\s/g, '').length;
+      return {
+        ...textLayer,
+        text: recognised.text,
+        layout: {
+          version: LAYOUT_VERSION,
+          pageNumber,
+          width: roundCoordinate(rendered.page.width),
+          height: roundCoordinate(rendered.page.height),
+          source: 'ocr',
+          lines: recognised.lines,
+        },
+        hasText: visible > 0,
+        needsOcr: false,
+        textSource: 'ocr',
+        ocrConfidence: Math.round(recognised.confidence * 10) / 10,
       };
     };
 
@@ -147,7 +194,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       if (last > pageCount) throw new PermanentFailure('CORRUPT', `The shard asks for pages ${first}–${last}; the PDF has ${pageCount}.`);
       sink.document({ pageCount, metadata: {} });
       const emit = tableLinker(sink);
-      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) emit.page(readPage(pageNumber));
+      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) emit.page(await withOcr(readTextLayer(pageNumber)));
       emit.end();
       return;
     }
@@ -156,15 +203,16 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     // at how many of its pages need OCR, which weighs in the shard plan.
     const metadata = withXmp(readDocumentMetadata(document), options.xmp ? parseXmp(options.xmp) : undefined);
     const head: ParsedPage[] = [];
-    for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, pageCount); pageNumber += 1) head.push(readPage(pageNumber));
+    // The sample is the text layer: OCR waits until the plan says which shard reads these pages.
+    for (let pageNumber = 1; pageNumber <= Math.min(SCRIPT_SAMPLE_PAGES, pageCount); pageNumber += 1) head.push(readTextLayer(pageNumber));
     const scripts = detectScripts(head.map((page) => page.text).join('\n'));
     const ocrShare = head.filter((page) => page.needsOcr).length / head.length;
     const shards = options.sharding ? planShards(pageCount, ocrShare, options.sharding) : [{ first: 1, last: pageCount }];
     const own = shards[0]!;
     sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }), ...(shards.length > 1 ? { shards } : {}) });
     const emit = tableLinker(sink);
-    head.filter((page) => page.pageNumber <= own.last).forEach(emit.page);
-    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) emit.page(readPage(pageNumber));
+    for (const page of head.filter((candidate) => candidate.pageNumber <= own.last)) emit.page(await withOcr(page));
+    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) emit.page(await withOcr(readTextLayer(pageNumber)));
     emit.end();
   } catch (error) {
     throw classifyParseError(error);

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { PermanentFailure, TransientFailure } from '../shared/errors.js';
 import type { ParseSink } from './pdf-document.js';
 import type { PageRange, ShardSettings } from './shard-plan.js';
-import type { ExtractJob, WorkerMessage } from './worker-protocol.js';
+import type { ExtractJob, OcrSettings, WorkerMessage } from './worker-protocol.js';
 
 /** Bounds for one extraction. */
 export interface ExtractionBounds {
@@ -32,6 +32,8 @@ export interface ExtractionPoolOptions {
    * after a job is replaced, so a long-lived environment never creeps up. In MB.
    */
   readonly engineHeapBudgetMb: number;
+  /** OCR of pages without a usable text layer (tesseract.js in each worker); none when unset. */
+  readonly ocr?: OcrSettings;
 }
 
 /** What to read of a document: all of it (the default), its first shard with a plan, or one shard. */
@@ -86,7 +88,8 @@ export class ExtractionPool {
     worker.ref();
     let outcome: JobOutcome;
     try {
-      outcome = await this.runJob(worker, { type: 'extract', bytes, maxPages: bounds.maxPages, ...scope }, bounds, sink);
+      const job: ExtractJob = { type: 'extract', bytes, maxPages: bounds.maxPages, ...scope, ...(this.options.ocr ? { ocr: this.options.ocr } : {}) };
+      outcome = await this.runJob(worker, job, bounds, sink);
     } finally {
       this.running -= 1;
       this.waiting.shift()?.();

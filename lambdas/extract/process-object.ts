@@ -281,6 +281,7 @@ async function extractDocument(
   // A long document: the rest of its shards are sent while this invocation reads the first.
   let sharding: Promise<number> | undefined;
   const progress = deps.shards?.store;
+  let ocrPages = 0;
   const writer = new PageWriter(claim, deps, async (pages) => {
     if (sharding) await progress?.addPagesDone(claim.documentId, claim.generation, pages);
   });
@@ -296,7 +297,10 @@ async function extractDocument(
           sharding.catch(() => undefined); // awaited below, once the first shard is read
         }
       },
-      page: (page) => writer.add(page),
+      page: (page) => {
+        if (page.textSource === 'ocr') ocrPages += 1;
+        writer.add(page);
+      },
     },
     deps.shards ? { sharding: deps.shards.settings } : {},
   );
@@ -306,7 +310,7 @@ async function extractDocument(
   const recorded = await repository.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
-    { status: 'COMPLETED', pageCount, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)) },
+    { status: 'COMPLETED', pageCount, ocrPages, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)) },
     ['error', 'lastError'],
   );
   return recorded

@@ -257,13 +257,17 @@ export interface StreamSurvey {
  * - Refuses a decompression bomb: the decoded buffers of a bomb live outside the V8 heap, where
  *   a worker's heap limit cannot stop them, and they can grow faster than memory sampling
  *   notices. Counting decoded bytes costs a little CPU and little memory. Images are left
- *   alone: text extraction never decodes them.
+ *   alone unless pages will be rendered for OCR: text extraction never decodes them.
  * - Reads the XMP packet, which PDFium has no API for.
  *
  * Streams of an encrypted file are stored encrypted: they pass the bomb check (the memory
  * watchdog remains the guard for those), and their XMP, unless left unencrypted, is not read.
  */
-export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREAM_BYTES): Promise<StreamSurvey> {
+export async function surveyStreams(
+  bytes: Uint8Array,
+  limit = MAX_DECODED_STREAM_BYTES,
+  options: { /** Pages will be rendered (OCR), so images are decoded too and measured like the rest. */ readonly images?: boolean } = {},
+): Promise<StreamSurvey> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let xmp: string | undefined;
   for (const stream of streamsOf(buffer)) {
@@ -271,7 +275,7 @@ export async function surveyStreams(bytes: Uint8Array, limit = MAX_DECODED_STREA
       const packet = decodeWhole(stream, Math.min(limit, MAX_XMP_BYTES))?.toString('utf8');
       if (packet?.includes('rdf:RDF')) xmp = packet;
     }
-    if (stream.image) continue;
+    if (stream.image && !options.images) continue;
     if ((await decodedSize(stream, limit)) > limit) {
       throw new PermanentFailure(
         'RESOURCE_LIMIT',

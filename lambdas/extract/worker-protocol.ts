@@ -11,6 +11,15 @@ export interface ExtractJob {
   readonly pages?: PageRange;
   /** Plan shards for a long document and read the first one only. */
   readonly sharding?: ShardSettings;
+  /** OCR pages without a usable text layer, with tesseract.js in this worker. */
+  readonly ocr?: OcrSettings;
+}
+
+export interface OcrSettings {
+  readonly languages: readonly string[];
+  /** Pages OCRed per document (or shard) at most. */
+  readonly maxPagesPerDocument: number;
+  readonly dpi: number;
 }
 
 /**

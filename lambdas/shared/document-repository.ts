@@ -123,6 +123,8 @@ export interface DocumentRecord {
   readonly doneShards?: ReadonlySet<number>;
   /** Pages extracted so far while the document is PROCESSING in shards. */
   readonly pagesDone?: number;
+  /** Pages whose text came from OCR (documents read in one invocation). */
+  readonly ocrPages?: number;
 }
 
 /** One extracted page, stored as its own item beside the document record. */
@@ -139,6 +141,10 @@ export interface PageRecord {
   readonly hasText: boolean;
   /** Too little text for the page to be anything but an image: a candidate for OCR. */
   readonly needsOcr: boolean;
+  /** Where the text comes from; absent (the text layer) on pages extracted before OCR existed. */
+  readonly textSource?: 'text-layer' | 'ocr';
+  /** Mean OCR word confidence, 0–100 (OCR pages only). */
+  readonly ocrConfidence?: number;
   /** The page's layout (lines and words with boxes), gzip JSON in S3; absent on pages extracted before layouts existed. */
   readonly layoutRef?: S3Pointer;
 }

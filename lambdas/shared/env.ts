@@ -14,6 +14,10 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
   [EXTRACT_ENV.workerMemoryMb]: positiveInt,
   [EXTRACT_ENV.engineHeapBudgetMb]: positiveInt,
+  [EXTRACT_ENV.ocrEngine]: z._default(z.enum(['tesseract', 'textract', 'off']), 'off'),
+  [EXTRACT_ENV.ocrLanguages]: z._default(z.string().check(z.regex(/^[a-z_]+(\+[a-z_]+)*$/)), 'eng'),
+  [EXTRACT_ENV.ocrMaxPages]: z._default(positiveInt, 10),
+  [EXTRACT_ENV.ocrDpi]: z._default(positiveInt, 150),
   [EXTRACT_ENV.shardPages]: positiveInt,
   [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
   [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
@@ -34,6 +38,13 @@ export interface ExtractSettings {
   readonly workerMemoryMb: number;
   /** PDFium heap past which a worker is replaced, in MB. */
   readonly engineHeapBudgetMb: number;
+  /** OCR of pages without a usable text layer. */
+  readonly ocr: {
+    readonly engine: 'tesseract' | 'textract' | 'off';
+    readonly languages: readonly string[];
+    readonly maxPagesPerDocument: number;
+    readonly dpi: number;
+  };
   /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
   readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
   /** Where each lane's shard messages go. */
@@ -58,6 +69,12 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
     workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
     engineHeapBudgetMb: values[EXTRACT_ENV.engineHeapBudgetMb],
+    ocr: {
+      engine: values[EXTRACT_ENV.ocrEngine],
+      languages: values[EXTRACT_ENV.ocrLanguages].split('+'),
+      maxPagesPerDocument: values[EXTRACT_ENV.ocrMaxPages],
+      dpi: values[EXTRACT_ENV.ocrDpi],
+    },
     sharding: {
       pagesPerShard: values[EXTRACT_ENV.shardPages],
       ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],

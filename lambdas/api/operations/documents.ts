@@ -166,6 +166,7 @@ export function documentSummary(record: DocumentRecord): Record<string, unknown>
     size: record.size,
     sha256: record.sha256,
     pageCount: record.pageCount,
+    ocrPages: record.ocrPages || undefined,
     error: record.error ? { code: record.error.code, message: record.error.message } : undefined,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -198,6 +199,8 @@ async function inlinePage(page: PageRecord, deps: ApiDependencies): Promise<Page
     charCount: page.charCount,
     hasText: page.hasText,
     needsOcr: page.needsOcr,
+    textSource: page.textSource,
+    ocrConfidence: page.ocrConfidence,
   }) as PageView;
 }
 
@@ -214,6 +217,8 @@ async function linkedPage(page: PageRecord, deps: ApiDependencies): Promise<Page
     charCount: page.charCount,
     hasText: page.hasText,
     needsOcr: page.needsOcr,
+    textSource: page.textSource,
+    ocrConfidence: page.ocrConfidence,
   }) as PageView;
 }
 

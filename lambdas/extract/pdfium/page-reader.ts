@@ -5,7 +5,9 @@
 import { LAYOUT_VERSION, roundCoordinate, type Box, type PageGraphics, type PageLayout } from '../../shared/page-layout.js';
 import { pageGeometry, type PageGeometry } from '../page-geometry.js';
 import { layOutPage, type FontStyle, type PageChars } from '../text-layout.js';
+import type { RenderLimits } from '../ocr/render-plan.js';
 import { readPageGraphics } from './page-graphics.js';
+import { renderPageGrey, type RenderedPage } from './page-render.js';
 import type { PdfiumDocument } from './pdfium-document.js';
 import type { Pdfium } from './pdfium-module.js';
 
@@ -68,6 +70,17 @@ export class PageReader {
       return { text: laidOut.text, layout, visibleChars, ...(graphics ? { graphics } : {}) };
     } finally {
       fn.FPDF_ClosePage!(page);
+    }
+  }
+
+  /** Renders page `pageNumber` (1-based) in grey for OCR; undefined when PDFium cannot load it. */
+  render(document: PdfiumDocument, pageNumber: number, limits: Partial<RenderLimits>): RenderedPage | undefined {
+    const page = this.pdfium.fn.FPDF_LoadPage!(document.handle, pageNumber - 1);
+    if (page === 0) return undefined;
+    try {
+      return renderPageGrey(this.pdfium, page, limits);
+    } finally {
+      this.pdfium.fn.FPDF_ClosePage!(page);
     }
   }
 
