@@ -20,6 +20,8 @@ import { CliError, EXIT_CODES } from '../client/exit-codes.js';
 export interface FullPage {
   readonly pageNumber: number;
   readonly text: string;
+  readonly textSource?: PageView['textSource'];
+  readonly ocrConfidence?: number;
   readonly tables?: PageView['tables'];
   readonly charCount: number;
   readonly hasText: boolean;
@@ -41,6 +43,8 @@ export async function* readPages(client: ApiClient, documentId: string): AsyncGe
         charCount: page.charCount,
         hasText: page.hasText,
         needsOcr: page.needsOcr,
+        ...(page.textSource ? { textSource: page.textSource } : {}),
+        ...(page.ocrConfidence !== undefined ? { ocrConfidence: page.ocrConfidence } : {}),
       };
     }
     cursor = answer.nextCursor;
@@ -56,6 +60,7 @@ export function formatDocument(document: DocumentView): string {
   field('file', document.filename ?? document.sourceKey);
   field('size', document.size === undefined ? undefined : formatBytes(document.size));
   field('pages', document.pageCount);
+  field('ocr pages', document.ocrPages);
   if (document.progress) {
     const { pagesDone, pageCount, shardsDone, shards } = document.progress;
     field('progress', `${pagesDone} of ${pageCount} pages (${Math.floor((100 * pagesDone) / Math.max(1, pageCount))}%), ${shardsDone} of ${shards} shards`);
@@ -139,7 +144,12 @@ export function registerDocumentCommands(program: Command): void {
         parts.push(`${JSON.stringify(page)}\n`);
         continue;
       }
-      const flags = [`${page.charCount} characters`, ...(page.tables?.length ? [`${page.tables.length} table(s)`] : []), ...(page.needsOcr ? ['needs OCR'] : [])];
+      const flags = [
+        `${page.charCount} characters`,
+        ...(page.textSource === 'ocr' ? [`OCR, confidence ${page.ocrConfidence ?? '?'}`] : []),
+        ...(page.tables?.length ? [`${page.tables.length} table(s)`] : []),
+        ...(page.needsOcr ? ['needs OCR'] : []),
+      ];
       const tables = (page.tables ?? []).map((table, index) => `\n[table ${index + 1}]\n${table.rows.map((row) => row.join('\t')).join('\n')}`).join('\n');
       parts.push(`=== page ${page.pageNumber} (${flags.join(', ')}) ===\n${page.text}${tables}\n`);
     }

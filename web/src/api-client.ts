@@ -27,6 +27,8 @@ export interface Page {
   readonly charCount: number;
   readonly hasText: boolean;
   readonly needsOcr: boolean;
+  readonly textSource?: 'text-layer' | 'ocr';
+  readonly ocrConfidence?: number;
 }
 
 export interface PresignedPost {

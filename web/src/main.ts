@@ -418,7 +418,12 @@ function renderPage(page: Page): HTMLLIElement {
   const heading = document.createElement('h3');
   heading.textContent = `Page ${page.pageNumber}`;
   item.append(heading);
-  if (page.needsOcr) {
+  if (page.textSource === 'ocr') {
+    const note = document.createElement('p');
+    note.className = 'hint';
+    note.textContent = `Read by OCR from the page's image (confidence ${page.ocrConfidence ?? 'unknown'} of 100).`;
+    item.append(note);
+  } else if (page.needsOcr) {
     const note = document.createElement('p');
     note.className = 'hint';
     note.textContent = 'Little or no text on this page: it is probably an image.';
