@@ -67,6 +67,7 @@ function report(outcome: ProcessingOutcome, object: CreatedObject): void {
       metrics.addMetric(EXTRACT_METRICS.documentsCompleted, MetricUnit.Count, 1);
       metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
       metrics.addMetric(EXTRACT_METRICS.bytesProcessed, MetricUnit.Bytes, outcome.bytes);
+      if (outcome.ocrPages) metrics.addMetric(EXTRACT_METRICS.ocrPages, MetricUnit.Count, outcome.ocrPages);
       // Upload to completion: from the object's creation (the S3 event time), so time spent
       // queued, retried or re-driven counts too.
       const latencyMs = Date.now() - Date.parse(object.eventTime);

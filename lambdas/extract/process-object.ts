@@ -53,7 +53,7 @@ export interface DeliveryContext {
 export type ProcessingOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
-  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number }
+  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number; readonly ocrPages?: number }
   | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
   /** A long document split into shards: this invocation read the first, the rest are queued. */
   | { readonly status: 'sharded'; readonly documentId: string; readonly shards: number }
@@ -314,7 +314,7 @@ async function extractDocument(
     ['error', 'lastError'],
   );
   return recorded
-    ? { status: 'completed', documentId: claim.documentId, pageCount, bytes: bytes.byteLength }
+    ? { status: 'completed', documentId: claim.documentId, pageCount, bytes: bytes.byteLength, ocrPages }
     : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
 }
 

@@ -43,6 +43,8 @@ export const EXTRACT_METRICS = {
   endToEndLatency: 'EndToEndLatency',
   /** Count: queue messages that were not S3 notifications, dropped. */
   malformedMessages: 'MalformedMessages',
+  /** Count: pages whose text was read by OCR. */
+  ocrPages: 'OcrPages',
   /** Count: long documents split into page-range shards. */
   documentsSharded: 'DocumentsSharded',
   /** Count: shards read and recorded (the first, read by the planning invocation, included). */

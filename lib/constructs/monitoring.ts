@@ -455,6 +455,11 @@ export class Monitoring extends Construct {
         ...GRAPH,
       }),
       new cloudwatch.GraphWidget({
+        title: 'Pages read by OCR',
+        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages')],
+        ...GRAPH,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Failures by error code',
         left: FAILURE_CODES.map((code) =>
           custom(EXTRACT_METRICS.documentsFailedByCode, 'Sum', { [METRIC_DIMENSIONS.errorCode]: code }, code),
