@@ -93,9 +93,9 @@ const GENERATED: readonly HostileInput[] = [
   },
   {
     name: 'image-flate-bomb',
-    description: 'The 1 GB Flate bomb as the page image: never decoded, so the page is read and flagged for OCR',
+    description: 'The 1 GB Flate bomb as the page image: the page would be rendered for OCR, so the image is measured and refused',
     entry: 'drop-folder',
-    expected: completed(1),
+    expected: failed('RESOURCE_LIMIT'),
     make: async () => bytes(await flateBomb(GB, 'flate', 'image')),
   },
   {
