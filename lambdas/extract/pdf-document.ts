@@ -79,8 +79,25 @@ export interface ParseOptions {
   readonly ocr?: PageOcr;
 }
 
-/** Pages with fewer non-space characters than this are flagged as needing OCR. */
+/** Pages with fewer non-space characters than this, and images over part of them, need OCR. */
 export const LOW_TEXT_CHARS = 20;
+/** The share of a page images must cover for a page with little text to be a scan. */
+export const MIN_IMAGE_COVERAGE = 0.1;
+/** A page mostly image with no more text than this (a stamp, a watermark, a caption) is a scan too. */
+const SCAN_TEXT_CHARS = 200;
+const SCAN_IMAGE_COVERAGE = 0.5;
+
+/**
+ * Whether a page's text must come from OCR: too little text layer over an image (a scan), or
+ * an image over most of the page with a few words on it. A blank page, or one with a word or two
+ * and no image, has nothing more to read.
+ */
+export function needsOcr(visibleChars: number, imageCoverage: number): boolean {
+  return (
+    (visibleChars < LOW_TEXT_CHARS && imageCoverage >= MIN_IMAGE_COVERAGE) ||
+    (visibleChars < SCAN_TEXT_CHARS && imageCoverage >= SCAN_IMAGE_COVERAGE)
+  );
+}
 /**
  * The whole metadata, as JSON. A document's record is returned with its metadata in one API
  * answer, which Lambda caps at 6 MB; past this, the bulkiest optional parts are left out.
@@ -158,7 +175,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         tables,
         layout: content.layout,
         hasText: content.visibleChars > 0,
-        needsOcr: content.visibleChars < LOW_TEXT_CHARS,
+        needsOcr: needsOcr(content.visibleChars, content.imageCoverage),
         textSource: 'text-layer',
       };
     };

@@ -18,7 +18,17 @@ export interface PageContent {
   readonly graphics?: PageGraphics;
   /** Characters other than whitespace. */
   readonly visibleChars: number;
+  /**
+   * Share of the page (0–1) that images cover, measured only on pages with little text, where it
+   * tells a scan (worth OCR) from a blank or nearly blank page (nothing to read). 0 elsewhere.
+   */
+  readonly imageCoverage: number;
 }
+
+const OBJECT_IMAGE = 3;
+const OBJECT_FORM = 5;
+/** Pages with fewer visible characters than this have their image coverage measured. */
+const LITTLE_TEXT_CHARS = 200;
 
 /** FPDFFont_GetFlags: the font descriptor's Italic and ForceBold flags. */
 const FONT_FLAG_ITALIC = 1 << 6;
@@ -45,7 +55,12 @@ export class PageReader {
     const { fn } = this.pdfium;
     const page = fn.FPDF_LoadPage!(document.handle, pageNumber - 1);
     if (page === 0) {
-      return { text: '', visibleChars: 0, layout: { version: LAYOUT_VERSION, pageNumber, width: 0, height: 0, source: 'text-layer', lines: [] } };
+      return {
+        text: '',
+        visibleChars: 0,
+        imageCoverage: 0,
+        layout: { version: LAYOUT_VERSION, pageNumber, width: 0, height: 0, source: 'text-layer', lines: [] },
+      };
     }
     try {
       const geometry = this.geometry(page);
@@ -67,7 +82,8 @@ export class PageReader {
         lines: laidOut.lines,
       };
       const graphics = options.graphics && visibleChars > 0 ? readPageGraphics(this.pdfium, page, geometry, this.scratch) : undefined;
-      return { text: laidOut.text, layout, visibleChars, ...(graphics ? { graphics } : {}) };
+      const imageCoverage = visibleChars < LITTLE_TEXT_CHARS ? this.imageCoverage(page, geometry) : 0;
+      return { text: laidOut.text, layout, visibleChars, imageCoverage, ...(graphics ? { graphics } : {}) };
     } finally {
       fn.FPDF_ClosePage!(page);
     }
@@ -82,6 +98,34 @@ export class PageReader {
     } finally {
       this.pdfium.fn.FPDF_ClosePage!(page);
     }
+  }
+
+  /** The share of the page its images cover (forms' images by the form's bounds), at most 1. */
+  private imageCoverage(page: number, geometry: PageGeometry): number {
+    const { fn, float32 } = this.pdfium;
+    const pageArea = geometry.width * geometry.height;
+    if (!(pageArea > 0)) return 0;
+    const holdsImage = (object: number, depth: number): boolean => {
+      const type = fn.FPDFPageObj_GetType!(object);
+      if (type === OBJECT_IMAGE) return true;
+      if (type !== OBJECT_FORM || depth > 4) return false;
+      const count = Math.min(fn.FPDFFormObj_CountObjects!(object), 1000);
+      for (let index = 0; index < count; index += 1) if (holdsImage(fn.FPDFFormObj_GetObject!(object, index), depth + 1)) return true;
+      return false;
+    };
+    let covered = 0;
+    const count = Math.min(fn.FPDFPage_CountObjects!(page), 10_000);
+    for (let index = 0; index < count && covered < pageArea; index += 1) {
+      const object = fn.FPDFPage_GetObject!(page, index);
+      if (object === 0 || !holdsImage(object, 0)) continue;
+      const s = this.scratch;
+      if (!fn.FPDFPageObj_GetBounds!(object, s, s + 4, s + 8, s + 12)) continue;
+      const [left, top, right, bottom] = geometry.box(float32(s), float32(s + 4), float32(s + 8), float32(s + 12));
+      const width = Math.min(right, geometry.width) - Math.max(left, 0);
+      const height = Math.min(bottom, geometry.height) - Math.max(top, 0);
+      if (width > 0 && height > 0) covered += width * height;
+    }
+    return Math.min(1, covered / pageArea);
   }
 
   private geometry(page: number): PageGeometry {
