@@ -4,6 +4,7 @@ import { registerDocumentCommands } from './commands/documents.js';
 import { registerEvents } from './commands/events.js';
 import { registerExtract } from './commands/extract.js';
 import { registerLayout } from './commands/layout.js';
+import { registerTables } from './commands/tables.js';
 import { registerLogin } from './commands/login.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerReprocess } from './commands/reprocess.js';
@@ -23,6 +24,7 @@ const program = new Command()
 registerUpload(program);
 registerDocumentCommands(program);
 registerLayout(program);
+registerTables(program);
 registerLogin(program);
 registerToken(program);
 

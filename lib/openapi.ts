@@ -29,6 +29,7 @@ import {
   PageList,
   PageResponse,
   PageLayoutResponse,
+  TableList,
   QueueDepth,
   RedriveAccepted,
   ReprocessAccepted,
@@ -51,6 +52,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   Page: PageResponse,
   PageList,
   PageLayout: PageLayoutResponse,
+  TableList,
   DeleteAccepted,
   ReprocessAccepted,
   QueueDepth,
@@ -87,6 +89,10 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
   },
   getDocument: { success: { status: 200, schema: 'Document', description: 'The document' }, errors: [404] },
   listDocumentPages: { success: { status: 200, schema: 'PageList', description: 'Pages in order' }, errors: [400, 404, 409] },
+  listDocumentTables: {
+    success: { status: 200, schema: 'TableList', description: 'The tables as JSON, or one table as CSV (`text/csv`) with `format=csv`' },
+    errors: [400, 404, 409],
+  },
   getPageLayout: {
     success: { status: 200, schema: 'PageLayout', description: "The page's lines and words with their boxes" },
     errors: [400, 404, 409],

@@ -11,6 +11,7 @@ import type {
   DocumentResponse,
   PageLayoutResponse,
   PageList,
+  TableList,
   UploadCreated,
 } from '../../lambdas/api/schemas.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -20,6 +21,7 @@ export type DocumentListView = z.infer<typeof DocumentList>;
 export type PageListView = z.infer<typeof PageList>;
 export type PageView = PageListView['pages'][number];
 export type PageLayoutView = z.infer<typeof PageLayoutResponse>;
+export type TableListView = z.infer<typeof TableList>;
 export type UploadForm = z.infer<typeof UploadCreated>['upload'];
 
 /** A refusal by the API, in its error shape, with the exit code it maps to. */
@@ -164,6 +166,16 @@ export class ApiClient {
 
   async listPages(documentId: string, query: { limit?: number; cursor?: string } = {}): Promise<PageListView> {
     return (await this.json<PageListView>('GET', `/v1/documents/${encodeURIComponent(documentId)}/pages`, { query })).body;
+  }
+
+  async listTables(documentId: string): Promise<TableListView> {
+    return (await this.json<TableListView>('GET', `/v1/documents/${encodeURIComponent(documentId)}/tables`)).body;
+  }
+
+  /** One table of the document as CSV (RFC 4180). */
+  async tableCsv(documentId: string, table: number): Promise<string> {
+    const path = `/v1/documents/${encodeURIComponent(documentId)}/tables`;
+    return (await this.request('GET', path, { query: { format: 'csv', table } })).text();
   }
 
   /** A page's layout; one too large to inline is read from the short-lived URL the API redirects to. */

@@ -45,7 +45,10 @@ export interface ApiRequest {
 /** What an operation answers; `body` is sent as JSON. */
 export interface ApiResult {
   readonly statusCode: number;
+  /** JSON, unless `text` is given. */
   readonly body?: unknown;
+  /** A body that is not JSON (a CSV download), sent as it is with its own Content-Type header. */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -146,6 +149,7 @@ export function corsHeaders(origin: string | undefined, allowedOrigins: readonly
 
 export function toProxyResult(result: ApiResult, cors: Record<string, string>): APIGatewayProxyResult {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...cors, ...result.headers };
+  if (result.text !== undefined) return { statusCode: result.statusCode, headers, body: result.text };
   if (result.body === undefined) return { statusCode: result.statusCode, headers, body: '' };
   return {
     statusCode: result.statusCode,

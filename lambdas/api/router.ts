@@ -14,6 +14,7 @@ import { callerFromEvent, corsHeaders, errorResult, toApiRequest, toProxyResult,
 import { listAuditEntries } from './operations/audit.js';
 import { deleteDocument, downloadDocumentFile, getDocument, listDocumentPages, listDocuments } from './operations/documents.js';
 import { getPageLayout } from './operations/layout.js';
+import { listDocumentTables } from './operations/tables.js';
 import { authorize } from './operations/guards.js';
 import { getHealthDetail } from './operations/health-detail.js';
 import { getHealth } from './operations/health.js';
@@ -33,6 +34,7 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   getDocument,
   listDocumentPages,
   getPageLayout,
+  listDocumentTables,
   downloadDocumentFile,
   deleteDocument,
   reprocessDocument,

@@ -34,6 +34,7 @@ export type OperationId =
   | 'getDocument'
   | 'listDocumentPages'
   | 'getPageLayout'
+  | 'listDocumentTables'
   | 'downloadDocumentFile'
   | 'deleteDocument'
   | 'reprocessDocument'
@@ -153,6 +154,15 @@ export const ROUTES = [
     path: '/v1/documents/{id}/pages/{n}/layout',
     summary: "A page's layout: its lines and words with their boxes (a 303 to a short-lived URL when too large to inline)",
     scope: API_SCOPES.read,
+    audit: 'other-owner',
+  },
+  {
+    operationId: 'listDocumentTables',
+    method: 'GET',
+    path: '/v1/documents/{id}/tables',
+    summary: 'Every table of the document in page order, tables cut by a page break joined; `?format=csv&table=N` one table as CSV',
+    scope: API_SCOPES.read,
+    queryParameters: ['format', 'table'],
     audit: 'other-owner',
   },
   {

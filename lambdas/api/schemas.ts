@@ -185,6 +185,18 @@ export const PageLayoutResponse = z
   })
   .describe("A page's layout: its lines and words with their boxes");
 
+export const TableList = z
+  .strictObject({
+    tables: z.array(
+      PageTableResponse.omit({ continuesFrom: true, continuedOn: true, repeatsHeader: true }).extend({
+        index: z.number().int().min(1).describe('Pass as `table` with `format=csv`'),
+        pages: z.array(z.number().int().min(1)).describe('Every page the table is on: a table a page break cut is joined into one'),
+      }),
+    ),
+    cellsLeftOut: z.literal(true).optional().describe('Set when the cells (with their boxes) would make the answer too large; `rows` holds every text'),
+  })
+  .describe("A document's tables in page order");
+
 export const PageList = z
   .strictObject({
     pages: z.array(PageResponse),
@@ -306,6 +318,14 @@ export const RedriveAccepted = z.strictObject({
 });
 
 /** Query string of `GET /v1/documents/{id}/pages`. */
+/** `GET /v1/documents/{id}/tables`: every table as JSON, or one (`table`, from 1) as CSV. */
+export const TablesQuery = z
+  .object({
+    format: z.enum(['json', 'csv']).default('json'),
+    table: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  })
+  .refine((query) => query.format !== 'csv' || query.table !== undefined, { message: 'format=csv needs table=<number>', path: ['table'] });
+
 /** `{n}` of `/pages/{n}/layout`: a page number. */
 export const PageNumberParameter = z.coerce.number().int().min(1).max(1_000_000);
 

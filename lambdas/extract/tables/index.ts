@@ -8,5 +8,5 @@
  * - `mergeTables(all of a document's, in page order)` → linked tables joined into one.
  */
 export { findTables } from './find-tables.js';
-export { linkTablesAcrossPages, mergeTables, type MergedTable } from './cross-page.js';
+export { linkTablesAcrossPages, mergeTables, type MergedTable } from '../../shared/table-links.js';
 export type { ExtractedTable, FindTablesOptions, TableCell, TableRef } from './table-types.js';

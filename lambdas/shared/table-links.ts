@@ -1,4 +1,4 @@
-import type { ExtractedTable } from './table-types.js';
+import type { ExtractedTable } from './page-table.js';
 
 /** Column edges further apart than this (points) are different columns. */
 const EDGE_TOLERANCE = 6;
