@@ -29,6 +29,7 @@ describe('loadExtractSettings', () => {
       documentTimeoutMs: 60_000,
       workerMemoryMb: 512,
       engineHeapBudgetMb: 256,
+      ocr: { engine: 'off', languages: ['eng'], maxPagesPerDocument: 10, dpi: 150 },
       sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
       laneQueueUrls: { interactive: 'http://queue/interactive', bulk: 'http://queue/bulk' },
       functionMemoryMb: 2048,
