@@ -222,7 +222,10 @@ export class PdfPipelineStack extends Stack {
     // API: the REST API, its function and authorizer, all from the shared route table.
     this.api = new Api(this, 'Api', {
       routes: ROUTES,
-      requestModels: { CreateUploadRequest: requestModelSchema('CreateUploadRequest') },
+      requestModels: {
+        CreateUploadRequest: requestModelSchema('CreateUploadRequest'),
+        CreateWebhookRequest: requestModelSchema('CreateWebhookRequest'),
+      },
       gatewayResponses: GATEWAY_RESPONSES,
       binaryMediaTypes: BINARY_MEDIA_TYPES,
       stageName: API_STAGE_NAME,

@@ -18,6 +18,7 @@ import { activeSecrets, deliveryKeyOf } from '../shared/webhook-store.js';
 import { documentPayload, EVENT_TYPE_OF_DETAIL_TYPE, messageIdFor } from '../shared/webhooks/events.js';
 import { retryDelaySeconds, type RetrySchedule } from '../shared/webhooks/retry-schedule.js';
 import { signedHeaders } from '../shared/webhooks/signature.js';
+import type { DeliveryTask } from '../shared/webhooks/tasks.js';
 import type { PostResult } from './http-client.js';
 
 /** A document event as the EventBridge rule hands it to the queue. */
@@ -26,10 +27,7 @@ export interface DocumentBusEvent {
   readonly detail: DocumentEventDetail;
 }
 
-/** A queue message asking for one attempt of one delivery. */
-export interface DeliveryTask extends DeliveryRef {
-  readonly kind: 'deliver';
-}
+export type { DeliveryTask };
 
 export interface DeliveryDependencies {
   readonly store: Pick<
