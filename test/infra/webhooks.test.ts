@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { WEBHOOKS_ENV } from '../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
+import { webhookRulePattern } from '../../lambdas/shared/webhooks/events.js';
 import { deriveSettings, ENVIRONMENT_NAMES, WEBHOOK_DELIVERY, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
 
@@ -35,6 +36,8 @@ describe.each(ENVIRONMENT_NAMES)('webhooks (%s)', (envName) => {
       source: [deriveSettings(config).documentEventSource],
       'detail-type': Object.values(DOCUMENT_EVENT_TYPES),
     });
+    // The local bus matches with the same pattern.
+    expect(rule.EventPattern).toEqual(webhookRulePattern(deriveSettings(config).documentEventSource));
     expect(rule.Targets).toHaveLength(1);
     expect(render(rule.Targets[0].Arn)).toBe(`${queueId}.Arn`);
     expect(render(rule.Targets[0].DeadLetterConfig.Arn)).toBe(`${deadLetterId}.Arn`);

@@ -66,3 +66,11 @@ export function documentPayload(type: WebhookEventType, detail: DocumentEventDet
 export function testPayload(webhookId: string, at: Date): WebhookPayload {
   return { type: TEST_EVENT_TYPE, timestamp: at.toISOString(), data: { webhookId, test: true } };
 }
+
+/**
+ * The EventBridge pattern of the rule that feeds the delivery queue: this environment's document
+ * events. The stack writes it as a rule; the local bus matches with it.
+ */
+export function webhookRulePattern(eventSource: string): { readonly source: string[]; readonly 'detail-type': string[] } {
+  return { source: [eventSource], 'detail-type': Object.keys(EVENT_TYPE_OF_DETAIL_TYPE) };
+}
