@@ -10,6 +10,7 @@ import { registerRestore } from './commands/restore.js';
 import { registerStats } from './commands/stats.js';
 import { registerToken } from './commands/token.js';
 import { registerUpload } from './commands/upload.js';
+import { registerWebhooks } from './commands/webhooks.js';
 
 const program = new Command()
   .name('pdf-pipeline')
@@ -23,6 +24,7 @@ registerUpload(program);
 registerDocumentCommands(program);
 registerLogin(program);
 registerToken(program);
+registerWebhooks(program);
 
 registerExtract(program);
 registerRedrive(program);

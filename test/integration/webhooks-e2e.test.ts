@@ -5,8 +5,11 @@
  * `verifyWebhook` and without the extracted text; the delivery log shows it; a test message
  * arrives too; another user's upload reaches only that user's webhook.
  */
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../lambdas/shared/webhooks/signature.js';
 import { clientsPerUser } from '../support/api-client.js';
@@ -123,5 +126,52 @@ describe('webhooks on the local runtime', () => {
 
     expect((log.body as { deliveries: unknown[] }).deliveries).toHaveLength(2);
     expect(received.slice(before).map((message) => message.path)).toEqual(['/hook?who=bob']);
+  });
+});
+
+const CLI = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin/pdf-pipeline.js');
+
+/** Runs `pdf-pipeline <args>` as a user would, against the test runtime, as `carol`. */
+function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { PDF_PIPELINE_TOKEN: _token, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...env, PDF_PIPELINE_STATE_DIR: local.stateDir, PDF_PIPELINE_USER: 'carol' }, encoding: 'utf8' }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('pdf-pipeline webhooks', () => {
+  it('adds, lists, tests, shows the deliveries of and removes a webhook', async () => {
+    const added = await cli(['webhooks', 'add', `${receiverUrl}?who=carol`, '--events', 'document.completed', '--json']);
+    expect(added.code, added.stderr).toBe(0);
+    const { webhookId, secret } = JSON.parse(added.stdout) as { webhookId: string; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+
+    const listed = await cli(['webhooks', 'list']);
+    const tested = await cli(['webhooks', 'test', webhookId, '--json']);
+    const { messageId } = JSON.parse(tested.stdout) as { messageId: string };
+    await waitFor(() => received.find((message) => message.headers['webhook-id'] === messageId), { timeoutMs: 30_000, intervalMs: 100, description: 'the test message' });
+    const deliveries = await waitFor(
+      async () => {
+        const answer = await cli(['webhooks', 'deliveries', webhookId]);
+        return answer.stdout.includes('DELIVERED') ? answer : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, description: 'the delivery log to show it delivered' },
+    );
+    const removed = await cli(['webhooks', 'remove', webhookId]);
+    const afterwards = await cli(['webhooks', 'list']);
+
+    expect(listed.stdout).toContain(`${webhookId}  ENABLED  document.completed  ${receiverUrl}?who=carol`);
+    expect(deliveries.stdout).toMatch(new RegExp(`^${messageId}  webhook.test\\s+DELIVERED .*\\[204\\]$`, 'm'));
+    expect(removed.code).toBe(0);
+    expect(afterwards.stderr).toContain('No webhooks.');
+  });
+
+  it('refuses an unknown event with a usage error', async () => {
+    const refused = await cli(['webhooks', 'add', receiverUrl, '--events', 'document.deleted']);
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Unknown event(s) document.deleted');
   });
 });
