@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { WEBHOOKS_ENV } from '../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
 import { webhookRulePattern } from '../../lambdas/shared/webhooks/events.js';
-import { deriveSettings, ENVIRONMENT_NAMES, WEBHOOK_DELIVERY, type EnvironmentName } from '../../lib/config.js';
+import { CONFIGS, deriveSettings, ENVIRONMENT_NAMES, validateConfig, WEBHOOK_DELIVERY, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
 
 function webhooksOf(envName: EnvironmentName) {
@@ -99,5 +99,16 @@ describe.each(ENVIRONMENT_NAMES)('webhooks (%s)', (envName) => {
 
     expect(stack.monitoring.alarms.WebhookDeadLetterQueueNotEmpty).toBeDefined();
     expect(stack.monitoring.alarms.WebhookDeliveryErrors).toBeDefined();
+  });
+});
+
+describe('webhook settings', () => {
+  it.each([
+    [{ maxPerUser: 0 }, /webhooks.maxPerUser must be 1–100/],
+    [{ timeoutSeconds: 120 }, /webhooks.timeoutSeconds must be 1–60/],
+    [{ maxAttempts: 21 }, /webhooks.maxAttempts must be 1–20/],
+    [{ deliveryRetentionDays: 0 }, /webhooks.deliveryRetentionDays must be 1–365/],
+  ])('refuses %o', (change, message) => {
+    expect(() => validateConfig({ ...CONFIGS.prod, webhooks: { ...CONFIGS.prod.webhooks, ...change } })).toThrow(message);
   });
 });
