@@ -3,7 +3,8 @@
  * PDF, and the receiver gets exactly one signed `document.completed` (through the table stream,
  * the event publisher, the local bus's rule, the delivery queue and function), verifiable with
  * `verifyWebhook` and without the extracted text; the delivery log shows it; a test message
- * arrives too; another user's upload reaches only that user's webhook.
+ * arrives too; another user's upload reaches only that user's webhook; a failing endpoint is
+ * retried after the backoff with the same `webhook-id`; and the CLI manages webhooks.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retryDelaySeconds } from '../../lambdas/shared/webhooks/retry-schedule.js';
 import { verifyWebhook } from '../../lambdas/shared/webhooks/signature.js';
 import { clientsPerUser } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
@@ -35,7 +37,10 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(204).end();
+      // `?fail=<n>`: the first n requests to that URL fail, as an endpoint that is down for a while.
+      const failures = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('fail') ?? 0);
+      const seen = received.filter((message) => message.path === request.url).length;
+      response.writeHead(seen <= failures ? 503 : 204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -140,6 +145,38 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
     );
   });
 }
+
+describe('retries on the local runtime', () => {
+  it('retries an endpoint that fails, after the backoff, with the same webhook-id, until it answers', { timeout: 90_000 }, async () => {
+    // Arrange: an endpoint that answers 503 to its first request
+    const dave = await as('dave');
+    const created = await dave.call('createWebhook', {
+      body: JSON.stringify({ url: `${receiverUrl}?fail=1`, events: ['document.completed'] }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const { webhookId } = created.body as { webhookId: string };
+
+    // Act
+    const queued = await dave.call('testWebhook', { id: webhookId });
+    const delivered = await waitFor(
+      async () => {
+        const log = await dave.call('listWebhookDeliveries', { id: webhookId });
+        const [delivery] = (log.body as { deliveries: { status: string; attempts: { statusCode?: number }[] }[] }).deliveries;
+        return delivery?.status === 'DELIVERED' ? delivery : undefined;
+      },
+      // The first retry waits 24–30 s (30 s less up to 20 % jitter).
+      { timeoutMs: 75_000, intervalMs: 500, description: 'the retried delivery' },
+    );
+
+    // Assert
+    const attempts = received.filter((message) => message.path === '/hook?fail=1');
+    expect(attempts.map((message) => message.headers['webhook-id'])).toEqual([queued.body.messageId, queued.body.messageId]);
+    expect(delivered.attempts.map((attempt) => attempt.statusCode)).toEqual([503, 204]);
+    const waited = Number(attempts[1]!.headers['webhook-timestamp']) - Number(attempts[0]!.headers['webhook-timestamp']);
+    // At least the shortest first wait the schedule draws (less a second of timestamp rounding).
+    expect(waited).toBeGreaterThanOrEqual(retryDelaySeconds(1, () => 1)! - 1);
+  });
+});
 
 describe('pdf-pipeline webhooks', () => {
   it('adds, lists, tests, shows the deliveries of and removes a webhook', async () => {
