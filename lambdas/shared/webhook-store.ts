@@ -200,7 +200,13 @@ export class WebhookStore {
    * `overlapUntil` at the latest (so a receiver can switch over while both sign). Returns the
    * updated subscription, or undefined if it does not exist.
    */
-  async rotateSecret(ownerId: string, webhookId: string, secret: WebhookSecret, overlapUntil: string): Promise<WebhookSubscription | undefined> {
+  async rotateSecret(
+    ownerId: string,
+    webhookId: string,
+    secret: WebhookSecret,
+    overlapUntil: string,
+    attemptsLeft = 3,
+  ): Promise<WebhookSubscription | undefined> {
     const current = await this.get(ownerId, webhookId);
     if (!current) return undefined;
     const previous = current.secrets
@@ -222,7 +228,8 @@ export class WebhookStore {
       );
       return strip<WebhookSubscription>(Attributes);
     } catch (error) {
-      if (isConditionFailure(error)) return this.rotateSecret(ownerId, webhookId, secret, overlapUntil);
+      // Changed meanwhile (another rotation, a disable): read it again and apply on top.
+      if (isConditionFailure(error) && attemptsLeft > 1) return this.rotateSecret(ownerId, webhookId, secret, overlapUntil, attemptsLeft - 1);
       throw error;
     }
   }

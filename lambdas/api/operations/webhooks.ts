@@ -8,14 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InvalidCursorError } from '../../shared/document-repository.js';
-import type { WebhookDelivery, WebhookSubscription } from '../../shared/webhook-store.js';
-import { WebhookLimitError } from '../../shared/webhook-store.js';
-import { testPayload } from '../../shared/webhooks/events.js';
-import { messageIdFor } from '../../shared/webhooks/events.js';
+import { deliveryKeyOf, WebhookLimitError, type WebhookDelivery, type WebhookSubscription } from '../../shared/webhook-store.js';
+import { messageIdFor, testPayload } from '../../shared/webhooks/events.js';
 import { generateSecret } from '../../shared/webhooks/signature.js';
 import { sendDeliveryTask } from '../../shared/webhooks/tasks.js';
 import { checkWebhookUrl, ForbiddenTargetError } from '../../shared/webhooks/url-guard.js';
-import { deliveryKeyOf } from '../../shared/webhook-store.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
 import { jsonBody, type ApiRequest, type ApiResult } from '../http.js';
