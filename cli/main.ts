@@ -12,6 +12,7 @@ import { registerRestore } from './commands/restore.js';
 import { registerStats } from './commands/stats.js';
 import { registerToken } from './commands/token.js';
 import { registerUpload } from './commands/upload.js';
+import { registerWebhooks } from './commands/webhooks.js';
 
 const program = new Command()
   .name('pdf-pipeline')
@@ -27,6 +28,7 @@ registerLayout(program);
 registerTables(program);
 registerLogin(program);
 registerToken(program);
+registerWebhooks(program);
 
 registerExtract(program);
 registerRedrive(program);

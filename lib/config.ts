@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
-import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
+import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, WEBHOOKS_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -274,6 +274,20 @@ export interface OcrConfig {
   readonly dpi: number;
 }
 
+/** Signed webhooks: subscriptions per user and how deliveries are tried. */
+export interface WebhooksConfig {
+  /** Subscriptions one user may have. */
+  readonly maxPerUser: number;
+  /** How long a rotated-out secret still signs beside the new one, in hours. */
+  readonly secretOverlapHours: number;
+  /** How long a delivery stays in its webhook's log, in days. */
+  readonly deliveryRetentionDays: number;
+  /** One attempt's deadline, connect to the end of the response, in seconds. */
+  readonly timeoutSeconds: number;
+  /** Attempts of one message (over about 15 hours with 8) before it fails and its webhook is disabled. */
+  readonly maxAttempts: number;
+}
+
 export interface EnvironmentConfig {
   readonly envName: EnvironmentName;
   /** AWS account; unset means the CLI's current account at deploy time (synth needs none). */
@@ -291,6 +305,7 @@ export interface EnvironmentConfig {
   readonly deployment: DeploymentConfig;
   readonly web: WebConfig;
   readonly ocr: OcrConfig;
+  readonly webhooks: WebhooksConfig;
 }
 
 const MB = 1024 * 1024;
@@ -332,6 +347,14 @@ const baseApi = {
   memoryMb: 1024,
   executionLogLevel: 'ERROR',
 } as const;
+
+const baseWebhooks: WebhooksConfig = {
+  maxPerUser: 10,
+  secretOverlapHours: 24,
+  deliveryRetentionDays: 30,
+  timeoutSeconds: 10,
+  maxAttempts: 8,
+};
 
 export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
@@ -383,6 +406,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     deployment: { lambdaConfig: 'ALL_AT_ONCE', aliasErrorsPerMinute: 5 },
     web: { enabled: true },
     ocr: { ...baseOcr, maxPagesPerDocument: 5 },
+    webhooks: baseWebhooks,
   },
   staging: {
     envName: 'staging',
@@ -437,6 +461,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     // The staging and prod apps are hosted at their own domains (api.allowedOrigins).
     web: { enabled: false },
     ocr: baseOcr,
+    webhooks: baseWebhooks,
   },
   prod: {
     envName: 'prod',
@@ -491,6 +516,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     web: { enabled: false },
     // prod's 3008 MB gives the pool two workers: twice the pages within the document deadline.
     ocr: { ...baseOcr, maxPagesPerDocument: 20 },
+    webhooks: baseWebhooks,
   },
 };
 
@@ -613,6 +639,7 @@ export function validateConfig(config: EnvironmentConfig): void {
   problems.push(...apiConfigProblems(config));
   problems.push(...retentionAndDeploymentProblems(config));
   problems.push(...ocrConfigProblems(config));
+  problems.push(...webhookProblems(config));
 
   if (problems.length > 0) {
     throw new Error(`Invalid ${config.envName} config:\n- ${problems.join('\n- ')}`);
@@ -844,6 +871,65 @@ export function apiEnvironment(config: EnvironmentConfig): Record<string, string
     [API_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     ...powertoolsEnvironment(config, SERVICE_NAMES.api),
   };
+}
+
+/** The webhook settings the API function needs, beside the delivery queue the stack adds. */
+export function apiWebhookEnvironment(config: EnvironmentConfig, urlPolicy: 'deployed' | 'local' = 'deployed'): Record<string, string> {
+  const { webhooks } = config;
+  return {
+    [API_ENV.webhooksPerOwner]: String(webhooks.maxPerUser),
+    [API_ENV.webhookSecretOverlapSeconds]: String(webhooks.secretOverlapHours * 3600),
+    [API_ENV.webhookDeliveryRetentionSeconds]: String(webhooks.deliveryRetentionDays * SECONDS_PER_DAY),
+    [API_ENV.webhookUrlPolicy]: urlPolicy,
+  };
+}
+
+/**
+ * The webhook delivery function and its queue: the same in every environment. One attempt waits
+ * at most `webhooks.timeoutSeconds`; the records of a batch are tried side by side.
+ */
+export const WEBHOOK_DELIVERY = {
+  memoryMb: 256,
+  batchSize: 5,
+  /** Delivery tasks and events a message may be received before it is dead-lettered, beyond the attempts. */
+  extraReceives: 3,
+  /** Long enough for the slowest message of a batch, and then some. */
+  timeoutSeconds: (config: EnvironmentConfig) => config.webhooks.timeoutSeconds * 2 + 10,
+  /** Messages wait this long at most; the retry schedule spans about 15 hours. */
+  retentionDays: 4,
+  deadLetterRetentionDays: 14,
+} as const;
+
+/** The delivery queue's visibility timeout: AWS's guidance of 6 × the function timeout. */
+export function webhookQueueVisibilitySeconds(config: EnvironmentConfig): number {
+  return 6 * WEBHOOK_DELIVERY.timeoutSeconds(config);
+}
+
+/** The delivery function's variables beside the table, queue and API URL the stack adds. */
+export function webhookDeliveryEnvironment(config: EnvironmentConfig, urlPolicy: 'deployed' | 'local' = 'deployed'): Record<string, string> {
+  const { webhooks } = config;
+  return {
+    [WEBHOOKS_ENV.urlPolicy]: urlPolicy,
+    [WEBHOOKS_ENV.timeoutSeconds]: String(webhooks.timeoutSeconds),
+    [WEBHOOKS_ENV.maxAttempts]: String(webhooks.maxAttempts),
+    [WEBHOOKS_ENV.deliveryRetentionSeconds]: String(webhooks.deliveryRetentionDays * SECONDS_PER_DAY),
+    ...powertoolsEnvironment(config, SERVICE_NAMES.webhooks),
+  };
+}
+
+function webhookProblems(config: EnvironmentConfig): string[] {
+  const { webhooks } = config;
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+  check(whole(webhooks.maxPerUser, 1, 100), 'webhooks.maxPerUser must be 1–100');
+  check(whole(webhooks.secretOverlapHours, 0, 24 * 30), 'webhooks.secretOverlapHours must be 0–720');
+  check(whole(webhooks.deliveryRetentionDays, 1, 365), 'webhooks.deliveryRetentionDays must be 1–365');
+  check(whole(webhooks.timeoutSeconds, 1, 60), 'webhooks.timeoutSeconds must be 1–60');
+  check(whole(webhooks.maxAttempts, 1, 20), 'webhooks.maxAttempts must be 1–20');
+  return problems;
 }
 
 /** The purge function's variables beside the table and bucket names the stack adds. */

@@ -62,6 +62,27 @@ export function acknowledgeNagFindings(stack: PdfPipelineStack): void {
       'This queue is itself a dead-letter destination: the on-failure destination of the table-stream event source. A queue behind it would only hide failures from the EventPublishingFailed alarm.',
   });
 
+  // Webhook delivery function: the same runtime choice and X-Ray wildcard; the table's indexes.
+  const { deliverer } = stack.webhooks;
+  const delivererPolicy = Validations.of(deliverer.role);
+  delivererPolicy.acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. The infra tests assert that no other action is granted on "*".',
+  });
+  delivererPolicy.acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
+    reason: "Table.grantReadWriteData covers the document table's own indexes (byOwner); webhooks live in that table, and no other table is reachable.",
+  });
+  Validations.of(deliverer.function).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'Pinned to nodejs22.x on purpose, like the extractor: the bundle targets node22 and the code is tested on Node 22 (the `node` devDependency).',
+  });
+  Validations.of(stack.webhooks.deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself the dead-letter queue of the webhook delivery queue (and of its EventBridge rule target); the WebhookDeadLetterQueueNotEmpty alarm watches it.',
+  });
+
   acknowledgeApiNagFindings(stack);
   acknowledgeWebSiteNagFindings(stack);
 

@@ -35,6 +35,17 @@ import {
   ReprocessAccepted,
   UploadCreated,
 } from '../lambdas/api/schemas.js';
+import {
+  CreateWebhookRequest,
+  DeliveryAttemptView,
+  DeliveryQueued,
+  SecretRotated,
+  WebhookCreated,
+  WebhookDeliveryList,
+  WebhookDeliveryView,
+  WebhookList,
+  WebhookSummary,
+} from '../lambdas/api/webhook-schemas.js';
 
 /** Named schemas, as `#/components/schemas/<name>`. */
 export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -60,6 +71,15 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   AuditEntry,
   AuditList,
   RedriveAccepted,
+  CreateWebhookRequest,
+  WebhookSummary,
+  WebhookCreated,
+  WebhookList,
+  SecretRotated,
+  DeliveryAttempt: DeliveryAttemptView,
+  WebhookDelivery: WebhookDeliveryView,
+  WebhookDeliveryList,
+  DeliveryQueued,
 };
 
 type Success = { readonly status: number; readonly schema?: string; readonly description: string; readonly headers?: Record<string, string> };
@@ -118,14 +138,34 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
     success: { status: 202, schema: 'RedriveAccepted', description: 'The redrive of each lane: started (a move task) or done in part' },
     errors: [400],
   },
+  createWebhook: {
+    success: { status: 201, schema: 'WebhookCreated', description: 'Subscribed; `secret` is shown only in this answer', headers: { Location: 'The webhook' } },
+    errors: [400, 409, 415],
+  },
+  listWebhooks: { success: { status: 200, schema: 'WebhookList', description: "The caller's webhooks (an admin's `all=true`: everyone's)" }, errors: [400] },
+  deleteWebhook: { success: { status: 204, description: 'Deleted; nothing more is sent to it' }, errors: [404] },
+  testWebhook: { success: { status: 202, schema: 'DeliveryQueued', description: 'A `webhook.test` message is queued' }, errors: [404] },
+  listWebhookDeliveries: {
+    success: { status: 200, schema: 'WebhookDeliveryList', description: 'The latest deliveries, newest first' },
+    errors: [400, 404],
+  },
+  redeliverWebhookMessage: {
+    success: { status: 202, schema: 'DeliveryQueued', description: 'The message is queued again, with the same `webhook-id`' },
+    errors: [404, 409],
+  },
+  rotateWebhookSecret: {
+    success: { status: 200, schema: 'SecretRotated', description: 'The new secret, shown only now; the previous one signs too until `previousSecretExpiresAt`' },
+    errors: [404],
+  },
+  enableWebhook: { success: { status: 200, schema: 'WebhookSummary', description: 'Enabled' }, errors: [404] },
 };
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Malformed request: bad JSON, wrong types, unknown fields, bad parameters or cursor',
   401: 'No valid access token for this API',
   403: "Authenticated, but the token lacks the operation's scope (or a required API key), or the operation is for administrators",
-  404: 'No such document (or route); documents of other users answer the same',
-  409: "Not allowed in the document's current status, or an Idempotency-Key conflict",
+  404: 'No such document, webhook or route; those of other users answer the same',
+  409: "Not allowed in the document's (or webhook's) current state, an Idempotency-Key conflict, or the webhook limit reached",
   413: 'Too large: direct uploads above the limit must use POST /v1/uploads',
   415: 'Not a PDF, or not the expected content type',
   429: 'Throttled, or the upload quota is used up: wait `Retry-After` seconds',
@@ -178,7 +218,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         variables: { restApiId: { default: 'abcdef1234' }, region: { default: 'eu-west-1' } },
       },
     ],
-    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'health' }, { name: 'admin' }],
+    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'webhooks' }, { name: 'health' }, { name: 'admin' }],
     paths,
     components: {
       schemas,
@@ -241,7 +281,14 @@ function operation(route: Route): Record<string, unknown> {
 
   const parameters: Record<string, unknown>[] = [];
   if (route.path.includes('{id}')) {
-    parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+    parameters.push(
+      route.path.startsWith('/v1/webhooks')
+        ? { name: 'id', in: 'path', required: true, description: 'Webhook id', schema: { type: 'string', pattern: '^wh_[0-9a-f]{32}$' } }
+        : { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    );
+  }
+  if (route.path.includes('{messageId}')) {
+    parameters.push({ name: 'messageId', in: 'path', required: true, description: 'The `webhook-id` of the message', schema: { type: 'string' } });
   }
   for (const name of 'queryParameters' in route ? route.queryParameters : []) parameters.push(queryParameter(name, route.operationId));
   for (const name of 'headerParameters' in route ? route.headerParameters : []) {
@@ -287,6 +334,7 @@ function tagOf(path: string): string {
   if (path.startsWith('/v1/uploads')) return 'uploads';
   if (path.startsWith('/v1/health')) return 'health';
   if (path.startsWith('/v1/audit') || path.startsWith('/v1/admin')) return 'admin';
+  if (path.startsWith('/v1/webhooks')) return 'webhooks';
   return 'documents';
 }
 
@@ -328,6 +376,8 @@ function queryParameter(name: string, operationId: string): Record<string, unkno
       };
     case 'limit':
       return { name, in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
+    case 'all':
+      return { name, in: 'query', required: false, description: "Admins: `true` lists every owner's webhooks", schema: { type: 'string', enum: ['true', 'false'] } };
     case 'cursor':
       return { name, in: 'query', required: false, description: '`nextCursor` of the previous page', schema: { type: 'string' } };
     case 'status': {

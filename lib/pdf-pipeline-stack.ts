@@ -19,16 +19,20 @@ import {
   ROUTES,
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
-import { ADMIN_GROUP, API_ENV, EXTRACT_ENV, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
+import { ADMIN_GROUP, API_ENV, EXTRACT_ENV, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, WEBHOOKS_ENV } from '../lambdas/shared/contract.js';
+import { DOCUMENT_EVENT_TYPES } from '../lambdas/shared/document-events.js';
 import {
   API_FUNCTIONS,
   apiEnvironment,
+  apiWebhookEnvironment,
   deriveSettings,
   DOCUMENT_EVENTS_PUBLISHER,
   documentEventsEnvironment,
   extractionEnvironment,
   purgeEnvironment,
   sweepEnvironment,
+  WEBHOOK_DELIVERY,
+  webhookDeliveryEnvironment,
   type EnvironmentConfig,
 } from './config.js';
 import { DocumentEvents } from './constructs/document-events.js';
@@ -42,6 +46,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { SafeDeployment } from './constructs/safe-deployment.js';
 import { Storage } from './constructs/storage.js';
 import { WebSite } from './constructs/web-site.js';
+import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 
 export interface PdfPipelineStackProps extends StackProps {
@@ -78,6 +83,8 @@ export class PdfPipelineStack extends Stack {
   public readonly deployment: SafeDeployment;
   /** The web uploader on CloudFront, where `web.enabled`. */
   public readonly webSite?: WebSite;
+  /** Signed webhooks: the rule from the document events, the delivery queue and function. */
+  public readonly webhooks: Webhooks;
 
   constructor(scope: Construct, id: string, props: PdfPipelineStackProps) {
     super(scope, id, props);
@@ -221,13 +228,37 @@ export class PdfPipelineStack extends Stack {
       removalPolicy,
     });
 
+    // Webhooks: the document events to the delivery queue and function (its API URL is added
+    // once the API exists, below).
+    this.webhooks = new Webhooks(this, 'Webhooks', {
+      bus: this.documentEvents.bus,
+      eventSource: derived.documentEventSource,
+      detailTypes: Object.values(DOCUMENT_EVENT_TYPES),
+      memorySize: WEBHOOK_DELIVERY.memoryMb,
+      timeout: Duration.seconds(WEBHOOK_DELIVERY.timeoutSeconds(config)),
+      batchSize: WEBHOOK_DELIVERY.batchSize,
+      maxReceiveCount: config.webhooks.maxAttempts + WEBHOOK_DELIVERY.extraReceives,
+      retentionPeriod: Duration.days(WEBHOOK_DELIVERY.retentionDays),
+      deadLetterRetentionPeriod: Duration.days(WEBHOOK_DELIVERY.deadLetterRetentionDays),
+      logRetention: toRetentionDays(config.observability.logRetentionDays),
+      removalPolicy,
+      environment: webhookDeliveryEnvironment(config),
+    });
+    this.webhooks.deliverer.function.addEnvironment(WEBHOOKS_ENV.tableName, table.tableName);
+    this.webhooks.deliverer.function.addEnvironment(WEBHOOKS_ENV.queueUrl, this.webhooks.queue.queueUrl);
+    // Subscriptions, deliveries and their log live in the document table.
+    table.grantReadWriteData(this.webhooks.deliverer.function);
+
     // Audit trail: API actions and admin reads of other owners' data, kept audit.retentionDays.
     this.auditTrail = new AuditTrail(this, 'AuditTrail', { removalPolicy });
 
     // API: the REST API, its function and authorizer, all from the shared route table.
     this.api = new Api(this, 'Api', {
       routes: ROUTES,
-      requestModels: { CreateUploadRequest: requestModelSchema('CreateUploadRequest') },
+      requestModels: {
+        CreateUploadRequest: requestModelSchema('CreateUploadRequest'),
+        CreateWebhookRequest: requestModelSchema('CreateWebhookRequest'),
+      },
       gatewayResponses: GATEWAY_RESPONSES,
       binaryMediaTypes: BINARY_MEDIA_TYPES,
       stageName: API_STAGE_NAME,
@@ -256,8 +287,12 @@ export class PdfPipelineStack extends Stack {
         [API_ENV.bulkDeadLetterQueueUrl]: lanes.bulk.deadLetterQueue.queueUrl,
         [API_ENV.purgeQueueUrl]: this.cleanup.purgeQueue.queueUrl,
         [API_ENV.auditTableName]: this.auditTrail.table.tableName,
+        ...apiWebhookEnvironment(config),
+        [API_ENV.webhookQueueUrl]: this.webhooks.queue.queueUrl,
       },
     });
+    // Payloads link to the document in this API.
+    this.webhooks.deliverer.function.addEnvironment(WEBHOOKS_ENV.apiUrl, this.api.url);
 
     // Browser uploads: presigned POSTs (and redirected downloads) from the configured origins.
     if (browserOrigins.length > 0) {
@@ -315,6 +350,8 @@ export class PdfPipelineStack extends Stack {
       );
     }
     this.cleanup.purgeQueue.grantSendMessages(apiFunction);
+    // Webhook tests and redeliveries are queued for the delivery function.
+    this.webhooks.queue.grantSendMessages(apiFunction);
     this.auditTrail.grantAppendAndQuery(apiFunction);
 
     // Grants for the purge and the sweeper: records, pages and tasks in the table; every version
@@ -353,6 +390,7 @@ export class PdfPipelineStack extends Stack {
       dashboardName: derived.stackName,
     });
     this.monitoring.monitorApi(this.api.restApi);
+    this.monitoring.monitorWebhooks({ deliverer: this.webhooks.deliverer.function, deadLetterQueue: this.webhooks.deadLetterQueue });
 
     // Safe deploys: the extractor and the API function move to each new version as configured,
     // and back on their alarms (defined above, so this comes after Monitoring).
@@ -394,6 +432,11 @@ export class PdfPipelineStack extends Stack {
     new CfnOutput(this, 'FailedEventsQueueUrl', {
       value: this.documentEvents.failedEvents.queueUrl,
       description: 'Table-change batches given up without their document events',
+    });
+    new CfnOutput(this, 'WebhookQueueUrl', { value: this.webhooks.queue.queueUrl, description: 'Webhook deliveries: document events and delivery tasks' });
+    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
+      value: this.webhooks.deadLetterQueue.queueUrl,
+      description: 'Webhook messages that kept failing for reasons other than the receiver',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { API_STAGE_NAME, ROUTES } from '../lambdas/api/routes.js';
 import { AuditRepository } from '../lambdas/shared/audit-repository.js';
 import { API_ENV, type Lane } from '../lambdas/shared/contract.js';
-import { API_FUNCTIONS, apiEnvironment, purgeEnvironment, sweepEnvironment, type EnvironmentConfig } from '../lib/config.js';
+import { API_FUNCTIONS, apiEnvironment, apiWebhookEnvironment, purgeEnvironment, sweepEnvironment, type EnvironmentConfig } from '../lib/config.js';
 import type { AwsClients, EmulatorEndpoints } from './aws-clients.js';
 import { SqsEventSource } from './event-source.js';
 import { emulatorSdkEnvironment, functionEnvironment, lambdaReservedEnvironment } from './function-environment.js';
@@ -60,6 +60,8 @@ export interface LocalApiOptions {
     /** Each lane's extraction queue and dead-letter queue. */
     readonly lanes: Readonly<Record<Lane, { readonly queueUrl: string; readonly deadLetterQueueUrl: string }>>;
     readonly auditTableName: string;
+    /** Where webhook tests and redeliveries are queued. */
+    readonly webhookQueueUrl: string;
   };
   /** The state directory's root: the signing key, logs and in-flight files live under it. */
   readonly stateRoot: string;
@@ -129,6 +131,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         [API_ENV.bulkDeadLetterQueueUrl]: resources.lanes.bulk.deadLetterQueueUrl,
         [API_ENV.purgeQueueUrl]: purgeQueue.url,
         [API_ENV.auditTableName]: resources.auditTableName,
+        ...apiWebhookEnvironment(config),
+        [API_ENV.webhookQueueUrl]: resources.webhookQueueUrl,
       },
       purge: { ...purgeEnvironment(config), ...location },
       sweep: { ...sweepEnvironment(config), ...location },
@@ -157,7 +161,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         timeoutSeconds: fn.timeoutSeconds,
         memoryMb: fn.memoryMb,
         maxEnvironments: fn.maxEnvironments,
-        environment: functionEnvironment({ stack: fn.stack, lambda: lambdaReservedEnvironment(fn, region), sdk: { ...sdk, ...fn.emulator } }),
+        environment: functionEnvironment({ stack: fn.stack, lambda: lambdaReservedEnvironment(fn, region), sdk, emulator: fn.emulator }),
         logFile: join(logs, `${fn.functionName.replace(/^pdf-pipeline-/, '')}.log`),
       });
 
@@ -168,8 +172,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       timeoutSeconds: API_FUNCTIONS.api.timeoutSeconds,
       maxEnvironments: API_LOCAL_CONCURRENCY,
       stack: stackEnvironments.api,
-      // fauxqs has no message move tasks: the admin redrive moves the messages itself.
-      emulator: { [API_ENV.deadLetterRedrive]: 'receive-send-delete' },
+      // fauxqs has no message move tasks: the admin redrive moves the messages itself. A receiver
+      // on this machine (plain http to loopback) may be subscribed.
+      emulator: { [API_ENV.deadLetterRedrive]: 'receive-send-delete', [API_ENV.webhookUrlPolicy]: 'local' },
     });
     stops.push(() => apiInvoker.stop(options.shutdownGraceMs));
 

@@ -32,6 +32,9 @@ export interface LocalOutputs {
   readonly EventBusEndpoint: string;
   /** The NDJSON log of the events put on the bus (`npm run events` follows it). */
   readonly EventLog: string;
+  /** Webhook deliveries: document events from the bus and delivery tasks, and their dead-letter queue. */
+  readonly WebhookQueueUrl?: string;
+  readonly WebhookDeadLetterQueueUrl?: string;
 }
 
 export interface EmulatorEndpoints {

@@ -12,6 +12,8 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { matchesPattern, type EventPattern } from './event-pattern.js';
+import { errorMessage, silentLog, type Log } from './log.js';
 import { EMULATOR_ACCOUNT_ID, LOOPBACK } from './settings.js';
 
 /** An event as EventBridge hands it to a target, and as each line of the log holds it. */
@@ -35,6 +37,8 @@ export interface LocalEventBusOptions {
   readonly logFile: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
+  /** @default silent */
+  readonly log?: Log;
 }
 
 interface PutEventsEntry {
@@ -48,10 +52,28 @@ interface PutEventsEntry {
 
 type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
+/**
+ * A rule's target: the events that match `pattern` are handed to `deliver`, after they are in
+ * the log, as EventBridge hands a matched event to a rule's target after PutEvents answered.
+ */
+export interface BusTarget {
+  readonly name: string;
+  readonly pattern: EventPattern;
+  /** Rejects to have the delivery retried (EventBridge retries a failed target with backoff). */
+  readonly deliver: (event: BusEvent) => Promise<void>;
+}
+
+/** Deliveries to a target tried before an event is given up (logged). */
+const TARGET_ATTEMPTS = 5;
+const TARGET_RETRY_MS = 500;
+
 /** EventBridge allows at most 10 entries per PutEvents call. */
 const MAX_ENTRIES = 10;
 
 export class LocalEventBus {
+  private readonly targets: BusTarget[] = [];
+  private readonly deliveries = new Set<Promise<void>>();
+
   private constructor(
     private readonly server: Server,
     private readonly options: LocalEventBusOptions,
@@ -73,8 +95,38 @@ export class LocalEventBus {
     return bus;
   }
 
+  /** Adds a rule's target; events put from now on that match its pattern reach it. */
+  addTarget(target: BusTarget): void {
+    this.targets.push(target);
+  }
+
+  /** Stops accepting events and waits for deliveries to targets under way. */
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(this.deliveries);
+  }
+
+  /** Hands an event to every matching target, retrying a failing one a few times. */
+  private dispatch(event: BusEvent): void {
+    for (const target of this.targets) {
+      if (!matchesPattern(target.pattern, event)) continue;
+      const delivery = (async () => {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await target.deliver(event);
+            return;
+          } catch (error) {
+            if (attempt >= TARGET_ATTEMPTS) {
+              (this.options.log ?? silentLog)(`event bus: gave up delivering event ${event.id} to ${target.name}: ${errorMessage(error)}`);
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, TARGET_RETRY_MS * attempt));
+          }
+        }
+      })();
+      this.deliveries.add(delivery);
+      void delivery.finally(() => this.deliveries.delete(delivery));
+    }
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -109,18 +161,19 @@ export class LocalEventBus {
     }
 
     const results: EntryResult[] = [];
-    const lines: string[] = [];
+    const accepted: BusEvent[] = [];
     for (const entry of entries) {
       const checked = this.toEvent(entry);
       if ('ErrorCode' in checked) {
         results.push(checked);
       } else {
         results.push({ EventId: checked.id });
-        lines.push(JSON.stringify(checked));
+        accepted.push(checked);
       }
     }
     // One append per request: the accepted events of a call land together, in order.
-    if (lines.length > 0) appendFileSync(this.options.logFile, `${lines.join('\n')}\n`);
+    if (accepted.length > 0) appendFileSync(this.options.logFile, `${accepted.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    for (const event of accepted) this.dispatch(event);
     reply(200, { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results });
   }
 

@@ -67,11 +67,16 @@ export function emulatorSdkEnvironment(endpoints: EmulatorEndpoints): Record<str
   };
 }
 
-/** Everything an execution environment starts with. `PATH` is kept so the handler can find tools. */
+/**
+ * Everything an execution environment starts with. `PATH` is kept so the handler can find tools.
+ * `emulator` holds the few deliberate local differences (each commented where it is set); they
+ * win over the stack's values.
+ */
 export function functionEnvironment(parts: {
   readonly stack: Record<string, string>;
   readonly lambda: Record<string, string>;
   readonly sdk: Record<string, string>;
+  readonly emulator?: Record<string, string>;
 }): Record<string, string> {
-  return { ...(process.env.PATH ? { PATH: process.env.PATH } : {}), ...parts.lambda, ...parts.sdk, ...parts.stack };
+  return { ...(process.env.PATH ? { PATH: process.env.PATH } : {}), ...parts.lambda, ...parts.sdk, ...parts.stack, ...parts.emulator };
 }

@@ -36,6 +36,7 @@ import { DynamoDbStreamSource } from './stream-source.js';
 import { startS3CorsProxy } from './s3-cors-proxy.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startLocalWebServer } from './web-server.js';
+import { ensureWebhookQueues, startLocalWebhooks } from './webhook-services.js';
 
 export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/handler.ts', import.meta.url));
 /** The document-event publisher, fed by the table's stream. */
@@ -112,6 +113,8 @@ export interface LocalRuntime {
   };
   /** What the stack gives the document-event publisher, as the local one gets it. */
   readonly documentEventsEnvironment: Readonly<Record<string, string>>;
+  /** What the stack gives the webhook delivery function, as the local one gets it. */
+  readonly webhooksEnvironment: Readonly<Record<string, string>>;
   /** The API: gateway, functions, token authority. */
   readonly api: LocalApi;
   /** The proxy the functions' SDK traffic goes through, with `faultInjection`. */
@@ -145,6 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       busName: settings.documentEvents.busName,
       region: settings.region,
       logFile: layout.eventLog,
+      log,
     });
     stops.push(() => bus.stop());
 
@@ -159,6 +163,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(() => clients.destroy());
 
     const resources = await ensureResources(clients, settings.queue);
+    const webhookQueues = await ensureWebhookQueues(clients, LOCAL_CONFIG);
 
     // With fault injection, every function's S3, SQS and DynamoDB endpoint is the fault proxy.
     const faults = options.faultInjection
@@ -196,7 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       config: apiConfig,
       clients,
       endpoints: { ...functionEndpoints, awsEndpoint: s3Proxy.url },
-      resources,
+      resources: { ...resources, webhookQueueUrl: webhookQueues.queueUrl },
       stateRoot: layout.root,
       port: options.ports?.api ?? DEFAULT_PORTS.api,
       overrides: options.api,
@@ -204,6 +209,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(() => api.stop());
+
+    // Webhooks: the rule on the bus, the delivery queue's event source and the delivery function.
+    const webhooks = await startLocalWebhooks({
+      config: LOCAL_CONFIG,
+      clients,
+      endpoints: functionEndpoints,
+      bus,
+      queues: webhookQueues,
+      tableName: resources.tableName,
+      apiUrl: api.outputs.ApiUrl,
+      stateRoot: layout.root,
+      shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      log,
+    });
+    stops.push(() => webhooks.stop());
     web?.configure({
       apiUrl: api.outputs.ApiUrl,
       maxDirectUploadBytes: options.web?.maxDirectUploadBytes ?? LOCAL_CONFIG.api.maxDirectUploadBytes,
@@ -227,6 +247,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       EventBusName: settings.documentEvents.busName,
       EventBusEndpoint: bus.endpoint,
       EventLog: layout.eventLog,
+      WebhookQueueUrl: webhookQueues.queueUrl,
+      WebhookDeadLetterQueueUrl: webhookQueues.deadLetterQueueUrl,
     };
     writeJsonAtomic(layout.outputsFile, outputs);
 
@@ -326,6 +348,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       functionEnvironment: environment,
       api,
       documentEventsEnvironment,
+      webhooksEnvironment: webhooks.stackEnvironment,
       ...(faults ? { faults } : {}),
       stop: () => (stopping ??= stopAll()),
     };

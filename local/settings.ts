@@ -26,6 +26,9 @@ export const LOCAL_NAMES = {
   purgeQueue: 'pdf-pipeline-purge',
   purgeDeadLetterQueue: 'pdf-pipeline-purge-dlq',
   auditTable: 'pdf-pipeline-local-audit',
+  webhooksFunction: 'pdf-pipeline-webhooks',
+  webhookQueue: 'pdf-pipeline-webhooks',
+  webhookDeadLetterQueue: 'pdf-pipeline-webhooks-dlq',
 } as const;
 
 /**

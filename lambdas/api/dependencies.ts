@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiSettings } from '../shared/api-env.js';
 import type { AuditRepository } from '../shared/audit-repository.js';
 import type { DocumentRepository } from '../shared/document-repository.js';
+import type { WebhookStore } from '../shared/webhook-store.js';
 import type { ApiObjects } from './object-access.js';
 
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
@@ -10,6 +11,8 @@ export interface ApiDependencies {
   readonly repository: DocumentRepository;
   /** The audit trail: append and query only. */
   readonly audit: AuditRepository;
+  /** Webhook subscriptions and their delivery log. */
+  readonly webhooks: WebhookStore;
   readonly objects: ApiObjects;
   readonly sqs: SQSClient;
   readonly now: () => Date;

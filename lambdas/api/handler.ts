@@ -8,6 +8,7 @@ import { AuditRepository } from '../shared/audit-repository.js';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { WebhookStore } from '../shared/webhook-store.js';
 import type { ApiDependencies } from './dependencies.js';
 import { ApiObjects } from './object-access.js';
 import { routeEvent } from './router.js';
@@ -20,6 +21,7 @@ const dependencies: ApiDependencies = {
     documentRetentionSeconds: settings.documentRetentionSeconds,
   }),
   audit: new AuditRepository(dynamoDbClient, settings.auditTableName, settings.auditRetentionDays),
+  webhooks: new WebhookStore(dynamoDbClient, settings.tableName, settings.webhooks.deliveryRetentionSeconds),
   objects: new ApiObjects(s3Client),
   sqs: sqsClient,
   now: () => new Date(),

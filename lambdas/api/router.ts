@@ -21,6 +21,16 @@ import { getHealth } from './operations/health.js';
 import { redriveDeadLetters } from './operations/redrive.js';
 import { reprocessDocument } from './operations/reprocess.js';
 import { createUpload, uploadDocument } from './operations/uploads.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  enableWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  redeliverWebhookMessage,
+  rotateWebhookSecret,
+  testWebhook,
+} from './operations/webhooks.js';
 import { findRoute, type OperationId, type RouteDefinition } from './routes.js';
 
 export type Operation = (request: ApiRequest, deps: ApiDependencies) => Promise<ApiResult>;
@@ -40,6 +50,14 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   reprocessDocument,
   listAuditEntries,
   redriveDeadLetters,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
+  testWebhook,
+  listWebhookDeliveries,
+  redeliverWebhookMessage,
+  rotateWebhookSecret,
+  enableWebhook,
 };
 
 export async function routeEvent(

@@ -39,10 +39,18 @@ export type OperationId =
   | 'deleteDocument'
   | 'reprocessDocument'
   | 'listAuditEntries'
-  | 'redriveDeadLetters';
+  | 'redriveDeadLetters'
+  | 'createWebhook'
+  | 'listWebhooks'
+  | 'deleteWebhook'
+  | 'testWebhook'
+  | 'listWebhookDeliveries'
+  | 'redeliverWebhookMessage'
+  | 'rotateWebhookSecret'
+  | 'enableWebhook';
 
 /** Models the gateway validates JSON request bodies against (see `schemas.ts`). */
-export type RequestModelName = 'CreateUploadRequest';
+export type RequestModelName = 'CreateUploadRequest' | 'CreateWebhookRequest';
 
 export interface RouteDefinition {
   readonly operationId: OperationId;
@@ -199,6 +207,73 @@ export const ROUTES = [
     scope: API_SCOPES.write,
     admin: true,
     queryParameters: ['lane', 'maxPerSecond'],
+    audit: 'always',
+  },
+  {
+    operationId: 'createWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    summary: 'Subscribes an HTTPS endpoint to document events; answers the signing secret, once',
+    scope: API_SCOPES.write,
+    requestModel: 'CreateWebhookRequest',
+    requiredHeaders: ['Content-Type'],
+    audit: 'always',
+  },
+  {
+    operationId: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    summary: "The caller's webhooks (an admin, with `all=true`: every owner's)",
+    scope: API_SCOPES.read,
+    queryParameters: ['all', 'limit', 'cursor'],
+    audit: 'other-owner',
+  },
+  {
+    operationId: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    summary: 'Deletes a webhook; nothing more is sent to it',
+    scope: API_SCOPES.write,
+    audit: 'always',
+  },
+  {
+    operationId: 'testWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/test',
+    summary: 'Sends a signed `webhook.test` message to the webhook',
+    scope: API_SCOPES.write,
+    audit: 'always',
+  },
+  {
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    summary: "A webhook's latest deliveries, newest first, with every attempt's status code",
+    scope: API_SCOPES.read,
+    queryParameters: ['limit'],
+  },
+  {
+    operationId: 'redeliverWebhookMessage',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{messageId}/redeliver',
+    summary: 'Sends a message again, with the same `webhook-id`, on a fresh retry schedule',
+    scope: API_SCOPES.write,
+    audit: 'always',
+  },
+  {
+    operationId: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    summary: 'Issues a new signing secret; the previous one keeps signing beside it for the overlap period',
+    scope: API_SCOPES.write,
+    audit: 'always',
+  },
+  {
+    operationId: 'enableWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/enable',
+    summary: 'Enables a webhook that was disabled after persistent delivery failure',
+    scope: API_SCOPES.write,
     audit: 'always',
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOCUMENT_SOURCES, DOCUMENT_STATUSES, FAILURE_CODES, LANES } from '../shared/contract.js';
 import { DEFAULT_MOVE_RATE, MAX_MOVE_RATE, REDRIVE_STRATEGIES, type RedriveStrategy } from '../shared/dead-letter-redrive.js';
 import type { RequestModelName } from './routes.js';
+import { CreateWebhookRequest } from './webhook-schemas.js';
 
 /** Longest filename accepted in a request, in characters (it is shortened to 255 UTF-8 bytes). */
 export const MAX_FILENAME_INPUT_LENGTH = 1024;
@@ -344,6 +345,7 @@ export const IdempotencyKey = z
 /** The JSON bodies the gateway validates, by model name. */
 export const REQUEST_MODELS: Readonly<Record<RequestModelName, z.ZodType>> = {
   CreateUploadRequest,
+  CreateWebhookRequest,
 };
 
 /** Describes the first problems zod found, for an error message. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { API_ENV } from './contract.js';
 import { REDRIVE_STRATEGIES, type RedriveStrategy } from './dead-letter-redrive.js';
 import { parseEnvironment } from './parse-environment.js';
+import { URL_POLICIES, type UrlPolicy } from './webhooks/url-guard.js';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
@@ -33,6 +34,17 @@ export interface ApiSettings {
   /** The bulk lane's queue and dead-letter queue, when the stack has that lane. */
   readonly bulkQueueUrl?: string;
   readonly bulkDeadLetterQueueUrl?: string;
+  /** Signed webhooks. */
+  readonly webhooks: ApiWebhookSettings;
+}
+
+export interface ApiWebhookSettings {
+  /** Where test messages and redeliveries are queued; unset, those routes answer 503. */
+  readonly queueUrl?: string;
+  readonly maxPerOwner: number;
+  readonly secretOverlapSeconds: number;
+  readonly deliveryRetentionSeconds: number;
+  readonly urlPolicy: UrlPolicy;
 }
 
 /** Settings of the purge function, which removes what a deleted document left behind. */
@@ -74,6 +86,12 @@ const apiSchema = z.object({
   [API_ENV.deadLetterRedrive]: z.enum(REDRIVE_STRATEGIES as [RedriveStrategy, ...RedriveStrategy[]]).default('move-task'),
   [API_ENV.bulkQueueUrl]: name.optional(),
   [API_ENV.bulkDeadLetterQueueUrl]: name.optional(),
+  [API_ENV.webhookQueueUrl]: name.optional(),
+  [API_ENV.webhooksPerOwner]: positiveInt.default(10),
+  [API_ENV.webhookSecretOverlapSeconds]: nonNegativeInt.default(24 * 3600),
+  [API_ENV.webhookDeliveryRetentionSeconds]: positiveInt.default(30 * 24 * 3600),
+  // Deployed unless told otherwise: the safe default for a variable someone forgot.
+  [API_ENV.webhookUrlPolicy]: z.enum(URL_POLICIES as [UrlPolicy, ...UrlPolicy[]]).default('deployed'),
 });
 
 const purgeSchema = z.object({ [API_ENV.tableName]: name, [API_ENV.bucketName]: name });
@@ -113,6 +131,13 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     deadLetterRedrive: values[API_ENV.deadLetterRedrive],
     bulkQueueUrl: values[API_ENV.bulkQueueUrl],
     bulkDeadLetterQueueUrl: values[API_ENV.bulkDeadLetterQueueUrl],
+    webhooks: {
+      queueUrl: values[API_ENV.webhookQueueUrl],
+      maxPerOwner: values[API_ENV.webhooksPerOwner],
+      secretOverlapSeconds: values[API_ENV.webhookSecretOverlapSeconds],
+      deliveryRetentionSeconds: values[API_ENV.webhookDeliveryRetentionSeconds],
+      urlPolicy: values[API_ENV.webhookUrlPolicy],
+    },
   };
 }
 

@@ -173,4 +173,29 @@ export const API_ENV = {
    * stack never sets it.
    */
   deadLetterRedrive: 'DEAD_LETTER_REDRIVE',
+  /** The webhook delivery queue, where a test message or a redelivery is queued. */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  /** Webhook subscriptions one owner may have. */
+  webhooksPerOwner: 'WEBHOOKS_PER_OWNER',
+  /** How long a rotated-out webhook secret still signs beside the new one, in seconds. */
+  webhookSecretOverlapSeconds: 'WEBHOOK_SECRET_OVERLAP_SECONDS',
+  /** How long a webhook delivery stays in its log, in seconds. */
+  webhookDeliveryRetentionSeconds: 'WEBHOOK_DELIVERY_RETENTION_SECONDS',
+  /** `deployed` (https, public addresses only) or `local` (plain http to loopback too). */
+  webhookUrlPolicy: 'WEBHOOK_URL_POLICY',
+} as const;
+
+/** Environment variables the stack (and the local runtime) set on the webhook delivery function. */
+export const WEBHOOKS_ENV = {
+  tableName: 'TABLE_NAME',
+  /** The delivery queue the function consumes and queues each delivery on. */
+  queueUrl: 'WEBHOOK_QUEUE_URL',
+  /** The API's base URL (ending in the stage), for the links in payloads. */
+  apiUrl: 'API_URL',
+  urlPolicy: 'WEBHOOK_URL_POLICY',
+  /** One attempt's deadline, connect to response, in seconds. */
+  timeoutSeconds: 'WEBHOOK_TIMEOUT_SECONDS',
+  /** Attempts of one message before it has failed and its webhook is disabled. */
+  maxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  deliveryRetentionSeconds: 'WEBHOOK_DELIVERY_RETENTION_SECONDS',
 } as const;

@@ -13,6 +13,7 @@ export const SERVICE_NAMES = {
   extract: 'pdf-pipeline-extract',
   documentEvents: 'pdf-pipeline-document-events',
   api: 'pdf-pipeline-api',
+  webhooks: 'pdf-pipeline-webhooks',
 } as const;
 
 /** Dimensions the metrics carry. */
@@ -63,4 +64,14 @@ export const DOCUMENT_EVENT_METRICS = {
 export const API_METRICS = {
   /** Count: audit entries that could not be written (each is in the function log instead). */
   auditWriteFailures: 'AuditWriteFailures',
+} as const;
+
+/** Metrics of the webhook delivery function. */
+export const WEBHOOK_METRICS = {
+  /** Count: messages a receiver accepted (2xx). */
+  delivered: 'WebhooksDelivered',
+  /** Count: attempts that failed (each is retried or, the last, gives the message up). */
+  attemptsFailed: 'WebhookAttemptsFailed',
+  /** Count: messages given up after their last attempt; their webhook is disabled. */
+  givenUp: 'WebhooksGivenUp',
 } as const;

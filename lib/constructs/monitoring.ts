@@ -18,6 +18,7 @@ import {
   EXTRACT_METRICS,
   METRIC_DIMENSIONS,
   SERVICE_NAMES,
+  WEBHOOK_METRICS,
 } from '../../lambdas/shared/metric-names.js';
 import type { AlarmThresholds } from '../config.js';
 
@@ -39,6 +40,8 @@ export const ALARM_NAMES = [
   'ApiServerErrorRate',
   'ApiLatencyHigh',
   'AuditWriteFailed',
+  'WebhookDeadLetterQueueNotEmpty',
+  'WebhookDeliveryErrors',
 ] as const;
 export type AlarmName = (typeof ALARM_NAMES)[number];
 
@@ -589,6 +592,46 @@ export class Monitoring extends Construct {
         alarms: [serverErrorRate, latencyHigh, auditWriteFailed],
         ...GRAPH,
       }),
+    );
+  }
+
+  /**
+   * Alarms on webhook delivery: a message in its dead-letter queue (events or tasks that kept
+   * failing for reasons other than the receiver, whose failures are retried and logged instead),
+   * and delivery invocations that failed as a whole.
+   */
+  monitorWebhooks(webhooks: { readonly deliverer: lambda.IFunction; readonly deadLetterQueue: sqs.IQueue }): void {
+    const deadLettered = this.addAlarm('WebhookDeadLetterQueueNotEmpty', {
+      summary: 'A webhook message (a document event or a delivery task) was dead-lettered: subscribers may have missed an event.',
+      metric: webhooks.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // An empty, idle queue publishes nothing.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const deliveryErrors = this.addAlarm('WebhookDeliveryErrors', {
+      summary: 'Webhook delivery invocations are failing as a whole (the table or the queue unreachable, or a bug); receivers are not the cause.',
+      metric: webhooks.deliverer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // An idle function publishes no Errors datapoint.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const namespace = this.metricsNamespace;
+    const service = { [METRIC_DIMENSIONS.service]: SERVICE_NAMES.webhooks };
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Webhooks',
+        left: [
+          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.delivered, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Delivered' }),
+          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.attemptsFailed, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Failed attempts' }),
+          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.givenUp, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Given up' }),
+        ],
+        ...GRAPH,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Webhook alarms', alarms: [deadLettered, deliveryErrors], ...GRAPH }),
     );
   }
 

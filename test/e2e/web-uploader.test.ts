@@ -2,7 +2,7 @@
  * The web uploader in headless Chromium against the local runtime: the page on its own origin,
  * the API cross-origin (CORS as in AWS), uploads by both routes (the page's direct limit is
  * lowered so a small corpus file takes the presigned POST through the S3 CORS proxy), live
- * statuses, the extracted text, deletion, keyboard use and a phone-sized screen.
+ * statuses, the extracted text, deletion, keyboard use, a phone-sized screen and the webhook list.
  *
  * Uses the system's Chromium (Debian package `chromium`), never a downloaded browser.
  */
@@ -271,6 +271,33 @@ describe('web uploader (Chromium)', () => {
 
     // Assert
     expect(state).toBe('Not a PDF: choose files ending in .pdf.');
+    expect(problems.errors).toEqual([]);
+  }, BROWSER_TEST_TIMEOUT_MS);
+
+  it('lists the user’s webhooks, and only theirs', async () => {
+    // Arrange: a webhook of this user's, and one of someone else's
+    const subscribe = async (userId: string, url: string) => {
+      const token = await local.runtime.api.authority.issue(userId);
+      const response = await fetch(`${local.outputs.ApiUrl}/v1/webhooks`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url, events: ['document.completed'], description: 'Back office' }),
+      });
+      expect(response.status).toBe(201);
+    };
+    await subscribe('hooked-user', 'http://127.0.0.1:9/hooked');
+    await subscribe('other-user', 'http://127.0.0.1:9/other');
+    const context = await browser.newContext();
+    const { page, problems } = await openPage(context, local.outputs.WebUrl!);
+
+    // Act
+    await signIn(page, 'hooked-user');
+    await page.locator('#webhooks li').first().waitFor();
+    const rows = await page.locator('#webhooks li strong').allTextContents();
+    await context.close();
+
+    // Assert
+    expect(rows).toEqual(['Back office — http://127.0.0.1:9/hooked']);
     expect(problems.errors).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
 });

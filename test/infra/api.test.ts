@@ -225,7 +225,7 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     }
   });
 
-  it('lets the API function send reprocess notifications to each lane’s extraction queue and read every lane’s queues’ depth', () => {
+  it('lets the API function send reprocess notifications to each lane’s extraction queue, webhook tasks to the delivery queue, and read every lane’s queues’ depth', () => {
     const statements = statementsOfRole(template, logicalId(stack.api.handler.role));
     const granting = (action: string) =>
       statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(render));
@@ -233,7 +233,8 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     const queueArns = [interactive.queue, bulk.queue].map((queue) => `${logicalId(queue)}.Arn`);
     const deadLetterArns = [interactive.deadLetterQueue, bulk.deadLetterQueue].map((queue) => `${logicalId(queue)}.Arn`);
 
-    expect(granting('sqs:SendMessage').sort()).toEqual([...queueArns, `${logicalId(stack.cleanup.purgeQueue)}.Arn`].sort());
+    const otherQueues = [stack.cleanup.purgeQueue, stack.webhooks.queue].map((queue) => `${logicalId(queue)}.Arn`);
+    expect(granting('sqs:SendMessage').sort()).toEqual([...queueArns, ...otherQueues].sort());
     expect(granting('sqs:GetQueueAttributes').sort()).toEqual(expect.arrayContaining([...queueArns, ...deadLetterArns]));
   });
 

@@ -9,7 +9,19 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_TABLE_LAYOUT, EXTRACT_ENV, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, TABLE_LAYOUT, type Lane } from '../../lambdas/shared/contract.js';
+import {
+  AUDIT_TABLE_LAYOUT,
+  DOCUMENT_EVENTS_ENV,
+  EXTRACT_ENV,
+  LANE_PREFIXES,
+  LANES,
+  NOTIFIED_PREFIXES,
+  TABLE_LAYOUT,
+  WEBHOOKS_ENV,
+  type Lane,
+} from '../../lambdas/shared/contract.js';
+import { webhookRulePattern } from '../../lambdas/shared/webhooks/events.js';
+import { CONFIGS, WEBHOOK_DELIVERY } from '../../lib/config.js';
 import { createApp } from '../../lib/pdf-pipeline-app.js';
 import { LOCAL_NAMES } from '../../local/settings.js';
 import { readFixtureRecords, recordsFor, TEST_EVENT_ID, type FixtureRecord } from '../support/fixture-records.js';
@@ -225,6 +237,37 @@ describe('the local runtime against the dev template', () => {
       const literal = Object.fromEntries(Object.entries(templateVariables).filter(([, value]) => typeof value === 'string'));
       expect(local, name).toMatchObject(literal);
     }
+  });
+
+  it('has the webhook delivery queue and dead-letter queue of the template, and its rule’s pattern', async () => {
+    const [queueId] = findOne('AWS::SQS::Queue', (_resource, id) => id.startsWith('WebhooksDeliveryQueue'));
+    const queue = resources[queueId]!;
+    const deadLetter = resources[getAttTarget(queue.Properties.RedrivePolicy.deadLetterTargetArn)]!;
+    const attributes = async (queueUrl: string) =>
+      (await local.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes!;
+    const localQueue = await attributes(local.outputs.WebhookQueueUrl!);
+    const localDeadLetter = await attributes(local.outputs.WebhookDeadLetterQueueUrl!);
+    const [, rule] = findOne('AWS::Events::Rule', (_resource, id) => id.startsWith('WebhooksDocumentEventsRule'));
+
+    expect(Number(localQueue.VisibilityTimeout)).toBe(queue.Properties.VisibilityTimeout);
+    expect(Number(localQueue.MessageRetentionPeriod)).toBe(queue.Properties.MessageRetentionPeriod);
+    const redrive = JSON.parse(localQueue.RedrivePolicy!) as { maxReceiveCount: number | string; deadLetterTargetArn: string };
+    expect(Number(redrive.maxReceiveCount)).toBe(queue.Properties.RedrivePolicy.maxReceiveCount);
+    expect(redrive.deadLetterTargetArn).toBe(localDeadLetter.QueueArn);
+    expect(Number(localDeadLetter.MessageRetentionPeriod)).toBe(deadLetter.Properties.MessageRetentionPeriod);
+    expect(rule.Properties.EventPattern).toEqual(webhookRulePattern(local.runtime.documentEventsEnvironment[DOCUMENT_EVENTS_ENV.eventSource]!));
+  });
+
+  it('gives the webhook delivery function the template’s variables, timeout and memory', () => {
+    const [, fn] = findOne('AWS::Lambda::Function', (resource) => String(resource.Properties.Description ?? '').startsWith('pdf-pipeline webhooks'));
+    const templateVariables = fn.Properties.Environment.Variables as Record<string, unknown>;
+    const literal = Object.fromEntries(Object.entries(templateVariables).filter(([, value]) => typeof value === 'string'));
+
+    expect(Object.keys(local.runtime.webhooksEnvironment).sort()).toEqual(Object.keys(templateVariables).sort());
+    expect(local.runtime.webhooksEnvironment).toMatchObject(literal);
+    expect(local.runtime.webhooksEnvironment[WEBHOOKS_ENV.apiUrl]).toBe(local.outputs.ApiUrl);
+    expect(fn.Properties.Timeout).toBe(WEBHOOK_DELIVERY.timeoutSeconds(CONFIGS.dev));
+    expect(fn.Properties.MemorySize).toBe(WEBHOOK_DELIVERY.memoryMb);
   });
 
   it('writes outputs whose queue URLs work against the AWS endpoint', async () => {

@@ -27,6 +27,7 @@ import { ALL_FULL_SCOPES, ROUTES, type OperationId } from '../../lambdas/api/rou
 import { AuditList, RedriveAccepted } from '../../lambdas/api/schemas.js';
 import { loadApiSettings, type ApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
+import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 
@@ -58,6 +59,7 @@ function deps(overrides: Partial<ApiSettings> = {}): ApiDependencies {
     settings: { ...settings, ...overrides },
     repository: new DocumentRepository(documentClient, 'documents'),
     audit: new AuditRepository(documentClient, 'audit', 30),
+    webhooks: new WebhookStore(documentClient, 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } })),
     sqs: new SQSClient({ region: 'eu-west-1' }),
     now: () => NOW,

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalEventBus } from '../../local/event-bus.js';
 
 let dir: string;
@@ -68,5 +68,34 @@ describe('the local event bus', () => {
     await expect(
       client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'other', Source: 's', DetailType: 't', Detail: '{}' }] })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('hands events that match a target’s pattern to it, retrying a failing target', async () => {
+    // Arrange
+    const delivered: { id: string; detailType: string }[] = [];
+    let failures = 1;
+    bus.addTarget({
+      name: 'test target',
+      pattern: { source: ['pdf-pipeline.targets'], 'detail-type': ['Document Completed'] },
+      deliver: async (event) => {
+        if (failures-- > 0) throw new Error('not yet');
+        delivered.push({ id: event.id, detailType: event['detail-type'] });
+      },
+    });
+
+    // Act
+    const response = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'pdf-pipeline.targets', DetailType: 'Document Completed', Detail: '{"documentId":"d1"}' },
+          { Source: 'pdf-pipeline.targets', DetailType: 'Document Failed', Detail: '{"documentId":"d2"}' },
+          { Source: 'someone.else', DetailType: 'Document Completed', Detail: '{"documentId":"d3"}' },
+        ],
+      }),
+    );
+
+    // Assert: only the matching event, once, after one failed delivery.
+    await vi.waitFor(() => expect(delivered).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(delivered).toEqual([{ id: response.Entries![0]!.EventId, detailType: 'Document Completed' }]);
   });
 });

@@ -18,6 +18,7 @@ import { decideClaim } from '../../lambdas/extract/claim.js';
 import { parseS3Message } from '../../lambdas/extract/s3-event.js';
 import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
+import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { countDocuments } from '../../lambdas/shared/document-counts.js';
 import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
@@ -251,6 +252,7 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
     settings,
     repository,
     audit: new AuditRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'audit', 30),
+    webhooks: new WebhookStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1' })),
     sqs: sqsClient,
     now: () => NOW,

@@ -18,6 +18,7 @@ import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { DocumentSummary, UploadCreated } from '../../lambdas/api/schemas.js';
 import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
+import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -42,6 +43,7 @@ const deps: ApiDependencies = {
   settings,
   repository: new DocumentRepository(documentClient, 'documents'),
   audit: new AuditRepository(documentClient, 'audit', 30),
+  webhooks: new WebhookStore(documentClient, 'documents', 86_400),
   objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),
   sqs: new SQSClient({ region: 'eu-west-1' }),
   now: () => NOW,

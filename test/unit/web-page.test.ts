@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PageConfigError, parsePageConfig } from '../../web/src/page-config.js';
 import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from '../../web/src/pkce.js';
 import { describeFailure, formatBytes, looksLikePdf, planUpload, pollDelayMs, progressPercent } from '../../web/src/uploads.js';
+import { webhookRow } from '../../web/src/webhooks.js';
 
 const LIMITS = { maxDirectUploadBytes: 4 * 1024 * 1024, maxUploadBytes: 100 * 1024 * 1024 };
 const pdf = (size: number, name = 'report.pdf', type = 'application/pdf') => ({ name, size, type });
@@ -179,5 +180,29 @@ describe('PKCE sign-in', () => {
     expect(logoutUrl(settings)).toBe(
       'https://pool.auth.eu-west-1.amazoncognito.com/logout?client_id=client-1&logout_uri=https%3A%2F%2Fd1.cloudfront.net%2F',
     );
+  });
+});
+
+describe('webhookRow', () => {
+  const webhook = {
+    webhookId: 'wh_0123456789abcdef0123456789abcdef',
+    url: 'https://hooks.example.com/pdf',
+    events: ['document.completed', 'document.failed'],
+    status: 'ENABLED' as const,
+    createdAt: '2026-12-04T10:00:00.000Z',
+  };
+
+  it('shows where a webhook goes, what it carries and since when', () => {
+    expect(webhookRow({ ...webhook, description: 'Back office' })).toEqual({
+      title: 'Back office — https://hooks.example.com/pdf',
+      detail: 'document.completed, document.failed · since 2026-12-04 · wh_0123456789abcdef0123456789abcdef',
+    });
+  });
+
+  it('says why a webhook was disabled', () => {
+    const row = webhookRow({ ...webhook, status: 'DISABLED', disabledReason: 'Disabled after 8 failed attempts over 15.0 h; last: HTTP 500' });
+
+    expect(row.warning).toBe('Disabled after 8 failed attempts over 15.0 h; last: HTTP 500');
+    expect(webhookRow({ ...webhook, status: 'DISABLED' }).warning).toBe('Disabled.');
   });
 });

@@ -3,6 +3,7 @@
  * one browser API that reports upload progress; everything else through fetch.
  */
 import { describeFailure } from './uploads.js';
+import type { WebhookList } from './webhooks.js';
 
 export interface DocumentSummary {
   readonly documentId: string;
@@ -74,6 +75,10 @@ export class ApiClient {
   listDocuments(cursor?: string): Promise<DocumentList> {
     const query = new URLSearchParams({ limit: '50', ...(cursor ? { cursor } : {}) });
     return this.json<DocumentList>('GET', `/v1/documents?${query}`);
+  }
+
+  listWebhooks(): Promise<WebhookList> {
+    return this.json<WebhookList>('GET', '/v1/webhooks');
   }
 
   getDocument(documentId: string): Promise<DocumentSummary> {

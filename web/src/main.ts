@@ -7,6 +7,7 @@ import { ApiClient, ApiFailure, type DocumentSummary, type Page } from './api-cl
 import { PAGE_CONFIG_FILE, parsePageConfig, type PageConfig } from './page-config.js';
 import { cognitoLogoutUrl, completeCognitoSignIn, currentSession, endSession, signInLocally, startCognitoSignIn, type Session } from './session.js';
 import { formatBytes, isTerminal, planUpload, pollDelayMs, progressPercent, type UploadRoute } from './uploads.js';
+import { webhookRow } from './webhooks.js';
 
 /** Uploads at once: enough to keep a connection busy, few enough that each shows progress. */
 const PARALLEL_UPLOADS = 3;
@@ -39,6 +40,8 @@ const ui = {
   documents: element<HTMLUListElement>('documents'),
   documentsEmpty: element('documents-empty'),
   loadMore: element<HTMLButtonElement>('load-more'),
+  webhooks: element<HTMLUListElement>('webhooks'),
+  webhooksEmpty: element('webhooks-empty'),
   viewer: element('viewer'),
   viewerHeading: element('viewer-heading'),
   viewerStatus: element('viewer-status'),
@@ -107,6 +110,36 @@ function showSignedIn(active: Session): void {
   ui.uploads.replaceChildren();
   closeViewer(false);
   void loadDocuments();
+  void loadWebhooks();
+}
+
+/** The user's webhooks, read-only: where they go, what they carry, and why one was disabled. */
+async function loadWebhooks(): Promise<void> {
+  try {
+    const { webhooks } = await api.listWebhooks();
+    ui.webhooks.replaceChildren(
+      ...webhooks.map((webhook) => {
+        const row = webhookRow(webhook);
+        const item = document.createElement('li');
+        const title = document.createElement('strong');
+        title.textContent = row.title;
+        const detail = document.createElement('span');
+        detail.className = 'hint';
+        detail.textContent = ` ${row.detail}`;
+        item.append(title, detail);
+        if (row.warning) {
+          const warning = document.createElement('p');
+          warning.className = 'webhook-warning';
+          warning.textContent = row.warning;
+          item.append(warning);
+        }
+        return item;
+      }),
+    );
+    ui.webhooksEmpty.hidden = webhooks.length > 0;
+  } catch (error) {
+    handleFailure(error, 'Your webhooks could not be listed');
+  }
 }
 
 async function onLocalSignIn(event: SubmitEvent): Promise<void> {
