@@ -61,20 +61,20 @@ export function typicalLineGap(pages: readonly (readonly TextLine[])[], bodySize
 export function groupLines(lines: readonly TextLine[], metrics: DocumentMetrics): LineGroup[] {
   const groups: { lines: TextLine[]; marker?: string }[] = [];
   let current: { lines: TextLine[]; marker?: string } | undefined;
-  for (const line of lines) {
+  lines.forEach((line, index) => {
     const previous = current?.lines.at(-1);
     const marker = standsOut(line, metrics) ? undefined : listMarker(line, previous, current?.marker !== undefined);
-    if (current === undefined || previous === undefined || marker !== undefined || breaksBefore(line, previous, current, metrics)) {
+    if (current === undefined || previous === undefined || marker !== undefined || breaksBefore(line, previous, lines[index + 1], current, metrics)) {
       current = marker === undefined ? { lines: [line] } : { lines: [line], marker };
       groups.push(current);
     } else {
       current.lines.push(line);
     }
-  }
+  });
   return groups;
 }
 
-function breaksBefore(line: TextLine, previous: TextLine, group: { lines: TextLine[]; marker?: string }, metrics: DocumentMetrics): boolean {
+function breaksBefore(line: TextLine, previous: TextLine, next: TextLine | undefined, group: { lines: TextLine[]; marker?: string }, metrics: DocumentMetrics): boolean {
   const size = line.size || metrics.bodySize || 10;
   // Weight changes matter at the body size and above; small print (figures, notes) flips it freely.
   const weightChanged = line.bold !== previous.bold && Math.max(line.size, previous.size) >= metrics.bodySize - 0.5;
@@ -90,7 +90,16 @@ function breaksBefore(line: TextLine, previous: TextLine, group: { lines: TextLi
     // A list item's lines hang under its text; a line back at the marker is the next thing.
     return line.box[0] < first.box[0] + size * 0.3;
   }
-  if (line.box[0] > previous.box[0] + size * 0.6 && line.box[0] < previous.box[0] + size * 6) return true;
+  const second = group.lines[1];
+  const hanging = second !== undefined && second.box[0] > first.box[0] + size * 0.6;
+  // A hanging indent (references, definitions): the entry's lines stay indented; the next entry starts back out.
+  if (hanging) return line.box[0] < second.box[0] - size * 0.6;
+  const indented = line.box[0] > previous.box[0] + size * 0.6 && line.box[0] < previous.box[0] + size * 6;
+  if (indented) {
+    const staysIndented = next !== undefined && Math.abs(next.box[0] - line.box[0]) <= 1 && group.lines.length === 1;
+    const brokenWord = /\p{L}-$/u.test(previous.text) && /^\p{Ll}/u.test(line.text);
+    return !(staysIndented || brokenWord);
+  }
   return previous.box[2] < line.box[2] - size * 2 && ENDS_SENTENCE.test(previous.text);
 }
 
