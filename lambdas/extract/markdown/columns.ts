@@ -3,7 +3,7 @@
  * usually the reading order; lines move only when the page clearly has two columns (a gutter
  * that most lines keep to either side of) and the stream interleaves them.
  */
-import { lineWidth, type TextLine } from './text-lines.js';
+import { lineWidth, splitLine, toTextLine, type TextLine } from './text-lines.js';
 
 /** Lines narrower than this share of the page (page numbers, labels) neither make nor break a gutter. */
 const MIN_LINE_SHARE = 0.15;
@@ -13,6 +13,21 @@ const GUTTER_BAND: readonly [number, number] = [0.3, 0.7];
 const MIN_COLUMN_LINES = 4;
 /** Lines crossing the gutter (titles, wide figures) may be at most this share of the lines. */
 const MAX_CROSSING_SHARE = 0.25;
+
+/** Words further apart than this many ems are in different columns or cells. */
+const FRAGMENT_GAP_EMS = 1.5;
+
+/** A line cut at its wide gaps between words. */
+function fragments(line: TextLine): TextLine[] {
+  const size = line.size || 10;
+  const pieces: (typeof line.source)[number][][] = [];
+  for (const word of line.source) {
+    const last = pieces.at(-1)?.at(-1);
+    if (last === undefined || word.box[0] - last.box[2] > size * FRAGMENT_GAP_EMS) pieces.push([word]);
+    else pieces.at(-1)!.push(word);
+  }
+  return pieces.length <= 1 ? [line] : pieces.map((words) => toTextLine(line.pageNumber, words));
+}
 
 /** The x of the gutter between two columns, or undefined when the page is not clearly in two. */
 export function findGutter(lines: readonly TextLine[], pageWidth: number): number | undefined {
@@ -54,11 +69,16 @@ export function findGutter(lines: readonly TextLine[], pageWidth: number): numbe
  * lines between two full-width lines read the left column, then the right, each in stream order
  * unless that order goes back up the column.
  */
-export function orderColumns(lines: readonly TextLine[], pageWidth: number): TextLine[] {
-  const gutter = findGutter(lines, pageWidth);
-  if (gutter === undefined) return [...lines];
+export function orderColumns(pageLines: readonly TextLine[], pageWidth: number, bodySize = 0): TextLine[] {
+  // Some producers write both columns' lines at one height together, and the layout reads them
+  // as one line: the gutter is looked for between wide gaps in lines, and only lines that
+  // straddle it are cut.
+  const gutter = findGutter(pageLines.flatMap(fragments), pageWidth);
+  if (gutter === undefined) return [...pageLines];
+  const lines = pageLines.flatMap((line) => splitLine(line, gutter));
   const column = (line: TextLine) => (line.box[2] <= gutter ? 0 : line.box[0] >= gutter ? 1 : -1);
   const spanningTops = lines.filter((line) => column(line) < 0 && lineWidth(line) >= pageWidth * MIN_LINE_SHARE).map((line) => line.box[1]);
+  spanningTops.push(...sectionStarts(lines, column, spanningTops, bodySize));
   spanningTops.sort((a, b) => a - b);
   const key = (line: TextLine) => {
     const col = column(line);
@@ -78,4 +98,21 @@ export function orderColumns(lines: readonly TextLine[], pageWidth: number): Tex
       const descending = group.some((line, index) => index > 0 && line.box[1] < group[index - 1]!.box[1] - line.size);
       return descending && k % 3 !== 0 ? [...group].sort((a, b) => a.box[1] - b.box[1]) : group;
     });
+}
+
+/**
+ * A heading in the left column below everything in the right column starts what follows the
+ * two columns (a new section in one column): it ends the columns as a full-width line would.
+ */
+function sectionStarts(lines: readonly TextLine[], column: (line: TextLine) => number, spanningTops: readonly number[], bodySize: number): number[] {
+  const region = (line: TextLine) => spanningTops.filter((top) => top < line.box[1] - 1).length;
+  const rightBottoms = new Map<number, number>();
+  for (const line of lines) if (column(line) === 1) rightBottoms.set(region(line), Math.max(rightBottoms.get(region(line)) ?? -Infinity, line.box[3]));
+  const starts: number[] = [];
+  for (const line of lines) {
+    const standsOut = line.bold || (bodySize > 0 && line.size >= bodySize * 1.15);
+    const rightBottom = rightBottoms.get(region(line));
+    if (column(line) === 0 && standsOut && rightBottom !== undefined && line.box[1] > rightBottom && !starts.some((top) => top < line.box[1])) starts.push(line.box[1] - 2);
+  }
+  return starts;
 }

@@ -100,7 +100,11 @@ function breaksBefore(line: TextLine, previous: TextLine, next: TextLine | undef
     const brokenWord = /\p{L}-$/u.test(previous.text) && /^\p{Ll}/u.test(line.text);
     return !(staysIndented || brokenWord);
   }
-  return previous.box[2] < line.box[2] - size * 2 && ENDS_SENTENCE.test(previous.text);
+  // A line that ends a sentence with room left for the next line's first word ended the paragraph.
+  const right = Math.max(line.box[2], ...group.lines.map((each) => each.box[2]));
+  const firstWord = line.source[0];
+  const firstWordWidth = firstWord ? firstWord.box[2] - firstWord.box[0] : 0;
+  return right - previous.box[2] > firstWordWidth + size * 0.5 && ENDS_SENTENCE.test(previous.text);
 }
 
 /** The previous line stops mid-sentence and the line carries on in lower case. */

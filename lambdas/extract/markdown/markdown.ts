@@ -30,8 +30,9 @@ export function toMarkdown(pages: readonly MarkdownPage[], options: MarkdownOpti
   const ordered = [...pages].sort((a, b) => a.pageNumber - b.pageNumber);
   const pageLines = ordered.map((page) => toTextLines(page.layout));
   const running = findRunningLines(pageLines);
-  const content = pageLines.map((lines, index) => orderColumns(lines.filter((line) => !running.has(line)), ordered[index]!.layout.width));
-  const body = bodySize(content.flat());
+  const kept = pageLines.map((lines) => lines.filter((line) => !running.has(line)));
+  const body = bodySize(kept.flat());
+  const content = kept.map((lines, index) => orderColumns(lines, ordered[index]!.layout.width, body));
   const metrics: DocumentMetrics = { bodySize: body, lineGap: typicalLineGap(content, body) };
 
   const pageItems = ordered.map((page, index): PageItems => ({ pageNumber: page.pageNumber, items: pageContent(content[index]!, page.tables ?? [], metrics) }));

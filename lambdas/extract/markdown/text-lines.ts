@@ -2,7 +2,7 @@
  * A page's layout lines as the Markdown writer reads them: their text, box, dominant font size
  * and weight, and the page they are on.
  */
-import type { Box, LayoutLine, PageLayout } from '../../shared/page-layout.js';
+import { unionBoxes, type Box, type LayoutWord, type PageLayout } from '../../shared/page-layout.js';
 
 export interface TextLine {
   readonly pageNumber: number;
@@ -13,8 +13,8 @@ export interface TextLine {
   readonly size: number;
   /** Most of the line's characters are bold. */
   readonly bold: boolean;
-  /** Where the line's second word starts: a list item's text after its marker. */
-  readonly secondWordLeft?: number;
+  /** The layout's words, to split a line that runs across two columns. */
+  readonly source: readonly LayoutWord[];
 }
 
 /** Sizes closer than this are one style: text layers round sizes differently from run to run. */
@@ -22,10 +22,21 @@ export const SIZE_STEP = 0.5;
 const roundSize = (size: number) => Math.round(size / SIZE_STEP) * SIZE_STEP;
 
 export function toTextLines(layout: PageLayout): TextLine[] {
-  return layout.lines.map((line) => toTextLine(layout.pageNumber, line)).filter((line) => line.text !== '');
+  return layout.lines.map((line) => toTextLine(layout.pageNumber, line.words)).filter((line) => line.text !== '');
 }
 
-function toTextLine(pageNumber: number, line: LayoutLine): TextLine {
+/** A line's words left and right of `x`, as two lines; the line itself when a word crosses `x` or a side is empty. */
+export function splitLine(line: TextLine, x: number, minGapEms = 1.5): TextLine[] {
+  const left = line.source.filter((word) => word.box[2] <= x);
+  const right = line.source.filter((word) => word.box[0] >= x);
+  if (left.length === 0 || right.length === 0 || left.length + right.length !== line.source.length) return [line];
+  // Words of one line of text are a space apart; columns are further.
+  if (right[0]!.box[0] - left.at(-1)!.box[2] < (line.size || 10) * minGapEms) return [line];
+  return [toTextLine(line.pageNumber, left), toTextLine(line.pageNumber, right)];
+}
+
+export function toTextLine(pageNumber: number, source: readonly LayoutWord[]): TextLine {
+  const line = { words: source, box: unionBoxes(source.map((word) => word.box)) };
   const words = line.words.map((word) => word.text.trim()).filter((text) => text !== '');
   const sizeChars = new Map<number, number>();
   let boldChars = 0;
@@ -45,7 +56,7 @@ function toTextLine(pageNumber: number, line: LayoutLine): TextLine {
     box: line.box,
     size,
     bold: chars > 0 && boldChars / chars >= 0.6,
-    ...(line.words.length > 1 ? { secondWordLeft: line.words[1]!.box[0] } : {}),
+    source,
   };
 }
 
