@@ -38,8 +38,11 @@ export function makePdf(pageTexts: readonly string[], options: { title?: string;
   return assembleObjects(objects, `/Root ${catalogId} 0 R /Info ${infoId} 0 R`);
 }
 
+/** WinAnsi codes of the few characters beyond ASCII that tests write (a bullet, dashes). */
+const WIN_ANSI: Readonly<Record<string, string>> = { '•': '\\225', '–': '\\226', '—': '\\227' };
+
 function escape(text: string): string {
-  return text.replace(/[\\()]/g, (char) => `\\${char}`).replace(/[^\x20-\x7e]/g, '?');
+  return text.replace(/[\\()]/g, (char) => `\\${char}`).replace(/[^\x20-\x7e]/g, (char) => WIN_ANSI[char] ?? '?');
 }
 
 function wrap(text: string, width: number): string[] {

@@ -1,0 +1,118 @@
+/**
+ * Reading order across two columns. The layout's line order is the content stream's, which is
+ * usually the reading order; lines move only when the page clearly has two columns (a gutter
+ * that most lines keep to either side of) and the stream interleaves them.
+ */
+import { lineWidth, splitLine, toTextLine, type TextLine } from './text-lines.js';
+
+/** Lines narrower than this share of the page (page numbers, labels) neither make nor break a gutter. */
+const MIN_LINE_SHARE = 0.15;
+/** A gutter lies in this middle band of the page. */
+const GUTTER_BAND: readonly [number, number] = [0.3, 0.7];
+/** Each column needs this many lines for the page to count as two columns. */
+const MIN_COLUMN_LINES = 4;
+/** Lines crossing the gutter (titles, wide figures) may be at most this share of the lines. */
+const MAX_CROSSING_SHARE = 0.25;
+
+/** Words further apart than this many ems are in different columns or cells. */
+const FRAGMENT_GAP_EMS = 1.5;
+
+/** A line cut at its wide gaps between words. */
+function fragments(line: TextLine): TextLine[] {
+  const size = line.size || 10;
+  const pieces: (typeof line.source)[number][][] = [];
+  for (const word of line.source) {
+    const last = pieces.at(-1)?.at(-1);
+    if (last === undefined || word.box[0] - last.box[2] > size * FRAGMENT_GAP_EMS) pieces.push([word]);
+    else pieces.at(-1)!.push(word);
+  }
+  return pieces.length <= 1 ? [line] : pieces.map((words) => toTextLine(line.pageNumber, words));
+}
+
+/** The x of the gutter between two columns, or undefined when the page is not clearly in two. */
+export function findGutter(lines: readonly TextLine[], pageWidth: number): number | undefined {
+  const measured = lines.filter((line) => lineWidth(line) >= pageWidth * MIN_LINE_SHARE);
+  if (measured.length < MIN_COLUMN_LINES * 2) return undefined;
+  let best: { x: number; crossing: number; run: number } | undefined;
+  let runStart = -1;
+  for (let x = Math.floor(pageWidth * GUTTER_BAND[0]); x <= Math.ceil(pageWidth * GUTTER_BAND[1]); x += 1) {
+    let crossing = 0;
+    let left = 0;
+    let right = 0;
+    for (const line of measured) {
+      if (line.box[2] <= x) left += 1;
+      else if (line.box[0] >= x) right += 1;
+      else crossing += 1;
+    }
+    const fits = left >= MIN_COLUMN_LINES && right >= MIN_COLUMN_LINES && crossing <= measured.length * MAX_CROSSING_SHARE;
+    if (!fits) {
+      runStart = -1;
+      continue;
+    }
+    // The widest run of x with the fewest crossing lines: its middle is the gutter's middle.
+    if (best === undefined || crossing < best.crossing) {
+      runStart = x;
+      best = { x, crossing, run: 1 };
+    } else if (crossing === best.crossing) {
+      if (runStart < 0 || best.x < runStart) runStart = x;
+      const run = x - runStart + 1;
+      if (run > best.run) best = { x: Math.round((runStart + x) / 2), crossing, run };
+    } else {
+      runStart = -1;
+    }
+  }
+  return best?.x;
+}
+
+/**
+ * The page's lines in reading order: unchanged on a one-column page; on a two-column page, the
+ * lines between two full-width lines read the left column, then the right, each in stream order
+ * unless that order goes back up the column.
+ */
+export function orderColumns(pageLines: readonly TextLine[], pageWidth: number, bodySize = 0): TextLine[] {
+  // Some producers write both columns' lines at one height together, and the layout reads them
+  // as one line: the gutter is looked for between wide gaps in lines, and only lines that
+  // straddle it are cut.
+  const gutter = findGutter(pageLines.flatMap(fragments), pageWidth);
+  if (gutter === undefined) return [...pageLines];
+  const lines = pageLines.flatMap((line) => splitLine(line, gutter));
+  const column = (line: TextLine) => (line.box[2] <= gutter ? 0 : line.box[0] >= gutter ? 1 : -1);
+  const spanningTops = lines.filter((line) => column(line) < 0 && lineWidth(line) >= pageWidth * MIN_LINE_SHARE).map((line) => line.box[1]);
+  spanningTops.push(...sectionStarts(lines, column, spanningTops, bodySize));
+  spanningTops.sort((a, b) => a - b);
+  const key = (line: TextLine) => {
+    const col = column(line);
+    const before = spanningTops.filter((top) => top < line.box[1] - 1).length;
+    // A short line in the gutter (a centred label) reads with the full-width lines.
+    return col < 0 ? before * 3 + (lineWidth(line) >= pageWidth * MIN_LINE_SHARE ? 3 : 0) : before * 3 + 1 + col;
+  };
+  const groups = new Map<number, TextLine[]>();
+  for (const line of lines) {
+    const k = key(line);
+    groups.set(k, [...(groups.get(k) ?? []), line]);
+  }
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((k) => {
+      const group = groups.get(k)!;
+      const descending = group.some((line, index) => index > 0 && line.box[1] < group[index - 1]!.box[1] - line.size);
+      return descending && k % 3 !== 0 ? [...group].sort((a, b) => a.box[1] - b.box[1]) : group;
+    });
+}
+
+/**
+ * A heading in the left column below everything in the right column starts what follows the
+ * two columns (a new section in one column): it ends the columns as a full-width line would.
+ */
+function sectionStarts(lines: readonly TextLine[], column: (line: TextLine) => number, spanningTops: readonly number[], bodySize: number): number[] {
+  const region = (line: TextLine) => spanningTops.filter((top) => top < line.box[1] - 1).length;
+  const rightBottoms = new Map<number, number>();
+  for (const line of lines) if (column(line) === 1) rightBottoms.set(region(line), Math.max(rightBottoms.get(region(line)) ?? -Infinity, line.box[3]));
+  const starts: number[] = [];
+  for (const line of lines) {
+    const standsOut = line.bold || (bodySize > 0 && line.size >= bodySize * 1.15);
+    const rightBottom = rightBottoms.get(region(line));
+    if (column(line) === 0 && standsOut && rightBottom !== undefined && line.box[1] > rightBottom && !starts.some((top) => top < line.box[1])) starts.push(line.box[1] - 2);
+  }
+  return starts;
+}
