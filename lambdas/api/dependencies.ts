@@ -2,6 +2,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiSettings } from '../shared/api-env.js';
 import type { AuditRepository } from '../shared/audit-repository.js';
 import type { DocumentRepository } from '../shared/document-repository.js';
+import type { PriceTable } from '../shared/prices.js';
+import type { UsageMeter } from '../shared/usage-store.js';
 import type { ApiObjects } from './object-access.js';
 
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
@@ -11,6 +13,10 @@ export interface ApiDependencies {
   /** The audit trail: append and query only. */
   readonly audit: AuditRepository;
   readonly objects: ApiObjects;
+  /** Usage figures per owner and day. */
+  readonly usage: UsageMeter;
+  /** Prices of the deployment's region, for cost estimates; absent when none are kept for it. */
+  readonly prices?: PriceTable;
   readonly sqs: SQSClient;
   readonly now: () => Date;
   readonly newId: () => string;

@@ -20,6 +20,7 @@ import { getHealth } from './operations/health.js';
 import { redriveDeadLetters } from './operations/redrive.js';
 import { reprocessDocument } from './operations/reprocess.js';
 import { createUpload, uploadDocument } from './operations/uploads.js';
+import { getUsage } from './operations/usage.js';
 import { findRoute, type OperationId, type RouteDefinition } from './routes.js';
 
 export type Operation = (request: ApiRequest, deps: ApiDependencies) => Promise<ApiResult>;
@@ -36,6 +37,7 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   downloadDocumentFile,
   deleteDocument,
   reprocessDocument,
+  getUsage,
   listAuditEntries,
   redriveDeadLetters,
 };
