@@ -11,6 +11,7 @@ import { registerRestore } from './commands/restore.js';
 import { registerStats } from './commands/stats.js';
 import { registerToken } from './commands/token.js';
 import { registerUpload } from './commands/upload.js';
+import { registerUsage } from './commands/usage.js';
 
 const program = new Command()
   .name('pdf-pipeline')
@@ -23,6 +24,7 @@ const program = new Command()
 registerUpload(program);
 registerDocumentCommands(program);
 registerLayout(program);
+registerUsage(program);
 registerLogin(program);
 registerToken(program);
 
