@@ -13,6 +13,7 @@ import { registerStats } from './commands/stats.js';
 import { registerToken } from './commands/token.js';
 import { registerUpload } from './commands/upload.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerUsage } from './commands/usage.js';
 
 const program = new Command()
   .name('pdf-pipeline')
@@ -26,6 +27,7 @@ registerUpload(program);
 registerDocumentCommands(program);
 registerLayout(program);
 registerTables(program);
+registerUsage(program);
 registerLogin(program);
 registerToken(program);
 registerWebhooks(program);

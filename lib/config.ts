@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, WEBHOOKS_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
+import { priceTableFor } from '../lambdas/shared/prices.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -211,6 +212,20 @@ export interface AuditConfig {
  * this long after its creation: DynamoDB TTL removes the items, the bucket's lifecycle rules the
  * objects, and reads treat an expired document as gone at once (TTL can lag by days).
  */
+/**
+ * Usage metering, cost estimates and the reuse of identical documents. Prices come from
+ * `lambdas/shared/prices.ts`, by the environment's region (each price with its source and date).
+ */
+export interface UsageConfig {
+  /**
+   * Complete an upload whose bytes match a COMPLETED document of the same owner, extracted by the
+   * same extractor version and settings, from that document's results instead of extracting again.
+   */
+  readonly reuseIdenticalDocuments: boolean;
+  /** Days a day's usage figures are kept after the day (the usage items' TTL). */
+  readonly retentionDays: number;
+}
+
 export interface RetentionConfig {
   /**
    * Days a document is kept after its creation. Longer than the dead-letter queues keep a
@@ -302,6 +317,7 @@ export interface EnvironmentConfig {
   readonly auth: AuthConfig;
   readonly audit: AuditConfig;
   readonly retention: RetentionConfig;
+  readonly usage: UsageConfig;
   readonly deployment: DeploymentConfig;
   readonly web: WebConfig;
   readonly ocr: OcrConfig;
@@ -403,6 +419,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     audit: { retentionDays: 30 },
     // Test data: a month is enough to look back at a run; each deploy goes out at once.
     retention: { documentDays: 30 },
+    usage: { reuseIdenticalDocuments: true, retentionDays: 90 },
     deployment: { lambdaConfig: 'ALL_AT_ONCE', aliasErrorsPerMinute: 5 },
     web: { enabled: true },
     ocr: { ...baseOcr, maxPagesPerDocument: 5 },
@@ -457,6 +474,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     audit: { retentionDays: 90 },
     // A quarter: several release cycles of documents to reproduce a problem with.
     retention: { documentDays: 90 },
+    usage: { reuseIdenticalDocuments: true, retentionDays: 400 },
     deployment: { lambdaConfig: 'LINEAR_10PERCENT_EVERY_1MINUTE', aliasErrorsPerMinute: 1 },
     // The staging and prod apps are hosted at their own domains (api.allowedOrigins).
     web: { enabled: false },
@@ -512,6 +530,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     audit: { retentionDays: 365 },
     // A year of a customer's documents; anything kept longer belongs in the customer's own archive.
     retention: { documentDays: 365 },
+    usage: { reuseIdenticalDocuments: true, retentionDays: 800 },
     deployment: { lambdaConfig: 'CANARY_10PERCENT_5MINUTES', aliasErrorsPerMinute: 1 },
     web: { enabled: false },
     // prod's 3008 MB gives the pool two workers: twice the pages within the document deadline.
@@ -580,6 +599,14 @@ export function validateConfig(config: EnvironmentConfig): void {
   };
 
   check(extraction.memoryMb >= 128 && extraction.memoryMb <= 10240, 'extraction.memoryMb must be 128–10240');
+  check(
+    priceTableFor(config.region) !== undefined,
+    `region ${config.region} has no price table in lambdas/shared/prices.ts (cost estimates need one)`,
+  );
+  check(
+    Number.isInteger(config.usage.retentionDays) && config.usage.retentionDays >= 1,
+    'usage.retentionDays must be a whole number of at least 1',
+  );
   check(extraction.timeoutSeconds >= 1 && extraction.timeoutSeconds <= 900, 'extraction.timeoutSeconds must be 1–900');
   for (const lane of LANES) {
     const { maxConcurrency } = extraction.lanes[lane];

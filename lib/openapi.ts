@@ -34,6 +34,7 @@ import {
   RedriveAccepted,
   ReprocessAccepted,
   UploadCreated,
+  UsageResponse,
 } from '../lambdas/api/schemas.js';
 import {
   CreateWebhookRequest,
@@ -80,6 +81,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   WebhookDelivery: WebhookDeliveryView,
   WebhookDeliveryList,
   DeliveryQueued,
+  Usage: UsageResponse,
 };
 
 type Success = { readonly status: number; readonly schema?: string; readonly description: string; readonly headers?: Record<string, string> };
@@ -133,6 +135,7 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
     success: { status: 202, schema: 'ReprocessAccepted', description: 'A new generation is QUEUED for extraction' },
     errors: [404, 409],
   },
+  getUsage: { success: { status: 200, schema: 'Usage', description: 'Usage per day, its total and the estimated cost' }, errors: [400] },
   listAuditEntries: { success: { status: 200, schema: 'AuditList', description: 'Audit entries, newest first' }, errors: [400] },
   redriveDeadLetters: {
     success: { status: 202, schema: 'RedriveAccepted', description: 'The redrive of each lane: started (a move task) or done in part' },
@@ -218,7 +221,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         variables: { restApiId: { default: 'abcdef1234' }, region: { default: 'eu-west-1' } },
       },
     ],
-    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'webhooks' }, { name: 'health' }, { name: 'admin' }],
+    tags: [{ name: 'documents' }, { name: 'uploads' }, { name: 'webhooks' }, { name: 'usage' }, { name: 'health' }, { name: 'admin' }],
     paths,
     components: {
       schemas,
@@ -335,19 +338,35 @@ function tagOf(path: string): string {
   if (path.startsWith('/v1/health')) return 'health';
   if (path.startsWith('/v1/audit') || path.startsWith('/v1/admin')) return 'admin';
   if (path.startsWith('/v1/webhooks')) return 'webhooks';
+  if (path.startsWith('/v1/usage')) return 'usage';
   return 'documents';
 }
 
 function queryParameter(name: string, operationId: string): Record<string, unknown> {
   switch (name) {
     case 'ownerId':
-      return { name, in: 'query', required: false, description: "Admins: whose documents to list (default: the caller's)", schema: { type: 'string' } };
+      return {
+        name,
+        in: 'query',
+        required: false,
+        description: operationId === 'getUsage' ? "Admins: whose usage (default: the caller's)" : "Admins: whose documents to list (default: the caller's)",
+        schema: { type: 'string' },
+      };
     case 'documentId':
       return { name, in: 'query', required: false, description: 'Only entries about this document', schema: { type: 'string', format: 'uuid' } };
     case 'actor':
       return { name, in: 'query', required: false, description: "Only entries of this caller (a token's sub)", schema: { type: 'string' } };
     case 'from':
     case 'to':
+      if (operationId === 'getUsage') {
+        return {
+          name,
+          in: 'query',
+          required: false,
+          description: name === 'from' ? 'First day, UTC (default: the first of the current month)' : 'Last day, included, UTC (default: today); at most 366 days in all',
+          schema: { type: 'string', format: 'date' },
+        };
+      }
       return {
         name,
         in: 'query',

@@ -54,13 +54,23 @@ export function deadLetterQueueAttributes(settings: QueueSettings): Record<strin
 /** The table's stream, as the stack enables it for document events. */
 export const TABLE_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
 
+/** The index of documents by content, as the Storage construct defines it. */
+const CONTENT_INDEX = {
+  IndexName: TABLE_LAYOUT.contentIndex.name,
+  KeySchema: [
+    { AttributeName: TABLE_LAYOUT.contentIndex.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: TABLE_LAYOUT.contentIndex.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'KEYS_ONLY' as const },
+};
+
 /** The document table, as the Storage construct defines it. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, ownerIndex } = TABLE_LAYOUT;
+  const { partitionKey, sortKey, ownerIndex, contentIndex } = TABLE_LAYOUT;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [partitionKey, sortKey, ownerIndex.partitionKey, ownerIndex.sortKey].map((name) => ({
+    AttributeDefinitions: [partitionKey, sortKey, ownerIndex.partitionKey, ownerIndex.sortKey, contentIndex.partitionKey].map((name) => ({
       AttributeName: name,
       AttributeType: 'S',
     })),
@@ -77,6 +87,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      CONTENT_INDEX,
     ],
     StreamSpecification: TABLE_STREAM,
   };
@@ -177,6 +188,17 @@ async function ensureTable(clients: AwsClients, tableName: string): Promise<stri
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await clients.dynamoDb.send(new CreateTableCommand(tableDefinition(tableName)));
     await waitUntilTableExists({ client: clients.dynamoDb, maxWaitTime: 30 }, { TableName: tableName });
+    ({ Table: table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName })));
+  }
+  // A table from an older state directory gets the indexes added since.
+  if (!(table?.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === CONTENT_INDEX.IndexName)) {
+    await clients.dynamoDb.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: TABLE_LAYOUT.contentIndex.partitionKey, AttributeType: 'S' }, { AttributeName: TABLE_LAYOUT.contentIndex.sortKey, AttributeType: 'S' }],
+        GlobalSecondaryIndexUpdates: [{ Create: CONTENT_INDEX }],
+      }),
+    );
     ({ Table: table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: tableName })));
   }
   if (table?.StreamSpecification?.StreamViewType !== TABLE_STREAM.StreamViewType || !table.LatestStreamArn) {

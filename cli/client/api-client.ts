@@ -13,6 +13,7 @@ import type {
   PageList,
   TableList,
   UploadCreated,
+  UsageResponse,
 } from '../../lambdas/api/schemas.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 
@@ -22,6 +23,7 @@ export type PageListView = z.infer<typeof PageList>;
 export type PageView = PageListView['pages'][number];
 export type PageLayoutView = z.infer<typeof PageLayoutResponse>;
 export type TableListView = z.infer<typeof TableList>;
+export type UsageView = z.infer<typeof UsageResponse>;
 export type UploadForm = z.infer<typeof UploadCreated>['upload'];
 
 /** A refusal by the API, in its error shape, with the exit code it maps to. */
@@ -162,6 +164,10 @@ export class ApiClient {
 
   async listDocuments(query: { limit?: number; cursor?: string; status?: string } = {}): Promise<DocumentListView> {
     return (await this.json<DocumentListView>('GET', '/v1/documents', { query })).body;
+  }
+
+  async getUsage(query: { from?: string; to?: string; ownerId?: string } = {}): Promise<UsageView> {
+    return (await this.json<UsageView>('GET', '/v1/usage', { query })).body;
   }
 
   async listPages(documentId: string, query: { limit?: number; cursor?: string } = {}): Promise<PageListView> {

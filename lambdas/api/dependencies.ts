@@ -3,6 +3,8 @@ import type { ApiSettings } from '../shared/api-env.js';
 import type { AuditRepository } from '../shared/audit-repository.js';
 import type { DocumentRepository } from '../shared/document-repository.js';
 import type { WebhookStore } from '../shared/webhook-store.js';
+import type { PriceTable } from '../shared/prices.js';
+import type { UsageMeter } from '../shared/usage-store.js';
 import type { ApiObjects } from './object-access.js';
 
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
@@ -14,6 +16,10 @@ export interface ApiDependencies {
   /** Webhook subscriptions and their delivery log. */
   readonly webhooks: WebhookStore;
   readonly objects: ApiObjects;
+  /** Usage figures per owner and day. */
+  readonly usage: UsageMeter;
+  /** Prices of the deployment's region, for cost estimates; absent when none are kept for it. */
+  readonly prices?: PriceTable;
   readonly sqs: SQSClient;
   readonly now: () => Date;
   readonly newId: () => string;

@@ -7,6 +7,8 @@ import { loadApiSettings } from '../shared/api-env.js';
 import { AuditRepository } from '../shared/audit-repository.js';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
+import { priceTableFor } from '../shared/prices.js';
+import { UsageStore } from '../shared/usage-store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { WebhookStore } from '../shared/webhook-store.js';
 import type { ApiDependencies } from './dependencies.js';
@@ -23,6 +25,9 @@ const dependencies: ApiDependencies = {
   audit: new AuditRepository(dynamoDbClient, settings.auditTableName, settings.auditRetentionDays),
   webhooks: new WebhookStore(dynamoDbClient, settings.tableName, settings.webhooks.deliveryRetentionSeconds),
   objects: new ApiObjects(s3Client),
+  usage: new UsageStore(dynamoDbClient, settings.tableName),
+  // Lambda sets AWS_REGION, and so does the local runtime.
+  prices: priceTableFor(process.env.AWS_REGION ?? ''),
   sqs: sqsClient,
   now: () => new Date(),
   newId: () => randomUUID(),

@@ -31,6 +31,7 @@ import {
   rotateWebhookSecret,
   testWebhook,
 } from './operations/webhooks.js';
+import { getUsage } from './operations/usage.js';
 import { findRoute, type OperationId, type RouteDefinition } from './routes.js';
 
 export type Operation = (request: ApiRequest, deps: ApiDependencies) => Promise<ApiResult>;
@@ -48,6 +49,7 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   downloadDocumentFile,
   deleteDocument,
   reprocessDocument,
+  getUsage,
   listAuditEntries,
   redriveDeadLetters,
   createWebhook,

@@ -38,6 +38,7 @@ export type OperationId =
   | 'downloadDocumentFile'
   | 'deleteDocument'
   | 'reprocessDocument'
+  | 'getUsage'
   | 'listAuditEntries'
   | 'redriveDeadLetters'
   | 'createWebhook'
@@ -188,6 +189,15 @@ export const ROUTES = [
     summary: 'Extracts a COMPLETED or FAILED document again, as a new generation, through the extraction queue',
     scope: API_SCOPES.write,
     audit: 'always',
+  },
+  {
+    operationId: 'getUsage',
+    method: 'GET',
+    path: '/v1/usage',
+    summary: "What the caller's documents consumed per UTC day (an admin: any owner's, with `ownerId`), with the estimated cost",
+    scope: API_SCOPES.read,
+    queryParameters: ['from', 'to', 'ownerId'],
+    audit: 'other-owner',
   },
   {
     operationId: 'listAuditEntries',

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DOCUMENT_SOURCES, DOCUMENT_STATUSES, FAILURE_CODES, LANES } from '../shared/contract.js';
 import { DEFAULT_MOVE_RATE, MAX_MOVE_RATE, REDRIVE_STRATEGIES, type RedriveStrategy } from '../shared/dead-letter-redrive.js';
+import { isUsageDay } from '../shared/usage.js';
 import type { RequestModelName } from './routes.js';
 import { CreateWebhookRequest } from './webhook-schemas.js';
 
@@ -360,3 +361,63 @@ export function describeIssues(error: z.ZodError): string {
 export function requestModelSchema(name: RequestModelName): Record<string, unknown> {
   return z.toJSONSchema(REQUEST_MODELS[name], { target: 'draft-04' }) as Record<string, unknown>;
 }
+
+const usageDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written yyyy-mm-dd')
+  .refine((day) => isUsageDay(day), 'must be a day of the calendar');
+
+/** Days `GET /v1/usage` answers for at most: a year and a day, so a leap year fits. */
+export const MAX_USAGE_DAYS = 366;
+
+/** Query string of `GET /v1/usage`; `from` and `to` are UTC days, both included. */
+export const UsageQuery = z
+  .object({
+    from: usageDay.optional().describe('First day (UTC, yyyy-mm-dd); default: the first of the current month'),
+    to: usageDay.optional().describe('Last day, included (UTC, yyyy-mm-dd); default: today'),
+    ownerId: OwnerId.optional().describe("Admins: whose usage (default: the caller's)"),
+  });
+
+const usageFigures = {
+  documentsCompleted: count.describe('Documents that completed (reused ones included)'),
+  documentsFailed: count,
+  documentsReused: count.describe('Completed from an identical earlier document of the same owner, without extraction'),
+  pages: count.describe('Pages extracted (reused documents add none)'),
+  ocrPages: z.record(z.string(), z.number().nonnegative()).describe('OCR pages by engine'),
+  textractPages: z.number().nonnegative().describe('OCR pages billed by Textract'),
+  extractionMs: z.number().nonnegative().describe('Milliseconds the extraction function spent'),
+  gbSeconds: z.number().nonnegative().describe('Extraction milliseconds × the function memory (GB) / 1000'),
+  sourceBytes: z.number().nonnegative().describe('Bytes of PDFs stored'),
+  resultBytes: z.number().nonnegative().describe('Bytes of results written to S3'),
+  s3Writes: z.number().nonnegative(),
+  dynamoDbWrites: z.number().nonnegative().describe('DynamoDB write request units'),
+};
+
+export const UsageFigures = z.strictObject(usageFigures);
+export const DailyUsage = z.strictObject({ day: z.string().describe('UTC, yyyy-mm-dd'), ...usageFigures });
+
+export const CostLine = z.strictObject({
+  service: z.string(),
+  item: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  usd: z.number(),
+});
+
+export const UsageResponse = z.strictObject({
+  ownerId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  days: z.array(DailyUsage).describe('Days with any usage, oldest first'),
+  total: UsageFigures,
+  estimatedCost: z
+    .strictObject({
+      currency: z.literal('USD'),
+      region: z.string(),
+      total: z.number(),
+      lines: z.array(CostLine),
+      basis: z.string().describe('What the estimate includes and assumes'),
+    })
+    .nullable()
+    .describe("Public on-demand list prices of the deployment's region; null when none are kept for it"),
+});

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PermanentFailure } from '../shared/errors.js';
 
 const gzipAsync = promisify(gzip);
@@ -41,5 +41,12 @@ export class ObjectStore {
   async writeGzipJson(bucket: string, key: string, value: unknown): Promise<void> {
     const body = await gzipAsync(JSON.stringify(value));
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip' }));
+  }
+
+  /** Copies an object within a bucket, server-side (nothing passes through the function). */
+  async copy(bucket: string, fromKey: string, toKey: string): Promise<void> {
+    await this.client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: toKey, CopySource: `${bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }),
+    );
   }
 }

@@ -68,6 +68,13 @@ export const TABLE_LAYOUT = {
   sortKey: 'sk',
   /** Lists an owner's documents newest first. */
   ownerIndex: { name: 'byOwner', partitionKey: 'ownerPk', sortKey: 'createdAt' },
+  /**
+   * Finds an owner's documents by content, for the reuse of identical uploads: sparse, since only
+   * records with a `sha256` (written when a document completes, removed when it is extracted
+   * again) and an `ownerPk` (removed from a tombstone) are in it. Keys only: a candidate is read
+   * again from the table, consistently, before it is reused.
+   */
+  contentIndex: { name: 'byContent', partitionKey: 'sha256', sortKey: 'ownerPk' },
   /** Epoch seconds; expired items are removed by DynamoDB TTL. */
   ttlAttribute: 'expiresAt',
   /** Sort key of a document's record (its pages sort as `PAGE#<number>#G<generation>` beside it). */

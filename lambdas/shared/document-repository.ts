@@ -88,6 +88,12 @@ export interface DocumentRecord {
   readonly sequencer?: string;
   readonly size?: number;
   readonly sha256?: string;
+  /** `EXTRACTOR_VERSION` of the extractor that produced this generation's results (`extractor-version.ts`). */
+  readonly extractorVersion?: string;
+  /** `settingsDigest` of the output settings this generation was extracted with. */
+  readonly settingsDigest?: string;
+  /** Completed from an identical earlier document of the same owner, without extraction: its id. */
+  readonly reusedFrom?: string;
   readonly pageCount?: number;
   readonly metadata?: DocumentMetadata;
   readonly metadataRef?: S3Pointer;

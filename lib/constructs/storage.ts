@@ -120,5 +120,12 @@ export class Storage extends Construct {
       sortKey: { name: TABLE_LAYOUT.ownerIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Identical uploads of one owner, by content (sparse: completed, undeleted documents only).
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_LAYOUT.contentIndex.name,
+      partitionKey: { name: TABLE_LAYOUT.contentIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_LAYOUT.contentIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
   }
 }

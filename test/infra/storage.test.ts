@@ -138,7 +138,7 @@ describe.each(ENVIRONMENT_NAMES)('storage (%s)', (envName) => {
       );
     });
 
-    it('lists an owner\'s documents through the byOwner index, projecting everything', () => {
+    it('lists an owner\'s documents through the byOwner index, projecting everything, and finds them by content through byContent', () => {
       // Arrange
       const { stack, template } = environment(envName);
 
@@ -154,6 +154,14 @@ describe.each(ENVIRONMENT_NAMES)('storage (%s)', (envName) => {
             { AttributeName: TABLE_LAYOUT.ownerIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: TABLE_LAYOUT.contentIndex.name,
+          KeySchema: [
+            { AttributeName: TABLE_LAYOUT.contentIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_LAYOUT.contentIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ]);
     });

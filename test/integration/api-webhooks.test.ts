@@ -4,6 +4,7 @@
  * once, isolation between users (another's webhook answers 404), admins listing all, tests and
  * redeliveries queued, secret rotation, and enabling again.
  */
+import { InMemoryUsageMeter } from '../support/usage-fake.js';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -56,6 +57,7 @@ beforeAll(async () => {
     repository: new DocumentRepository(client, 'documents'),
     audit: new AuditRepository(client, 'audit', 30),
     webhooks: store,
+    usage: new InMemoryUsageMeter(),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),
     sqs: new SQSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
     now: () => NOW,

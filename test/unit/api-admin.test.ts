@@ -30,6 +30,7 @@ import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { InMemoryUsageMeter } from '../support/usage-fake.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -61,6 +62,7 @@ function deps(overrides: Partial<ApiSettings> = {}): ApiDependencies {
     audit: new AuditRepository(documentClient, 'audit', 30),
     webhooks: new WebhookStore(documentClient, 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } })),
+    usage: new InMemoryUsageMeter(),
     sqs: new SQSClient({ region: 'eu-west-1' }),
     now: () => NOW,
     newId: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,

@@ -24,6 +24,7 @@ import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/do
 import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { InMemoryUsageMeter } from '../support/usage-fake.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -254,6 +255,7 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
     audit: new AuditRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'audit', 30),
     webhooks: new WebhookStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1' })),
+    usage: new InMemoryUsageMeter(),
     sqs: sqsClient,
     now: () => NOW,
     newId: () => DOC_ID,

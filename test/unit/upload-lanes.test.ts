@@ -23,6 +23,7 @@ import type { DocumentRecord } from '../../lambdas/shared/document-repository.js
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { InMemoryUsageMeter } from '../support/usage-fake.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -45,6 +46,7 @@ const deps: ApiDependencies = {
   audit: new AuditRepository(documentClient, 'audit', 30),
   webhooks: new WebhookStore(documentClient, 'documents', 86_400),
   objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),
+  usage: new InMemoryUsageMeter(),
   sqs: new SQSClient({ region: 'eu-west-1' }),
   now: () => NOW,
   newId: () => DOC_ID,

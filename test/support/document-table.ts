@@ -1,0 +1,45 @@
+/**
+ * DynamoDB Local alone, with the document table as the local runtime creates it: for integration
+ * tests of a store, which need the real service's semantics (conditions, atomic ADD, indexes) but
+ * none of the queues, bucket or functions `startTestRuntime` starts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { tableDefinition } from '../../local/resources.js';
+import { LOCAL_CREDENTIALS } from '../../local/settings.js';
+
+export interface LocalDocumentTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  stop(): Promise<void>;
+}
+
+const REGION = 'eu-west-1';
+
+export async function startDocumentTable(tableName = 'documents'): Promise<LocalDocumentTable> {
+  const dir = mkdtempSync(join(tmpdir(), 'pdf-pipeline-table-'));
+  const dynamoDb = await startDynamoDbLocal({ port: 0, dbDir: dir, logFile: join(dir, 'dynamodb.log'), region: REGION });
+  const raw = new DynamoDBClient({ endpoint: dynamoDb.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await raw.send(new CreateTableCommand(tableDefinition(tableName)));
+    await waitUntilTableExists({ client: raw, maxWaitTime: 30 }, { TableName: tableName });
+  } catch (error) {
+    raw.destroy();
+    await dynamoDb.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+    stop: async () => {
+      raw.destroy();
+      await dynamoDb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
