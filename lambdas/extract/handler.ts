@@ -10,6 +10,7 @@ import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
 import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { loadTokenCounter } from './markdown/tokenizer.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
 import { documentIdOf, processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
@@ -34,6 +35,8 @@ const extractionPool = new ExtractionPool({
   ...(settings.ocr.engine === 'tesseract' ? { ocr: settings.ocr } : {}),
 });
 extractionPool.warm();
+// The tokenizer's ranks take a while to load: during init, not in the first document's time.
+if (settings.markdown.enabled) loadTokenCounter(settings.markdown.tokenizer).catch(() => undefined); // a failure shows on the first document
 
 const dependencies: ProcessingDependencies = {
   repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
@@ -46,6 +49,7 @@ const dependencies: ProcessingDependencies = {
     queue: new SqsShardQueue(sqsClient, settings.laneQueueUrls),
     settings: settings.sharding,
   },
+  markdown: settings.markdown,
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,

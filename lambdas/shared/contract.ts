@@ -133,6 +133,11 @@ export const EXTRACT_ENV = {
   bulkQueueUrl: 'BULK_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
+  /** Markdown and retrieval chunks of completed documents: on or off, chunk budget, overlap, tokenizer. */
+  markdownEnabled: 'MARKDOWN_ENABLED',
+  markdownMaxTokens: 'MARKDOWN_CHUNK_MAX_TOKENS',
+  markdownOverlapTokens: 'MARKDOWN_CHUNK_OVERLAP_TOKENS',
+  markdownTokenizer: 'MARKDOWN_TOKENIZER',
 } as const;
 
 /**
