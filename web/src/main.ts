@@ -8,6 +8,7 @@ import { PAGE_CONFIG_FILE, parsePageConfig, type PageConfig } from './page-confi
 import { cognitoLogoutUrl, completeCognitoSignIn, currentSession, endSession, signInLocally, startCognitoSignIn, type Session } from './session.js';
 import { formatBytes, isTerminal, planUpload, pollDelayMs, progressPercent, type UploadRoute } from './uploads.js';
 import { webhookRow } from './webhooks.js';
+import { markdownButton, showMarkdown, type MarkdownViewer } from './markdown-view.js';
 
 /** Uploads at once: enough to keep a connection busy, few enough that each shows progress. */
 const PARALLEL_UPLOADS = 3;
@@ -388,7 +389,8 @@ function renderDocument(doc: DocumentSummary): void {
   remove.textContent = 'Delete';
   remove.setAttribute('aria-label', `Delete ${name}`);
   remove.addEventListener('click', () => void deleteDocument(doc.documentId));
-  actions.append(show, remove);
+  const markdown = markdownButton(name, doc.status === 'COMPLETED', () => void showMarkdown(doc.documentId, name, (id) => api.markdown(id), markdownViewer()));
+  actions.append(show, markdown, remove);
 
   row.replaceChildren(title, status, details, actions);
   ui.documentsEmpty.hidden = true;
@@ -470,6 +472,10 @@ function renderPage(page: Page): HTMLLIElement {
   item.append(text);
   return item;
 }
+
+const markdownViewer = (): MarkdownViewer => ({
+  viewer: ui.viewer, heading: ui.viewerHeading, status: ui.viewerStatus, content: ui.pages, announce, fail: handleFailure,
+});
 
 function closeViewer(restoreFocus = true): void {
   const documentId = ui.viewer.dataset.documentId;
