@@ -68,8 +68,10 @@ export function chunkBlocks(blocks: readonly Block[], options: ChunkOptions): Ch
     throw new RangeError(`The chunk overlap must be between 0 and half the budget (${options.maxTokens / 2}); it is ${options.overlapTokens}.`);
   }
   const pieceLimit = Math.max(8, Math.floor(options.maxTokens * PIECE_SHARE));
-  const pieces = toSections(blocks, options.countTokens, pieceLimit).flatMap((section) =>
-    packSection(section.units, options).map((units) => ({ path: section.path, units })),
+  // Words, rows and the rendered chunks are counted again and again while packing: once is enough.
+  const counted: ChunkOptions = { ...options, countTokens: remembered(options.countTokens) };
+  const pieces = toSections(blocks, counted.countTokens, pieceLimit).flatMap((section) =>
+    packSection(section.units, counted).map((units) => ({ path: section.path, units })),
   );
   return pieces.map(({ path, units }, index) => {
     const text = render(units);
@@ -78,10 +80,22 @@ export function chunkBlocks(blocks: readonly Block[], options: ChunkOptions): Ch
       index,
       headingPath: path,
       ...provenance(units),
-      tokenCount: options.countTokens(text),
+      tokenCount: counted.countTokens(text),
       text,
     };
   });
+}
+
+function remembered(count: TokenCounter): TokenCounter {
+  const counts = new Map<string, number>();
+  return (text) => {
+    let tokens = counts.get(text);
+    if (tokens === undefined) {
+      tokens = count(text);
+      counts.set(text, tokens);
+    }
+    return tokens;
+  };
 }
 
 export function chunkId(documentId: string, generation: number, index: number, text: string): string {
@@ -135,17 +149,23 @@ function splitLong(unit: Unit, count: TokenCounter, limit: number): Unit[] {
   if (unit.tokens <= limit) return [unit];
   const pieces: Unit[] = [];
   let words: string[] = [];
+  let tokens = 0;
   const push = () => {
     const text = words.join(' ');
     if (text !== '') pieces.push({ ...unit, text, tokens: count(text) });
     words = [];
+    tokens = 0;
   };
+  // Each word is counted once, with the space before it (the tokenizers split there): counting
+  // the growing piece again at every word would cost the square of its length.
   for (const word of unit.text.split(/\s+/)) {
-    if (words.length > 0 && count([...words, word].join(' ')) > limit) push();
+    const wordTokens = count(` ${word}`);
+    if (words.length > 0 && tokens + wordTokens > limit) push();
     words.push(word);
+    tokens += wordTokens;
   }
   push();
-  return pieces;
+  return pieces.flatMap((piece) => (piece.tokens > limit && piece.text.includes(' ') ? splitLong(piece, count, limit - 1) : [piece]));
 }
 
 /** Tokens a unit adds after `previous`: its own, a joint, and a table's header when it opens one. */

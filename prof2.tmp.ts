@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { toMarkdown } from './lambdas/extract/markdown/markdown.js';
+import { chunkBlocks } from './lambdas/extract/markdown/chunks.js';
+import { loadTokenCounter } from './lambdas/extract/markdown/tokenizer.js';
+import { markdownPage } from './lambdas/extract/document-markdown.js';
+import { extractPages } from './test/support/markdown-metrics.js';
+import { Session } from 'node:inspector/promises';
+const file = process.argv[2]!;
+const pages = await extractPages(new Uint8Array(readFileSync(file)), 5000);
+const count = await loadTokenCounter();
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.start');
+let t = performance.now();
+const { blocks } = toMarkdown(pages.map(markdownPage));
+console.log('toMarkdown', pages.length, (performance.now() - t).toFixed(0), 'blocks', blocks.length);
+t = performance.now();
+const chunks = chunkBlocks(blocks, { documentId: 'x', generation: 1, maxTokens: 512, overlapTokens: 64, countTokens: count });
+console.log('chunks', chunks.length, (performance.now() - t).toFixed(0));
+const { profile } = await session.post('Profiler.stop');
+const dt = profile.timeDeltas; const counts = new Map();
+profile.samples.forEach((s: number, i: number) => counts.set(s, (counts.get(s) || 0) + (dt[i] || 0)));
+const self = new Map<string, number>();
+for (const n of profile.nodes) { const k = n.callFrame.functionName + ' ' + n.callFrame.url.split('/').slice(-2).join('/') + ':' + n.callFrame.lineNumber; self.set(k, (self.get(k) || 0) + (counts.get(n.id) || 0)); }
+[...self].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([k, v]) => console.log((v / 1000).toFixed(0), k));
