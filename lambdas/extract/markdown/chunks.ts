@@ -116,7 +116,11 @@ function toSections(blocks: readonly Block[], count: TokenCounter, pieceLimit: n
       const level = block.level ?? 1;
       while (path.length > 0 && path.at(-1)!.level >= level) path.pop();
       path.push({ level, text: block.text });
-      sections.push({ path: path.map((entry) => entry.text), units: [unit('heading', block.markdown)] });
+      // Headings with nothing between them (a chapter's title, then its first section's) open one section together.
+      const previous = sections.at(-1)!;
+      const bare = previous.units.length > 0 && previous.units.every((each) => each.kind === 'heading');
+      if (bare) sections.pop();
+      sections.push({ path: path.map((entry) => entry.text), units: [...(bare ? previous.units : []), unit('heading', block.markdown)] });
       return;
     }
     const units = sections.at(-1)!.units;
@@ -179,8 +183,10 @@ function packSection(units: readonly Unit[], options: ChunkOptions): Unit[][] {
   let current: Unit[] = [];
   let tokens = 0;
   for (let index = 0; index < units.length; index += 1) {
-    // A heading and the unit after it go in together.
-    const step = units[index]!.kind === 'heading' && index + 1 < units.length ? [units[index]!, units[index + 1]!] : [units[index]!];
+    // Headings and the unit after them go in together.
+    let end = index;
+    while (end < units.length && units[end]!.kind === 'heading') end += 1;
+    const step = units.slice(index, Math.min(units.length, Math.max(end, index) + 1));
     const stepCost = (after: Unit | undefined) => step.reduce((sum, unit, at) => sum + cost(unit, at === 0 ? after : step[at - 1]), 0);
     if (current.length > 0 && tokens + stepCost(current.at(-1)) > options.maxTokens) {
       chunks.push(current);
