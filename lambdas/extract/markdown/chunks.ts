@@ -68,34 +68,19 @@ export function chunkBlocks(blocks: readonly Block[], options: ChunkOptions): Ch
     throw new RangeError(`The chunk overlap must be between 0 and half the budget (${options.maxTokens / 2}); it is ${options.overlapTokens}.`);
   }
   const pieceLimit = Math.max(8, Math.floor(options.maxTokens * PIECE_SHARE));
-  // Words, rows and the rendered chunks are counted again and again while packing: once is enough.
-  const counted: ChunkOptions = { ...options, countTokens: remembered(options.countTokens) };
-  const pieces = toSections(blocks, counted.countTokens, pieceLimit).flatMap((section) =>
-    packSection(section.units, counted).map((units) => ({ path: section.path, units })),
+  const pieces = toSections(blocks, options.countTokens, pieceLimit).flatMap((section) =>
+    packSection(section.units, options).map((piece) => ({ path: section.path, ...piece })),
   );
-  return pieces.map(({ path, units }, index) => {
-    const text = render(units);
+  return pieces.map(({ path, units, text, tokenCount }, index) => {
     return {
       id: chunkId(options.documentId, options.generation, index, text),
       index,
       headingPath: path,
       ...provenance(units),
-      tokenCount: counted.countTokens(text),
+      tokenCount,
       text,
     };
   });
-}
-
-function remembered(count: TokenCounter): TokenCounter {
-  const counts = new Map<string, number>();
-  return (text) => {
-    let tokens = counts.get(text);
-    if (tokens === undefined) {
-      tokens = count(text);
-      counts.set(text, tokens);
-    }
-    return tokens;
-  };
 }
 
 export function chunkId(documentId: string, generation: number, index: number, text: string): string {
@@ -178,7 +163,7 @@ function cost(unit: Unit, previous: Unit | undefined): number {
   return unit.tokens + header + (previous === undefined ? 0 : 1);
 }
 
-function packSection(units: readonly Unit[], options: ChunkOptions): Unit[][] {
+function packSection(units: readonly Unit[], options: ChunkOptions): Fitted[] {
   const chunks: Unit[][] = [];
   let current: Unit[] = [];
   let tokens = 0;
@@ -221,16 +206,29 @@ function overlapOf(chunk: readonly Unit[], overlapTokens: number): Unit[] {
  * Counts are summed per unit, which a joint can put one token off; the rendered text is counted
  * exactly, and a chunk over budget hands its last units to a chunk of their own.
  */
-function fitExactly(chunk: Unit[], options: ChunkOptions): Unit[][] {
-  const result: Unit[][] = [];
+function fitExactly(chunk: Unit[], options: ChunkOptions): Fitted[] {
+  const result: Fitted[] = [];
   let rest = chunk;
   while (rest.length > 0) {
     let end = rest.length;
-    while (end > 1 && options.countTokens(render(rest.slice(0, end))) > options.maxTokens) end -= 1;
-    result.push(rest.slice(0, end));
+    let text = render(rest);
+    let tokenCount = options.countTokens(text);
+    while (end > 1 && tokenCount > options.maxTokens) {
+      end -= 1;
+      text = render(rest.slice(0, end));
+      tokenCount = options.countTokens(text);
+    }
+    result.push({ units: rest.slice(0, end), text, tokenCount });
     rest = rest.slice(end);
   }
   return result;
+}
+
+/** A chunk's units, its text and the text's exact count. */
+interface Fitted {
+  readonly units: Unit[];
+  readonly text: string;
+  readonly tokenCount: number;
 }
 
 function render(units: readonly Unit[]): string {

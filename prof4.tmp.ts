@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { toMarkdown } from './lambdas/extract/markdown/markdown.js';
+import { chunkBlocks } from './lambdas/extract/markdown/chunks.js';
+import { loadTokenCounter } from './lambdas/extract/markdown/tokenizer.js';
+import { markdownPage } from './lambdas/extract/document-markdown.js';
+import { extractPages } from './test/support/markdown-metrics.js';
+import { Session } from 'node:inspector/promises';
+const count = await loadTokenCounter();
+const pages = await extractPages(new Uint8Array(readFileSync(process.argv[2]!)), 5000);
+const run = () => { const { blocks } = toMarkdown(pages.map(markdownPage)); chunkBlocks(blocks, { documentId: 'x', generation: 1, maxTokens: 512, overlapTokens: 64, countTokens: count }); };
+run(); run();
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 100 }); await session.post('Profiler.start');
+for (let i = 0; i < 5; i++) run();
+const { profile } = await session.post('Profiler.stop');
+const dt = profile.timeDeltas; const counts = new Map();
+profile.samples.forEach((s: number, i: number) => counts.set(s, (counts.get(s) || 0) + (dt[i] || 0)));
+const self = new Map<string, number>(); let total = 0;
+for (const n of profile.nodes) { const k = n.callFrame.functionName + ' ' + n.callFrame.url.split('/').slice(-2).join('/') + ':' + n.callFrame.lineNumber; const v = counts.get(n.id) || 0; total += v; self.set(k, (self.get(k) || 0) + v); }
+console.log('total', (total/1000).toFixed(0));
+[...self].sort((a, b) => b[1] - a[1]).slice(0, 30).forEach(([k, v]) => console.log((100 * v / total).toFixed(1) + '%', k));
