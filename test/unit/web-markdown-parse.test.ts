@@ -1,6 +1,6 @@
 /** The web page's reading of a document's Markdown, without a browser: what each block becomes. */
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown, tableCells, unescapeMarkdown } from '../../web/src/markdown-view.js';
+import { parseMarkdown, tableCells, unescapeMarkdown } from '../../web/src/markdown-parse.js';
 
 describe('parseMarkdown', () => {
   it('reads the blocks the pipeline writes: page breaks, headings, paragraphs, lists and tables', () => {
