@@ -52,6 +52,10 @@ export const EXTRACT_METRICS = {
   shardsExtracted: 'ShardsExtracted',
   /** Count: shards whose pages could not be read, failing their document. */
   shardsFailed: 'ShardsFailed',
+  /** Count: uploads completed from an identical earlier document of their owner, without extraction. */
+  documentsReused: 'DocumentsReused',
+  /** Count: runs whose usage figures could not be recorded (the document's outcome stands). */
+  usageNotRecorded: 'UsageNotRecorded',
 } as const;
 
 /** Metrics of the document-event publisher. */

@@ -91,7 +91,7 @@ async function runningTarget(): Promise<{ target: LoadTarget; stop: () => Promis
 /** A runtime of the run's own, as `npm start` runs it (dev sizes and quotas), in a fresh state directory. */
 async function ownTarget(): Promise<{ target: LoadTarget; stop: () => Promise<void> }> {
   const stateDir = makeStateDir();
-  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 } });
+  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, reuseIdenticalDocuments: false });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   return {
     target: {
