@@ -39,6 +39,11 @@ export interface ReprocessOptions {
    * `not-found`, so ids cannot be probed. @default every record
    */
   readonly canSee?: (record: DocumentRecord) => boolean;
+  /**
+   * The lane whose queue the document goes to (reprocessing by version sends everything to the
+   * bulk lane). @default the document's own lane
+   */
+  readonly lane?: Lane;
 }
 
 export type ReprocessOutcome =
@@ -79,7 +84,7 @@ export async function reprocessDocument(
     try {
       await deps.sqs.send(
         new SendMessageCommand({
-          QueueUrl: deps.queueFor(documentLane(record)),
+          QueueUrl: deps.queueFor(options.lane ?? documentLane(record)),
           MessageBody: objectCreatedMessage(object, { configurationId: REPROCESS_CONFIGURATION_ID, eventTime: deps.now() }),
         }),
       );
