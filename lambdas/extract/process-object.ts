@@ -58,15 +58,8 @@ export interface DeliveryContext {
 export type ProcessingOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
-  | {
-      readonly status: 'completed';
-      readonly documentId: string;
-      readonly pageCount: number;
-      readonly bytes: number;
-      readonly ocrPages?: number;
-      /** Completed from this identical document's results, without extraction. */
-      readonly reusedFrom?: string;
-    }
+  /** `reusedFrom`: completed from this identical document's results, without extraction. */
+  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number; readonly ocrPages?: number; readonly reusedFrom?: string }
   | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
   /** A long document split into shards: this invocation read the first, the rest are queued. */
   | { readonly status: 'sharded'; readonly documentId: string; readonly shards: number }
