@@ -92,8 +92,9 @@ function report(outcome: ProcessingOutcome, object: CreatedObject, consumption?:
   switch (outcome.status) {
     case 'completed': {
       metrics.addMetric(EXTRACT_METRICS.documentsCompleted, MetricUnit.Count, 1);
+      // A reused document's pages were copied, not extracted.
       if (outcome.reusedFrom) metrics.addMetric(EXTRACT_METRICS.documentsReused, MetricUnit.Count, 1);
-      metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
+      else metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
       metrics.addMetric(EXTRACT_METRICS.bytesProcessed, MetricUnit.Bytes, outcome.bytes);
       if (outcome.ocrPages) metrics.addMetric(EXTRACT_METRICS.ocrPages, MetricUnit.Count, outcome.ocrPages);
       // Upload to completion: from the object's creation (the S3 event time), so time spent

@@ -36,7 +36,7 @@ export const EXTRACT_METRICS = {
   documentsFailedByCode: 'DocumentsFailedByCode',
   /** Count: documents given up as POISON (their message goes on to the DLQ). */
   documentsPoisoned: 'DocumentsPoisoned',
-  /** Count: pages of completed documents. */
+  /** Count: pages of completed documents that were extracted (not those of a reused document). */
   pagesExtracted: 'PagesExtracted',
   /** Bytes: size of completed documents. */
   bytesProcessed: 'BytesProcessed',
