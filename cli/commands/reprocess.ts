@@ -13,6 +13,7 @@ import { DEFAULT_MOVE_RATE, MAX_MOVE_RATE, RateLimiter } from '../../lambdas/sha
 import { EXTRACTOR_VERSION, isExtractorVersion } from '../../lambdas/shared/extractor-version.js';
 import { reprocessDocument, type ReprocessOptions, type ReprocessOutcome } from '../../lambdas/shared/reprocess.js';
 import { reprocessOlderThan, type VersionReprocessSummary } from '../../lambdas/shared/reprocess-by-version.js';
+import { EXIT_CODES } from '../client/exit-codes.js';
 import { reportingErrors } from '../ops/report-errors.js';
 import { resolveTarget, withOpsTargetOptions, type OpsTarget, type TargetOptions } from '../ops/target.js';
 
@@ -109,7 +110,9 @@ export function registerReprocess(program: Command): void {
     .action(
       reportingErrors(async (documentId: string | undefined, options: TargetOptions & Partial<VersionReprocessOptions>) => {
         if ((documentId === undefined) === (options.extractorOlderThan === undefined)) {
-          throw new InvalidArgumentError('give either a document id or --extractor-older-than <version>');
+          console.error('Error: give either a document id or --extractor-older-than <version>');
+          process.exitCode = EXIT_CODES.usage;
+          return;
         }
         const target = resolveTarget(options);
         try {
