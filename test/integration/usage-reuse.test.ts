@@ -3,7 +3,7 @@
  * HTTP against the local runtime: a known document's figures in `GET /v1/usage` against the
  * duration the function reported for its invocation; an identical upload of the same owner is
  * completed from the first one's results (another owner's, or one made under other settings, is
- * extracted), and deleting the original leaves the reuser whole; `reprocess --extractor-older-than`
+ * extracted), and deleting either document leaves the other whole; `reprocess --extractor-older-than`
  * re-extracts exactly what an older extractor produced.
  */
 import { readFileSync } from 'node:fs';
@@ -134,6 +134,27 @@ describe('identical documents end to end', () => {
     expect(await pagesOf(reuser.documentId)).toEqual([expect.stringContaining('page one'), expect.stringContaining('page two')]);
     const layout = await alice.call('getPageLayout', { id: reuser.documentId, path: { n: 2 } });
     expect(layout.status).toBe(200);
+  });
+
+  it('leaves the original whole when the reusing document is deleted', async () => {
+    // Arrange
+    const erin = await as('reuse-erin');
+    const pdf = makePdf(['an original that outlives its copy']);
+    const original = await completed(erin, pdf);
+    const reuser = await completed(erin, pdf);
+    expect(reuser.reusedFrom).toBe(original.documentId);
+
+    // Act
+    expect((await erin.call('deleteDocument', { id: reuser.documentId })).status).toBe(202);
+    await waitFor(async () => (await probe.documents.get(reuser.documentId))?.purgedAt !== undefined, {
+      timeoutMs: 60_000,
+      description: 'the purge of the reusing document',
+    });
+
+    // Assert
+    const pages = await erin.call('listDocumentPages', { id: original.documentId });
+    expect(pages.body.pages.map((page: { text: string }) => page.text)).toEqual([expect.stringContaining('outlives its copy')]);
+    expect((await erin.call('getPageLayout', { id: original.documentId, path: { n: 1 } })).status).toBe(200);
   });
 
   it('extracts an identical upload again when the earlier results were produced under other settings', async () => {
