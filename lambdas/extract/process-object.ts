@@ -22,6 +22,7 @@ import { finishShard, type ShardDependencies } from './process-shard.js';
 import { SHARD_MESSAGE_KIND, type ShardMessage } from './shard-message.js';
 import type { PageRange } from './shard-plan.js';
 import type { CreatedObject } from './s3-event.js';
+import { completeFromIdentical, type ProducedBy, type ReuseFinder } from './reuse-identical.js';
 
 /** Limits the core enforces, from the function's settings. */
 export interface ProcessingLimits {
@@ -43,6 +44,10 @@ export interface ProcessingDependencies {
   readonly now?: () => number;
   /** Splits long documents into page-range shards; without it, every document is read whole. */
   readonly shards?: ShardDependencies;
+  /** The extractor version and settings digest written on every claimed generation. */
+  readonly producedBy?: ProducedBy;
+  /** Completes identical uploads from earlier results (`reuse-identical.ts`); without it, every document is extracted. */
+  readonly reuse?: ReuseFinder;
   /** Markdown and retrieval chunks of completed documents; without it, none are written. */
   readonly markdown?: MarkdownSettings;
 }
@@ -63,6 +68,8 @@ export type ProcessingOutcome =
       readonly pageCount: number;
       readonly bytes: number;
       readonly ocrPages?: number;
+      /** Completed from this identical document's results, without extraction. */
+      readonly reusedFrom?: string;
       /** Why the document completed without Markdown, when the writer failed on it. */
       readonly markdownError?: string;
     }
@@ -78,7 +85,7 @@ export type ProcessingOutcome =
 export const INLINE_METADATA_LIMIT_BYTES = 64_000;
 const MAX_CLAIM_TRIES = 5;
 /** The fields of a generation's results, removed when the document is extracted afresh. */
-const PREVIOUS_RESULT_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'markdownRef', 'chunksRef', 'chunkCount'] as const;
+const PREVIOUS_RESULT_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages', 'markdownRef', 'chunksRef', 'chunkCount'] as const;
 
 
 /**
@@ -198,6 +205,7 @@ async function claimDocument(
     sequencer: object.sequencer,
     size: object.size,
     updatedAt: now,
+    ...deps.producedBy,
   };
 
   for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
@@ -221,7 +229,7 @@ async function claimDocument(
       case 'skip':
         return { status: 'skipped', documentId, reason: decision.reason };
       case 'create':
-        if (await repository.create(fresh)) return claim(1, 1);
+        if (await repository.create({ ...fresh, ...deps.producedBy })) return claim(1, 1);
         continue;
     }
 
@@ -281,6 +289,8 @@ async function extractDocument(
   const bytes = await objects.read(object.bucket, object.key, object.versionId, limits.maxPdfBytes);
   checkPdfBytes(bytes, limits.maxPdfBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const reused = await completeFromIdentical(claim, object, { sha256, size: bytes.byteLength }, deps);
+  if (reused) return reused;
 
   const ownBudgetEnd = now() + limits.documentTimeoutMs;
   const bounds: ExtractionBounds = {

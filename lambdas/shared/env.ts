@@ -24,6 +24,8 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
+  [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
+  [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
   [EXTRACT_ENV.markdownEnabled]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.markdownMaxTokens]: z._default(positiveInt, 512),
   [EXTRACT_ENV.markdownOverlapTokens]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 64),
@@ -67,6 +69,10 @@ export interface ExtractSettings {
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
+  /** Complete an upload identical to a COMPLETED document of its owner from that document's results. */
+  readonly reuseIdenticalDocuments: boolean;
+  /** How long a day's usage figures are kept after the day; unset, they are kept until deleted. */
+  readonly usageRetentionSeconds?: number;
   /** Markdown and retrieval chunks of completed documents (see extract/document-markdown.ts). */
   readonly markdown: MarkdownSettings;
 }
@@ -100,6 +106,8 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
+    reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',
+    usageRetentionSeconds: values[EXTRACT_ENV.usageRetentionSeconds],
     markdown: {
       enabled: values[EXTRACT_ENV.markdownEnabled] === 'true',
       maxTokens: values[EXTRACT_ENV.markdownMaxTokens],
