@@ -377,8 +377,12 @@ const baseApi = {
   executionLogLevel: 'ERROR',
 } as const;
 
-/** 512 tokens with 64 of overlap: a common retrieval chunk size, within every embedding model's input. */
-const baseMarkdown: MarkdownConfig = { enabled: true, chunkMaxTokens: 512, chunkOverlapTokens: 64, tokenizer: 'o200k_base' };
+/**
+ * 512 tokens with 64 of overlap: a common retrieval chunk size, within every embedding model's
+ * input. cl100k_base is the encoding of the common embedding models (OpenAI's text-embedding-3
+ * and ada-002), and half the size of o200k_base in the bundle.
+ */
+const baseMarkdown: MarkdownConfig = { enabled: true, chunkMaxTokens: 512, chunkOverlapTokens: 64, tokenizer: 'cl100k_base' };
 
 const baseWebhooks: WebhooksConfig = {
   maxPerUser: 10,

@@ -29,7 +29,7 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.markdownEnabled]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.markdownMaxTokens]: z._default(positiveInt, 512),
   [EXTRACT_ENV.markdownOverlapTokens]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 64),
-  [EXTRACT_ENV.markdownTokenizer]: z._default(z.enum(['o200k_base', 'cl100k_base']), 'o200k_base'),
+  [EXTRACT_ENV.markdownTokenizer]: z._default(z.enum(['o200k_base', 'cl100k_base']), 'cl100k_base'),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });

@@ -1,7 +1,9 @@
 /**
  * Token counters for chunk budgets, from `gpt-tokenizer`, whose encodings ship inside the package
  * (nothing is fetched). An encoding's ranks take a second or so to load, so each is imported only
- * when first asked for, once per process.
+ * when first asked for, once per process. In the extractor's bundle, the configured encoding is a
+ * module of its own beside `index.mjs` (`tokenizer-<name>.mjs`, from `encodings/`), without a
+ * source map: its ranks are megabytes of data, and only the configured one ships.
  *
  * Counting is most of the chunker's time, and the same words come back in every sentence and
  * chunk. Both encodings cut text into pieces before merging bytes, and no piece ever holds a
@@ -10,6 +12,9 @@
  * remembered. Text that looks like a special token (`<|endoftext|>`) is counted as the plain text
  * it is in a document.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 export type TokenizerName = 'o200k_base' | 'cl100k_base';
 export type TokenCounter = (text: string) => number;
 
@@ -21,14 +26,19 @@ const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 const loaded = new Map<TokenizerName, Promise<TokenCounter>>();
 
-export function loadTokenCounter(name: TokenizerName = 'o200k_base'): Promise<TokenCounter> {
+type Encoding = { readonly countTokens: (text: string, options: typeof AS_PLAIN_TEXT) => number };
+
+/** The encoding's module: beside the bundle when it ships there, else from the package. */
+async function importEncoding(name: TokenizerName): Promise<Encoding> {
+  const beside = new URL(`./tokenizer-${name}.mjs`, import.meta.url);
+  if (beside.protocol === 'file:' && existsSync(fileURLToPath(beside))) return (await import(beside.href)) as Encoding;
+  return name === 'cl100k_base' ? import('gpt-tokenizer/encoding/cl100k_base') : import('gpt-tokenizer/encoding/o200k_base');
+}
+
+export function loadTokenCounter(name: TokenizerName = 'cl100k_base'): Promise<TokenCounter> {
   let counter = loaded.get(name);
   if (counter === undefined) {
-    counter = (
-      name === 'cl100k_base'
-        ? import('gpt-tokenizer/encoding/cl100k_base').then((encoding) => (text: string) => encoding.countTokens(text, AS_PLAIN_TEXT))
-        : import('gpt-tokenizer/encoding/o200k_base').then((encoding) => (text: string) => encoding.countTokens(text, AS_PLAIN_TEXT))
-    ).then(wordByWord);
+    counter = importEncoding(name).then((encoding) => wordByWord((text) => encoding.countTokens(text, AS_PLAIN_TEXT)));
     loaded.set(name, counter);
   }
   return counter;
