@@ -140,21 +140,22 @@ function splitLong(unit: Unit, count: TokenCounter, limit: number): Unit[] {
   let words: string[] = [];
   let tokens = 0;
   const push = () => {
-    const text = words.join(' ');
-    if (text !== '') pieces.push({ ...unit, text, tokens: count(text) });
+    if (words.length > 0) pieces.push({ ...unit, text: words.join(' '), tokens });
     words = [];
     tokens = 0;
   };
-  // Each word is counted once, with the space before it (the tokenizers split there): counting
-  // the growing piece again at every word would cost the square of its length.
+  // Each word is counted once, with the space before it: the tokenizers cut text before a space
+  // that follows a non-space (see tokenizer.ts), so a piece's count is the sum of its words'
+  // (its first word counted without the space), and no piece is counted again.
   for (const word of unit.text.split(/\s+/)) {
-    const wordTokens = count(` ${word}`);
-    if (words.length > 0 && tokens + wordTokens > limit) push();
+    if (word === '') continue;
+    const spaced = count(` ${word}`);
+    if (words.length > 0 && tokens + spaced > limit) push();
+    tokens += words.length === 0 ? count(word) : spaced;
     words.push(word);
-    tokens += wordTokens;
   }
   push();
-  return pieces.flatMap((piece) => (piece.tokens > limit && piece.text.includes(' ') ? splitLong(piece, count, limit - 1) : [piece]));
+  return pieces;
 }
 
 /** Tokens a unit adds after `previous`: its own, a joint, and a table's header when it opens one. */
