@@ -87,7 +87,7 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     afterAll(() => rmSync(isolated, { recursive: true, force: true }));
 
     it('loads the handler module with the environment the stack sets', () => {
-      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_QUEUE_URL: 'q1', BULK_QUEUE_URL: 'q2', PATH: process.env.PATH };
+      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_SHARD_QUEUE_URL: 'q1', BULK_SHARD_QUEUE_URL: 'q2', PATH: process.env.PATH };
       const script = `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');`;
 
       const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: isolated });

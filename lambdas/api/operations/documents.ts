@@ -201,6 +201,7 @@ async function inlinePage(page: PageRecord, deps: ApiDependencies): Promise<Page
     needsOcr: page.needsOcr,
     textSource: page.textSource,
     ocrConfidence: page.ocrConfidence,
+    unreadable: page.unreadable || undefined,
   }) as PageView;
 }
 
@@ -219,6 +220,7 @@ async function linkedPage(page: PageRecord, deps: ApiDependencies): Promise<Page
     needsOcr: page.needsOcr,
     textSource: page.textSource,
     ocrConfidence: page.ocrConfidence,
+    unreadable: page.unreadable || undefined,
   }) as PageView;
 }
 
