@@ -348,7 +348,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16, maxConcurrency: { interactive: 2, bulk: 2 } },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const;
 
 /**
