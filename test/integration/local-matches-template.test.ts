@@ -202,6 +202,13 @@ describe('the local runtime against the dev template', () => {
     );
   });
 
+  it('has room for every event source at its maximum at once, so shards never hold a lane’s invocations back', () => {
+    const { function: extractor, lanes, shardLanes } = local.runtime.settings;
+    const together = LANES.reduce((sum, lane) => sum + lanes[lane].maxConcurrency + shardLanes[lane].maxConcurrency, 0);
+
+    expect(extractor.maxConcurrency).toBeGreaterThanOrEqual(together);
+  });
+
   it('gives the function the environment variables of the template', async () => {
     const [, fn] = findOne(
       'AWS::Lambda::Function',

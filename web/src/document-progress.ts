@@ -1,7 +1,7 @@
 /**
  * How far a long document's extraction has come, as the API reports it while the document is
- * PROCESSING in page-range shards (`progress` on GET /v1/documents/{id}): a label and a bar in
- * its row of the document list. Documents read in one invocation report no progress.
+ * PROCESSING in page-range shards (`progress` on GET /v1/documents/{id}): the label and share its
+ * bar shows (progress-view.ts draws them). Documents read in one invocation report no progress.
  */
 
 export interface DocumentProgress {
@@ -22,19 +22,4 @@ export function progressLabel(progress: DocumentProgress): string {
 export function progressShare(progress: DocumentProgress): number {
   const [done, total] = progress.pageCount > 0 ? [progress.pagesDone, progress.pageCount] : [progress.shardsDone, progress.shards];
   return total > 0 ? Math.min(100, Math.round((100 * done) / total)) : 0;
-}
-
-/** The bar and label for a document still PROCESSING with progress; nothing otherwise. */
-export function progressElements(doc: { readonly status: string; readonly progress?: DocumentProgress }): HTMLElement[] {
-  if (doc.status !== 'PROCESSING' || !doc.progress) return [];
-  const label = progressLabel(doc.progress);
-  const bar = document.createElement('progress');
-  bar.className = 'extraction-progress';
-  bar.max = 100;
-  bar.value = progressShare(doc.progress);
-  bar.setAttribute('aria-label', label);
-  const text = document.createElement('span');
-  text.className = 'hint';
-  text.textContent = label;
-  return [bar, text];
 }
