@@ -10,7 +10,7 @@
  * the figures are extraction, not the local runtime's start of a TypeScript handler. Figures,
  * not tests.
  *
- * Usage: tsx bench/shards-bench.ts [--file PDF] [--scan-pages N] [--out FILE]
+ * Usage: tsx bench/shards-bench.ts [--file PDF] [--scan-pages N] [--costs-only] [--out FILE]
  */
 import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,9 @@ import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { scannedPdf } from './scanned-pdf.js';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { file: { type: 'string' }, 'scan-pages': { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { file: { type: 'string' }, 'scan-pages': { type: 'string' }, 'costs-only': { type: 'boolean' }, out: { type: 'string' } },
+});
 const file = resolve(values.file ?? join(PROJECT_ROOT, '../shared/corpus/901-synthetic-2000pages-text.pdf'));
 const scanPages = Number(values['scan-pages'] ?? 60);
 const outFile = resolve(values.out ?? join(PROJECT_ROOT, 'reports/shards-bench.json'));
@@ -46,6 +48,31 @@ interface Run {
   readonly shards: number;
   /** The longest extractor invocation, from the function log's REPORT lines. */
   readonly longestInvocationMs: number;
+}
+
+/**
+ * Extraction alone (no service calls) of the text file read whole, then in the dev plan's shards
+ * with as many at once as the bulk lane's shards and its planning invocation run: what the shards
+ * gain where the emulators' writes do not set the pace.
+ */
+async function extractionAlone(text: Uint8Array): Promise<{ wholeMs: number; shardedMs: number; shards: number }> {
+  const bounds = () => ({ maxPages: dev.extraction.maxPages, deadline: Date.now() + LIMIT_MS, fullBudget: true, rssLimitMb: 8000 });
+  const ignore = { document: () => undefined, page: () => undefined };
+  const size = 1 + dev.extraction.sharding.maxConcurrency.bulk;
+  const pool = new ExtractionPool({ size, heapLimitMb: dev.extraction.workerMemoryMb, engineHeapBudgetMb: 4096 });
+  try {
+    let ranges: readonly { first: number; last: number }[] = [];
+    const planned = { ...ignore, document: (document: { shards?: readonly { first: number; last: number }[] }) => void (ranges = document.shards ?? []) };
+    await pool.extract(text, bounds(), planned, { sharding: dev.extraction.sharding }); // warms a worker and plans
+    let startedAt = performance.now();
+    await pool.extract(text, bounds(), ignore);
+    const wholeMs = performance.now() - startedAt;
+    startedAt = performance.now();
+    await Promise.all(ranges.map((pages) => pool.extract(text, bounds(), ignore, { pages })));
+    return { wholeMs, shardedMs: performance.now() - startedAt, shards: ranges.length };
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Per-page costs of extraction alone (no service calls), one worker, as one shard reads them. */
@@ -109,6 +136,11 @@ async function run(mode: string, pdf: Uint8Array, name: string, pagesPerShard?: 
       if (record?.status === 'COMPLETED' || record?.status === 'FAILED') {
         const msToCompleted = performance.now() - startedAt;
         if (record.status === 'FAILED') throw new Error(`${mode}: the document FAILED: ${record.error?.code} ${record.error?.message}`);
+        // The invocation that completed the document reports its duration once it returns.
+        const { BulkQueueUrl, BulkShardQueueUrl } = runtime.outputs;
+        while ((await queueDepth(clients, BulkQueueUrl)) + (await queueDepth(clients, BulkShardQueueUrl)) > 0) {
+          await new Promise((done) => setTimeout(done, POLL_MS));
+        }
         const log = readFileSync(join(stateDir, 'logs', 'extract.log'), 'utf8');
         const durations = [...log.matchAll(/REPORT RequestId: \S+ Duration: ([\d.]+) ms/g)].map((match) => Number(match[1]));
         const { pages } = await documents.listPages(documentId, record.generation, { limit: 10_000, afterPageNumber: 0 });
@@ -131,16 +163,25 @@ async function run(mode: string, pdf: Uint8Array, name: string, pagesPerShard?: 
   }
 }
 
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const text = new Uint8Array(readFileSync(file));
 const scan = await scannedPdf(scanPages, dev.ocr.dpi);
 const costs = await perPageCosts(text, scan);
+const alone = await extractionAlone(text);
+const costLines = [
+  `Per page, extraction alone: text ${costs.textMs.toFixed(1)} ms, OCR ${seconds(costs.ocrMs)} s at ${dev.ocr.dpi} DPI: an OCR page weighs ${Math.round(costs.ocrMs / costs.textMs)} text pages (config: ${dev.extraction.sharding.ocrPageWeight})`,
+  `Extraction alone, ${basename(file)}: whole ${seconds(alone.wholeMs)} s, ${alone.shards} shards ${1 + dev.extraction.sharding.maxConcurrency.bulk} at once ${seconds(alone.shardedMs)} s (${(alone.shardedMs / alone.wholeMs).toFixed(2)}×)`,
+];
+if (values['costs-only']) {
+  console.log(costLines.join('\n'));
+  process.exit(0);
+}
 const whole = await run('one invocation', text, basename(file), 1_000_000);
 const sharded = await run('shards', text, basename(file));
 const scanned = await run('scan in shards', scan, `scan-${scanPages}.pdf`);
 const ratio = sharded.msToCompleted / whole.msToCompleted;
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const lines = [
-  `Per page, extraction alone: text ${costs.textMs.toFixed(1)} ms, OCR ${seconds(costs.ocrMs)} s at ${dev.ocr.dpi} DPI: an OCR page weighs ${Math.round(costs.ocrMs / costs.textMs)} text pages (config: ${dev.extraction.sharding.ocrPageWeight})`,
+  ...costLines,
   `Drop → COMPLETED on the local runtime (dev sizes: bulk lane ${dev.extraction.lanes.bulk.maxConcurrency}, its shards ${dev.extraction.sharding.maxConcurrency.bulk} at once)`,
   ...[whole, sharded, scanned].map(
     (r) =>
@@ -151,4 +192,4 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify({ file: basename(file), costs, runs: [whole, sharded, scanned], ratio, timeoutMs }, null, 2)}\n`);
+writeFileSync(outFile, `${JSON.stringify({ file: basename(file), costs, extractionAlone: alone, runs: [whole, sharded, scanned], ratio, timeoutMs }, null, 2)}\n`);
