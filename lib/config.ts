@@ -51,9 +51,16 @@ export interface ExtractionConfig {
   readonly sharding: {
     /** Text pages one shard extracts (measured by `npm run bench`: a few ms a page). */
     readonly pagesPerShard: number;
-    /** What a page that needs OCR weighs, in text pages (OCR takes seconds a page). */
+    /**
+     * What a page that needs OCR weighs, in text pages: the ratio of their per-page costs that
+     * `npm run bench:shards` measures (seconds to render and OCR a page, milliseconds to read a
+     * text layer; see the README's latency model).
+     */
     readonly ocrPageWeight: number;
-    /** Shards per document at most, so one huge document cannot fill its lane. */
+    /**
+     * Shards per document at most: bounds the messages one document queues (ahead of the next
+     * long document of its lane) and its record's set of done shards. Past it, ranges widen.
+     */
     readonly maxShardsPerDocument: number;
     /**
      * Each lane's shard queue event source: its maximum concurrency (2–1000), the most shard
@@ -348,7 +355,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 500, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const;
 
 /**
