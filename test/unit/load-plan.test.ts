@@ -58,12 +58,12 @@ describe('buildPlan', () => {
     expect(api.filter((upload) => upload.lane === 'bulk').length).toBe(175);
   });
 
-  it('mixes in long documents, read in shards, one in 25 of each path', () => {
+  it('mixes in long documents, read in shards, one in 50 of each path', () => {
     const long = plan.uploads.filter((upload) => upload.content.kind === 'generated' && upload.content.pages === LONG_DOCUMENT_PAGES);
     expect(LONG_DOCUMENT_PAGES).toBeGreaterThan(LOCAL_CONFIG.extraction.sharding.pagesPerShard);
     for (const path of UPLOAD_PATHS) {
       const ofPath = plan.uploads.filter((upload) => upload.path === path);
-      expect(long.filter((upload) => upload.path === path).length, path).toBe(Math.floor((ofPath.length + 12) / 25));
+      expect(long.filter((upload) => upload.path === path).length, path).toBe(Math.floor((ofPath.length + 37) / 50));
     }
     expect(long.every((upload) => upload.expected.status === 'COMPLETED' && upload.expected.pageCount === LONG_DOCUMENT_PAGES)).toBe(true);
   });

@@ -85,7 +85,7 @@ export const MAX_GENERATED_PAGES = 20;
  * One document in this many is long: more pages than one shard takes (`extraction.sharding`
  * of the local runtime's config), so it is read in page-range shards by several invocations.
  */
-const LONG_EVERY = 25;
+const LONG_EVERY = 50;
 const LONG_OFFSET = 12;
 export const LONG_DOCUMENT_PAGES = LOCAL_CONFIG.extraction.sharding.pagesPerShard + 50;
 /** API uploads in this many ask for the bulk lane (`lane=bulk`); the rest are interactive. */
