@@ -122,7 +122,12 @@ async function warm(runtime: LocalRuntime, clients: AwsClients): Promise<void> {
 
 async function run(mode: string, pdf: Uint8Array, name: string, pagesPerShard?: number): Promise<Run> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pdf-pipeline-shards-bench-'));
-  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, ...(pagesPerShard ? { pagesPerShard } : {}) });
+  const runtime = await startLocalRuntime({
+    stateDir,
+    ports: { fauxqs: 0, dynamoDb: 0, api: 0 },
+    reuseIdenticalDocuments: false,
+    ...(pagesPerShard ? { pagesPerShard } : {}),
+  });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   try {
     await warm(runtime, clients);
