@@ -355,7 +355,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 500, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 900, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const;
 
 /**
