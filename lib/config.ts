@@ -51,10 +51,23 @@ export interface ExtractionConfig {
   readonly sharding: {
     /** Text pages one shard extracts (measured by `npm run bench`: a few ms a page). */
     readonly pagesPerShard: number;
-    /** What a page that needs OCR weighs, in text pages (OCR takes seconds a page). */
+    /**
+     * What a page that needs OCR weighs, in text pages: the ratio of their per-page costs that
+     * `npm run bench:shards` measures (seconds to render and OCR a page, milliseconds to read a
+     * text layer; see the README's latency model).
+     */
     readonly ocrPageWeight: number;
-    /** Shards per document at most, so one huge document cannot fill its lane. */
+    /**
+     * Shards per document at most: bounds the messages one document queues (ahead of the next
+     * long document of its lane) and its record's set of done shards. Past it, ranges widen.
+     */
     readonly maxShardsPerDocument: number;
+    /**
+     * Each lane's shard queue event source: its maximum concurrency (2–1000), the most shard
+     * invocations the lane runs at once. Shards have queues of their own (batch size 1), so a
+     * huge document's shards never sit in front of the lane's new documents.
+     */
+    readonly maxConcurrency: Readonly<Record<Lane, number>>;
   };
 }
 
@@ -355,7 +368,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 900, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const;
 
 /**
@@ -452,7 +465,8 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     // Interactive keeps the larger share; both lanes at the event source minimum of 2 or more.
     extraction: {
       ...baseExtraction,
-      reservedConcurrency: 6,
+      // The lanes' 4 + 2 and their shard queues' 2 + 2.
+      reservedConcurrency: 10,
       lanes: { interactive: { maxConcurrency: 4 }, bulk: { maxConcurrency: 2 } },
     },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
@@ -509,8 +523,11 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     extraction: {
       ...baseExtraction,
       memoryMb: 3008,
-      reservedConcurrency: 20,
+      // The lanes' 12 + 8 and their shard queues' 8 + 4: a scan's shards read nine at a time
+      // in the interactive lane (see the README's latency model).
+      reservedConcurrency: 32,
       lanes: { interactive: { maxConcurrency: 12 }, bulk: { maxConcurrency: 8 } },
+      sharding: { ...baseExtraction.sharding, maxConcurrency: { interactive: 8, bulk: 4 } },
     },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
     storage: {
@@ -580,6 +597,13 @@ export const DOCUMENT_EVENTS_PUBLISHER = {
   retryAttempts: 100,
 } as const;
 
+/**
+ * The shard queues' event sources, the same in every environment: one shard per invocation and
+ * no batching window, so a long document's ranges run side by side. The stack and the local
+ * runtime both read them from here.
+ */
+export const SHARD_EVENT_SOURCE = { batchSize: 1, maxBatchingWindowSeconds: 0 } as const;
+
 /** Settings that follow from the config by rule rather than being chosen. */
 export interface DerivedSettings {
   /** AWS guidance: at least 6 × function timeout + batching window, so retries of a throttled batch do not expire. */
@@ -608,9 +632,13 @@ export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
   };
 }
 
-/** The lanes' maximum concurrencies together: what the event sources may run at once. */
+/**
+ * The lanes' maximum concurrencies together, their shard queues' included: what the extractor's
+ * event sources may run at once.
+ */
 export function lanesMaxConcurrency(config: EnvironmentConfig): number {
-  return LANES.reduce((sum, lane) => sum + config.extraction.lanes[lane].maxConcurrency, 0);
+  const { lanes, sharding } = config.extraction;
+  return LANES.reduce((sum, lane) => sum + lanes[lane].maxConcurrency + sharding.maxConcurrency[lane], 0);
 }
 
 /** Throws with every broken rule listed; the CDK app calls it before synthesizing anything. */
@@ -637,6 +665,11 @@ export function validateConfig(config: EnvironmentConfig): void {
       Number.isInteger(maxConcurrency) && maxConcurrency >= 2 && maxConcurrency <= 1000,
       `extraction.lanes.${lane}.maxConcurrency must be 2–1000`,
     );
+    const shardConcurrency = extraction.sharding.maxConcurrency[lane];
+    check(
+      Number.isInteger(shardConcurrency) && shardConcurrency >= 2 && shardConcurrency <= 1000,
+      `extraction.sharding.maxConcurrency.${lane} must be 2–1000`,
+    );
   }
   // Without reserved concurrency (dev: new accounts cannot reserve any) the lanes share the
   // account's pool and nothing here can be exceeded; with it, the lanes' maximums must fit.
@@ -644,7 +677,7 @@ export function validateConfig(config: EnvironmentConfig): void {
     const lanesTotal = lanesMaxConcurrency(config);
     check(
       lanesTotal <= extraction.reservedConcurrency,
-      `extraction.lanes' maxConcurrency together (${lanesTotal}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
+      `extraction.lanes' and shard queues' maxConcurrency together (${lanesTotal}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
     );
   }
   check(extraction.batchSize >= 1 && extraction.batchSize <= 10000, 'extraction.batchSize must be 1–10000');

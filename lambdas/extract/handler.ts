@@ -51,7 +51,7 @@ const dependencies: ProcessingDependencies = {
   extract: extractionPool.extract,
   shards: {
     store: new ShardProgressStore(dynamoDbClient, settings.tableName),
-    queue: new SqsShardQueue(sqsClient, settings.laneQueueUrls),
+    queue: new SqsShardQueue(sqsClient, settings.shardQueueUrls),
     settings: settings.sharding,
   },
   producedBy: producedBy(outputSettings(settings)),

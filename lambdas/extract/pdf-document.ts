@@ -46,6 +46,11 @@ export interface ParsedPage {
   readonly textSource: TextSource;
   /** Mean OCR word confidence, 0–100 (OCR pages only). */
   readonly ocrConfidence?: number;
+  /**
+   * The page could not be loaded and reads as empty: the document still completes, with this
+   * page marked, rather than failing for one broken page.
+   */
+  readonly unreadable?: true;
 }
 
 /** Reads a rendered page's text: the OCR engine the function is configured with. */
@@ -177,6 +182,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         hasText: content.visibleChars > 0,
         needsOcr: needsOcr(content.visibleChars, content.imageCoverage),
         textSource: 'text-layer',
+        ...(content.unreadable ? { unreadable: true as const } : {}),
       };
     };
     /** A page without a usable text layer, OCRed while the document's OCR budget lasts. */

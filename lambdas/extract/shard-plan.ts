@@ -2,8 +2,10 @@
  * How a document's pages are split into shards: page ranges extracted by separate invocations,
  * so a long document is read in parallel and no invocation comes near its timeout.
  *
- * Pages weigh by their cost: a text page counts 1, a page that needs OCR `ocrPageWeight` (OCR
- * takes seconds a page where the text layer takes milliseconds). Which pages need OCR is not
+ * Pages weigh by their cost: a text page counts 1, a page that needs OCR `ocrPageWeight`, the
+ * ratio of the two per-page costs `npm run bench:shards` measures (extraction alone, one core:
+ * milliseconds for a text page, seconds to render and OCR a scanned one). So a shard is about
+ * `pagesPerShard` text pages' worth of time whatever its pages are. Which pages need OCR is not
  * known before they are read, so the share seen on the document's first pages stands for all.
  */
 export interface ShardSettings {

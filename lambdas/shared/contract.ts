@@ -128,9 +128,9 @@ export const EXTRACT_ENV = {
   shardPages: 'SHARD_PAGES',
   shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
   shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
-  /** Each lane's queue, where the extractor sends the page-range shards of a long document. */
-  interactiveQueueUrl: 'INTERACTIVE_QUEUE_URL',
-  bulkQueueUrl: 'BULK_QUEUE_URL',
+  /** Each lane's shard queue, where the extractor sends the page-range shards of a long document. */
+  interactiveShardQueueUrl: 'INTERACTIVE_SHARD_QUEUE_URL',
+  bulkShardQueueUrl: 'BULK_SHARD_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
   /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */

@@ -21,8 +21,8 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.shardPages]: positiveInt,
   [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
   [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
-  [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
-  [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.interactiveShardQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bulkShardQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
@@ -64,8 +64,8 @@ export interface ExtractSettings {
   };
   /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
   readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
-  /** Where each lane's shard messages go. */
-  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+  /** Each lane's shard queue, where its shard messages go. */
+  readonly shardQueueUrls: Readonly<Record<Lane, string>>;
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
@@ -103,7 +103,7 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
       ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],
       maxShardsPerDocument: values[EXTRACT_ENV.shardMaxPerDocument],
     },
-    laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
+    shardQueueUrls: { interactive: values[EXTRACT_ENV.interactiveShardQueueUrl], bulk: values[EXTRACT_ENV.bulkShardQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
     reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',

@@ -98,7 +98,7 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     });
 
     it('loads the handler module with the environment the stack sets', () => {
-      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_QUEUE_URL: 'q1', BULK_QUEUE_URL: 'q2', PATH: process.env.PATH };
+      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_SHARD_QUEUE_URL: 'q1', BULK_SHARD_QUEUE_URL: 'q2', PATH: process.env.PATH };
       // A script file, not `--input-type=module -e`: worker threads inherit the flag, which they cannot use.
       const script = join(isolated, 'load-handler.mjs');
       writeFileSync(script, `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIGS, ENVIRONMENT_NAMES, extractionEnvironment, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
 import { loadExtractSettings } from '../../lambdas/shared/env.js';
 
 const withMarkdown = (markdown: Partial<EnvironmentConfig['markdown']>): EnvironmentConfig => ({ ...CONFIGS.dev, markdown: { ...CONFIGS.dev.markdown, ...markdown } });
@@ -26,10 +27,10 @@ describe('the extractor environment', () => {
     const config = withMarkdown({ enabled: false, chunkMaxTokens: 300, chunkOverlapTokens: 30, tokenizer: 'cl100k_base' });
     const environment = {
       ...extractionEnvironment(config),
-      TABLE_NAME: 't',
-      BUCKET_NAME: 'b',
-      INTERACTIVE_QUEUE_URL: 'q1',
-      BULK_QUEUE_URL: 'q2',
+      [EXTRACT_ENV.tableName]: 't',
+      [EXTRACT_ENV.bucketName]: 'b',
+      [EXTRACT_ENV.interactiveShardQueueUrl]: 'q1',
+      [EXTRACT_ENV.bulkShardQueueUrl]: 'q2',
     };
 
     // Act

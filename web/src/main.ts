@@ -6,6 +6,7 @@
 import { ApiClient, ApiFailure, type DocumentSummary, type Page } from './api-client.js';
 import { PAGE_CONFIG_FILE, parsePageConfig, type PageConfig } from './page-config.js';
 import { cognitoLogoutUrl, completeCognitoSignIn, currentSession, endSession, signInLocally, startCognitoSignIn, type Session } from './session.js';
+import { progressElements } from './progress-view.js';
 import { formatBytes, isTerminal, planUpload, pollDelayMs, progressPercent, type UploadRoute } from './uploads.js';
 import { webhookRow } from './webhooks.js';
 import { markdownButton, showMarkdown, type MarkdownViewer } from './markdown-view.js';
@@ -392,7 +393,7 @@ function renderDocument(doc: DocumentSummary): void {
   const markdown = markdownButton(name, doc.status === 'COMPLETED', () => void showMarkdown(doc.documentId, name, (id) => api.markdown(id), markdownViewer()));
   actions.append(show, markdown, remove);
 
-  row.replaceChildren(title, status, details, actions);
+  row.replaceChildren(title, status, ...progressElements(doc), details, actions);
   ui.documentsEmpty.hidden = true;
 }
 
