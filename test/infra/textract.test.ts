@@ -41,7 +41,7 @@ describe('an environment with Textract OCR', () => {
   it('tells the function how far apart its workers send requests', () => {
     const fn = propertiesOf(template, logicalId(stack.extraction.extractor.function));
 
-    expect(fn.Environment.Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '2000' });
+    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '2000' });
   });
 
   it('has no unacknowledged cdk-nag finding, the Textract wildcard acknowledged with its reason', () => {
