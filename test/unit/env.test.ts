@@ -36,6 +36,12 @@ describe('loadExtractSettings', () => {
     });
   });
 
+  it("reads Textract's request interval when the stack sets one", () => {
+    const settings = loadExtractSettings({ ...valid, OCR_ENGINE: 'textract', OCR_TEXTRACT_INTERVAL_MS: '2000' });
+
+    expect(settings.ocr).toMatchObject({ engine: 'textract', textractIntervalMs: 2000 });
+  });
+
   it.each([
     ['a missing table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
     ['an empty bucket name', { BUCKET_NAME: '' }, 'BUCKET_NAME'],
