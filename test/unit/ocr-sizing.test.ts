@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { maxPoolWorkers, ocrParallelPages, textractRequestIntervalMs } from '../../lambdas/extract/ocr/ocr-sizing.js';
 
 describe('ocrParallelPages', () => {
-  it("reads two pages at once on prod's 3,008 MB (two cores, one pool worker)", () => {
+  it("reads two pages at once on prod's 3,008 MB (1.7 vCPU, one pool worker)", () => {
     expect(ocrParallelPages(3008, 1, 2)).toBe(2);
+  });
+
+  it("reads one page at a time on dev's 2,048 MB, little more than one vCPU", () => {
+    expect(ocrParallelPages(2048, 1, 2)).toBe(1);
   });
 
   it('shares the cores among the pool workers', () => {

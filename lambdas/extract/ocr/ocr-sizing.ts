@@ -13,14 +13,14 @@ const BASE_PROCESS_MB = 400;
 const RSS_SHARE = 0.9;
 
 /**
- * Pages of one document an extraction worker recognises at once: the cores Lambda gives the
- * function shared among the pool's workers, and no more threads than memory holds at their
- * peak. At least one. A 5-page scan on prod's 3,008 MB (two cores, one pool worker) reads two
- * pages at a time.
+ * Pages of one document an extraction worker recognises at once: the CPU Lambda gives the
+ * function (memory / 1,769 MB of a vCPU, rounded) shared among the pool's workers, and no more
+ * threads than memory holds at their peak. At least one. A 5-page scan on prod's 3,008 MB
+ * (1.7 vCPU, one pool worker) reads two pages at a time; dev's 2,048 MB (1.16 vCPU) one.
  */
 export function ocrParallelPages(memoryMb: number, poolSize: number, cores: number): number {
   const workers = Math.max(1, poolSize);
-  const vcpus = Math.min(Math.max(1, cores), Math.max(1, Math.ceil(memoryMb / MB_PER_VCPU)));
+  const vcpus = Math.min(Math.max(1, cores), Math.max(1, Math.round(memoryMb / MB_PER_VCPU)));
   const byCpu = Math.floor(vcpus / workers);
   const byMemory = Math.floor((memoryMb * RSS_SHARE - BASE_PROCESS_MB) / OCR_THREAD_PEAK_MB / workers);
   return Math.max(1, Math.min(byCpu, byMemory));
