@@ -19,7 +19,7 @@ import { encode } from 'fast-png';
 import { TesseractEngine } from '../lambdas/extract/ocr/tesseract-engine.js';
 import { readCorpusFile } from '../test/support/corpus.js';
 import { PdfiumRenderer } from '../test/support/pdfium-render.js';
-import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
+import { traineddataPath } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { prodEstimate, readDocument, readLargestPage } from './ocr-document.js';
 import { degrade, VARIANTS, type ScannedPage, type Variant } from './ocr-scans.js';
 import { wordOverlap } from './word-overlap.js';
@@ -110,11 +110,11 @@ async function runBoth(
 ): Promise<{ ours: OurRun; native?: { readings: Reading[]; version: string }; nativeShipped?: { readings: Reading[]; version: string } }> {
   const nativeVersion = findNative();
   const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
-  // Native Tesseract a second time with the model we ship (Debian's tesseract-ocr-eng is the
-  // smaller, faster tessdata_fast): the engines compared on the same model too.
+  // Native Tesseract a second time with the very model we ship (the same as Debian's
+  // tesseract-ocr-eng for English; another if the shipped one changes): the engines alone.
   const shippedModelDir = join(dir, 'tessdata');
   mkdirSync(shippedModelDir);
-  writeFileSync(join(shippedModelDir, 'eng.traineddata'), gunzipSync(readFileSync(resolve(PROJECT_ROOT, `node_modules/@tesseract.js-data/eng/${TRAINEDDATA_VARIANT}/eng.traineddata.gz`))));
+  writeFileSync(join(shippedModelDir, 'eng.traineddata'), gunzipSync(readFileSync(resolve(PROJECT_ROOT, traineddataPath('eng')))));
   const baselineMb = process.memoryUsage.rss() / 1_048_576;
   let peakMb = baselineMb;
   // The worker computes on its own thread and native Tesseract in its own process; this one samples.
@@ -149,7 +149,7 @@ async function runBoth(
     return {
       ours: { readings, startSeconds, baselineMb, peakMb },
       native: nativeVersion ? { readings: nativeReadings, version: nativeVersion } : undefined,
-      nativeShipped: nativeVersion ? { readings: nativeShippedReadings, version: `${nativeVersion}, eng ${TRAINEDDATA_VARIANT} (ours)` } : undefined,
+      nativeShipped: nativeVersion ? { readings: nativeShippedReadings, version: `${nativeVersion}, eng as we ship it (${traineddataPath('eng')})` } : undefined,
     };
   } finally {
     clearInterval(sampler);
@@ -244,7 +244,7 @@ function summarise(
   const report = {
     note: 'Measured on a shared, loaded 2-core machine: compare the columns with each other, not with other runs.',
     dpi,
-    ours: { engine: 'tesseract.js 7 (simd core, eng 4.0.0_best_int, orientation detection when a reading is poor)', workerStartSeconds: round(ourRun.startSeconds), ...oursSpeed },
+    ours: { engine: `tesseract.js 7 (simd core, ${traineddataPath('eng')}, orientation detection when a reading is poor)`, workerStartSeconds: round(ourRun.startSeconds), ...oursSpeed },
     native: nativeRun ? { engine: `${nativeRun.version}, OMP_THREAD_LIMIT=1, psm 3 (no orientation detection), a process per page`, ...nativeSpeed } : undefined,
     nativeOnOurModel: nativeShippedRun ? { engine: nativeShippedRun.version, ...nativeShippedSpeed } : undefined,
     speedRatio: nativeSpeed ? round(oursSpeed.pagesPerSecond / nativeSpeed.pagesPerSecond) : undefined,
@@ -260,7 +260,7 @@ function summarise(
   console.log(`ours:   ${oursSpeed.secondsPerPage} s/page (median ${oursSpeed.medianSecondsPerPage}), ${oursSpeed.pagesPerSecond} pages/s, CPU ${oursSpeed.cpuSecondsPerPage} s/page; worker start ${report.ours.workerStartSeconds} s`);
   if (nativeSpeed) {
     console.log(`native: ${nativeSpeed.secondsPerPage} s/page (median ${nativeSpeed.medianSecondsPerPage}), ${nativeSpeed.pagesPerSecond} pages/s, CPU ${nativeSpeed.cpuSecondsPerPage} s/page`);
-    console.log(`native on our model (${TRAINEDDATA_VARIANT}): CPU ${nativeShippedSpeed!.cpuSecondsPerPage} s/page`);
+    console.log(`native on our model (${traineddataPath('eng')}): CPU ${nativeShippedSpeed!.cpuSecondsPerPage} s/page`);
     console.log(`speed ratio (ours/native pages per second, target ≥ 0.6): wall ${report.speedRatio}, CPU ${report.cpuSpeedRatio}; CPU on the same model ${report.cpuSpeedRatioSameModel}`);
   }
   console.log(`memory: process RSS ${report.memory.processRssBeforeWorkerMb} MB before the worker, peak ${report.memory.processRssPeakMb} MB → worker ≈ ${report.memory.workerRssPeakMb} MB (target ≤ 600)`);

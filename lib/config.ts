@@ -7,8 +7,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { maxPoolWorkers, textractRequestIntervalMs } from '../lambdas/extract/ocr/ocr-sizing.js';
-import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
+import { FAST_MODEL_LANGUAGES, TRAINEDDATA_VARIANT, traineddataPath } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, WEBHOOKS_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 import { priceTableFor } from '../lambdas/shared/prices.js';
@@ -1021,8 +1022,9 @@ function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
 // -------------------------------------------------------------------------------------------------
 // OCR: validation of the OCR settings, and the traineddata each configured language ships.
 
-/** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
+/** Where a Tesseract language's gzipped traineddata comes from: vendor/tessdata-fast, else its @tesseract.js-data package. */
 export function ocrTraineddataFile(language: string): string {
+  if (FAST_MODEL_LANGUAGES.includes(language)) return fileURLToPath(new URL(`../${traineddataPath(language)}`, import.meta.url));
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
 }
