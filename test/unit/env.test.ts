@@ -33,6 +33,7 @@ describe('loadExtractSettings', () => {
       sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
       laneQueueUrls: { interactive: 'http://queue/interactive', bulk: 'http://queue/bulk' },
       functionMemoryMb: 2048,
+      reuseIdenticalDocuments: false,
     });
   });
 
@@ -40,6 +41,11 @@ describe('loadExtractSettings', () => {
     const settings = loadExtractSettings({ ...valid, OCR_ENGINE: 'textract', OCR_TEXTRACT_INTERVAL_MS: '2000' });
 
     expect(settings.ocr).toMatchObject({ engine: 'textract', textractIntervalMs: 2000 });
+  });
+
+  it('reads the reuse of identical documents and the usage retention when the stack sets them', () => {
+    const settings = loadExtractSettings({ ...valid, REUSE_IDENTICAL_DOCUMENTS: 'true', USAGE_RETENTION_SECONDS: '7776000' });
+    expect(settings).toMatchObject({ reuseIdenticalDocuments: true, usageRetentionSeconds: 7_776_000 });
   });
 
   it.each([
