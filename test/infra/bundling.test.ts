@@ -65,9 +65,9 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
   });
 
   it('ships OCR under ocr/: its worker, one Tesseract core build and only the configured traineddata', () => {
-    // Assert: dev reads English; osd is orientation detection's
+    // Assert: dev reads English (the vendored fast model, with its notice); osd is orientation detection's
     expect(readdirSync(join(assetDir, 'ocr')).sort()).toEqual(
-      ['lang', 'tesseract-core-simd.js', 'tesseract-core-simd.wasm', 'tesseract-worker.mjs', 'tesseract-worker.mjs.map'].sort(),
+      ['NOTICE.tessdata-fast.md', 'lang', 'tesseract-core-simd.js', 'tesseract-core-simd.wasm', 'tesseract-worker.mjs', 'tesseract-worker.mjs.map'].sort(),
     );
     expect(readdirSync(join(assetDir, 'ocr', 'lang')).sort()).toEqual(['eng.traineddata.gz', 'osd.traineddata.gz']);
   });

@@ -101,6 +101,10 @@ export function ocrBundleFiles(languages: readonly string[]): OcrBundleFile[] {
   return [
     { from: `${core}/${CORE_BUILD}.js`, to: `${OCR_BUNDLE_DIR}/${CORE_BUILD}.js` },
     { from: `${core}/${CORE_BUILD}.wasm`, to: `${OCR_BUNDLE_DIR}/${CORE_BUILD}.wasm` },
+    // The vendored models' origin and Apache-2.0 notice travel with them.
+    ...(languages.some((language) => FAST_MODEL_LANGUAGES.includes(language))
+      ? [{ from: `${FAST_MODEL_DIR}/README.md`, to: `${OCR_BUNDLE_DIR}/NOTICE.tessdata-fast.md` }]
+      : []),
     ...[...new Set([...languages, ORIENTATION_LANGUAGE])].map((language) => ({
       from: traineddataPath(language),
       to: `${OCR_BUNDLE_DIR}/lang/${language}.traineddata.gz`,
