@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
+import { fileURLToPath } from 'node:url';
+import { maxPoolWorkers, textractRequestIntervalMs } from '../lambdas/extract/ocr/ocr-sizing.js';
+import { FAST_MODEL_LANGUAGES, TRAINEDDATA_VARIANT, traineddataPath } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, WEBHOOKS_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 import { priceTableFor } from '../lambdas/shared/prices.js';
@@ -300,6 +302,12 @@ export interface OcrConfig {
   readonly maxPagesPerDocument: number;
   /** Resolution pages are rendered at for OCR when the scan's own is unknown (150–300). */
   readonly dpi: number;
+  /**
+   * With `engine: 'textract'` (required then): the account's DetectDocumentText quota in this
+   * region, in requests a second (Service Quotas → Amazon Textract). Every extraction worker
+   * paces its requests to its share of it (see `textractRequestIntervalMs`).
+   */
+  readonly textractTps?: number;
 }
 
 /** Markdown and retrieval chunks of every completed document (lambdas/extract/document-markdown.ts). */
@@ -796,6 +804,7 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.ocrLanguages]: config.ocr.languages.join('+'),
     [EXTRACT_ENV.ocrMaxPages]: String(config.ocr.maxPagesPerDocument),
     [EXTRACT_ENV.ocrDpi]: String(config.ocr.dpi),
+    ...(config.ocr.engine === 'textract' ? { [EXTRACT_ENV.ocrTextractIntervalMs]: String(ocrTextractIntervalMs(config)) } : {}),
     [EXTRACT_ENV.shardPages]: String(config.extraction.sharding.pagesPerShard),
     [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
     [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
@@ -1082,8 +1091,9 @@ function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
 // -------------------------------------------------------------------------------------------------
 // OCR: validation of the OCR settings, and the traineddata each configured language ships.
 
-/** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
+/** Where a Tesseract language's gzipped traineddata comes from: vendor/tessdata-fast, else its @tesseract.js-data package. */
 export function ocrTraineddataFile(language: string): string {
+  if (FAST_MODEL_LANGUAGES.includes(language)) return fileURLToPath(new URL(`../${traineddataPath(language)}`, import.meta.url));
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
 }
@@ -1113,5 +1123,30 @@ export function ocrConfigProblems(config: EnvironmentConfig): string[] {
     'ocr.maxPagesPerDocument must be a whole number from 0 to extraction.maxPages',
   );
   check(ocr.dpi >= 150 && ocr.dpi <= 300, 'ocr.dpi must be 150–300');
+  if (ocr.engine === 'textract') {
+    const tps = ocr.textractTps;
+    if (tps === undefined || !(tps > 0) || !Number.isFinite(tps)) {
+      problems.push("ocr.textractTps must be the account's DetectDocumentText quota (requests a second, above 0) when ocr.engine is 'textract'");
+    } else {
+      // Paced at its share of the quota, a worker must still get a document's OCR pages read in its budget.
+      const intervalMs = ocrTextractIntervalMs(config);
+      const pacedMs = intervalMs * ocr.maxPagesPerDocument;
+      check(
+        pacedMs <= extraction.documentTimeoutSeconds * 1000,
+        `ocr.textractTps ${tps} shared by ${deriveSettings(config).extractionConcurrencyCap} environments × ${maxPoolWorkers(extraction.memoryMb)} workers leaves each one request every ${intervalMs} ms: ` +
+          `${ocr.maxPagesPerDocument} pages (ocr.maxPagesPerDocument) would take ${Math.ceil(pacedMs / 1000)} s, more than extraction.documentTimeoutSeconds (${extraction.documentTimeoutSeconds}); ` +
+          'raise the quota, lower the lanes\' concurrency or ocr.maxPagesPerDocument',
+      );
+    }
+  }
   return problems;
+}
+
+/**
+ * Least milliseconds between one extraction worker's Textract requests: the quota shared by
+ * every worker of every execution environment the function can run at once (its reserved
+ * concurrency, else its lanes' maximums together), so that together they keep within it.
+ */
+export function ocrTextractIntervalMs(config: EnvironmentConfig): number {
+  return textractRequestIntervalMs(config.ocr.textractTps ?? 0, deriveSettings(config).extractionConcurrencyCap, maxPoolWorkers(config.extraction.memoryMb));
 }

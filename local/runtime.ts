@@ -26,6 +26,7 @@ import {
   DEFAULT_PORTS,
   DEFAULT_STATE_DIR,
   LOCAL_CONFIG,
+  localConfigProblems,
   LOCAL_CREDENTIALS,
   LOCAL_NAMES,
   resolveSettings,
@@ -129,6 +130,8 @@ export interface LocalRuntime {
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? silentLog;
+  const refusals = localConfigProblems(LOCAL_CONFIG);
+  if (refusals.length > 0) throw new Error(`The local runtime cannot start: ${refusals.join('; ')}`);
   const settings = resolveSettings(LOCAL_CONFIG, options);
   const layout = stateLayout(options.stateDir ?? DEFAULT_STATE_DIR);
   ensureDirs(layout);

@@ -12,6 +12,19 @@ import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, SHARD_EVENT_SOURCE,
 /** The environment the local runtime imitates. */
 export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
 
+/**
+ * Why a config cannot run locally, if it cannot: the runtime refuses to start rather than run
+ * something other than what the config says.
+ */
+export function localConfigProblems(config: EnvironmentConfig): string[] {
+  return config.ocr.engine === 'textract'
+    ? [
+        "ocr.engine 'textract' cannot run locally: Amazon Textract has no emulator, and the local runtime calls no AWS service. " +
+          `Set ocr.engine to 'tesseract' (offline, the same pages and layout) or 'off' in the ${config.envName} config the local runtime imitates.`,
+      ]
+    : [];
+}
+
 /** Physical names of the local resources. */
 export const LOCAL_NAMES = {
   bucket: 'pdf-pipeline-local',

@@ -93,7 +93,8 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
     const writer = new PageWriter({ documentId, generation, expiresAt: record.expiresAt }, deps, (written) =>
       deps.shards!.store.addPagesDone(documentId, generation, written),
     );
-    await deps.extract(bytes, bounds, { document: () => undefined, page: (page) => writer.add(page) }, { pages });
+    // The shard OCRs its share of the document's OCR page budget (see ocrBudgetOfShard).
+    await deps.extract(bytes, bounds, { document: () => undefined, page: (page) => writer.add(page) }, { pages, shard: { index, count } });
     await writer.finish();
   } catch (error) {
     if (!(error instanceof PermanentFailure)) throw error;

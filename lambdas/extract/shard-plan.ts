@@ -42,3 +42,14 @@ export function planShards(pageCount: number, ocrShare: number, settings: ShardS
   }
   return ranges;
 }
+
+/**
+ * Shard `index`'s share (of `count`) of a document's OCR page budget: the budget split as
+ * evenly as whole pages allow, the shares summing to it exactly, so a document read in shards
+ * OCRs no more pages than one read whole. Shards have near-equal page ranges, so equal shares
+ * follow the pages; a shard with fewer scanned pages than its share leaves the rest unused.
+ */
+export function ocrBudgetOfShard(budget: number, index: number, count: number): number {
+  if (count <= 1) return budget;
+  return Math.floor((budget * (index + 1)) / count) - Math.floor((budget * index) / count);
+}

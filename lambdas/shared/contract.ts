@@ -125,6 +125,8 @@ export const EXTRACT_ENV = {
   ocrLanguages: 'OCR_LANGUAGES',
   ocrMaxPages: 'OCR_MAX_PAGES_PER_DOCUMENT',
   ocrDpi: 'OCR_DPI',
+  /** Set with the Textract engine only: least ms between one worker's requests (the account's quota shared out). */
+  ocrTextractIntervalMs: 'OCR_TEXTRACT_INTERVAL_MS',
   shardPages: 'SHARD_PAGES',
   shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
   shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',

@@ -18,6 +18,7 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.ocrLanguages]: z._default(z.string().check(z.regex(/^[a-z_]+(\+[a-z_]+)*$/)), 'eng'),
   [EXTRACT_ENV.ocrMaxPages]: z._default(positiveInt, 10),
   [EXTRACT_ENV.ocrDpi]: z._default(positiveInt, 150),
+  [EXTRACT_ENV.ocrTextractIntervalMs]: z.optional(positiveInt),
   [EXTRACT_ENV.shardPages]: positiveInt,
   [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
   [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
@@ -61,6 +62,8 @@ export interface ExtractSettings {
     readonly languages: readonly string[];
     readonly maxPagesPerDocument: number;
     readonly dpi: number;
+    /** Textract only: least ms between the starts of one worker's requests. */
+    readonly textractIntervalMs?: number;
   };
   /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
   readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
@@ -97,6 +100,7 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
       languages: values[EXTRACT_ENV.ocrLanguages].split('+'),
       maxPagesPerDocument: values[EXTRACT_ENV.ocrMaxPages],
       dpi: values[EXTRACT_ENV.ocrDpi],
+      ...(values[EXTRACT_ENV.ocrTextractIntervalMs] !== undefined ? { textractIntervalMs: values[EXTRACT_ENV.ocrTextractIntervalMs] } : {}),
     },
     sharding: {
       pagesPerShard: values[EXTRACT_ENV.shardPages],

@@ -474,7 +474,13 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Pages read by OCR',
-        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages')],
+        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages'), custom(EXTRACT_METRICS.textractPages, 'Sum', {}, 'Textract pages (billed)')],
+        right: [custom(EXTRACT_METRICS.ocrConfidence, 'Average', {}, 'Mean confidence (%)')],
+        ...GRAPH,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'OCR seconds per page',
+        left: ['p50', 'p90', 'Maximum'].map((statistic) => custom(EXTRACT_METRICS.ocrSeconds, statistic, {}, statistic)),
         ...GRAPH,
       }),
       new cloudwatch.GraphWidget({

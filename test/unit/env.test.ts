@@ -37,6 +37,12 @@ describe('loadExtractSettings', () => {
     });
   });
 
+  it("reads Textract's request interval when the stack sets one", () => {
+    const settings = loadExtractSettings({ ...valid, OCR_ENGINE: 'textract', OCR_TEXTRACT_INTERVAL_MS: '2000' });
+
+    expect(settings.ocr).toMatchObject({ engine: 'textract', textractIntervalMs: 2000 });
+  });
+
   it('reads the reuse of identical documents and the usage retention when the stack sets them', () => {
     const settings = loadExtractSettings({ ...valid, REUSE_IDENTICAL_DOCUMENTS: 'true', USAGE_RETENTION_SECONDS: '7776000' });
     expect(settings).toMatchObject({ reuseIdenticalDocuments: true, usageRetentionSeconds: 7_776_000 });
