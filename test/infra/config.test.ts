@@ -39,7 +39,7 @@ describe.each(ENVIRONMENT_NAMES)('validateConfig (%s)', (envName) => {
     const broken = withLanes(config, 3, 3, 5);
 
     // Act & Assert
-    expect(() => validateConfig(broken)).toThrow(/maxConcurrency together \(6\) must not exceed reservedConcurrency \(5\)/);
+    expect(() => validateConfig(broken)).toThrow(/extraction.reservedConcurrency \(5\) must not be below the lanes' maxConcurrency together \(6\)/);
   });
 
   it('accepts lanes that fill the reserved concurrency exactly', () => {

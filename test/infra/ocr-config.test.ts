@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIGS, ENVIRONMENT_NAMES, ocrConfigProblems, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { CONFIGS, configProblems, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
 
 const withOcr = (ocr: Partial<EnvironmentConfig['ocr']>): EnvironmentConfig => ({ ...CONFIGS.dev, ocr: { ...CONFIGS.dev.ocr, ...ocr } });
 
 describe('OCR config rules', () => {
   it.each(ENVIRONMENT_NAMES)('accepts the %s config, whose languages all ship traineddata', (envName) => {
-    expect(ocrConfigProblems(CONFIGS[envName])).toEqual([]);
+    expect(configProblems(CONFIGS[envName])).toEqual([]);
   });
 
   it.each([
-    ['an unknown engine', withOcr({ engine: 'gcv' as never }), 'ocr.engine'],
+    ['an unknown engine', withOcr({ engine: 'gcv' as never }), 'ocr.engine must be one of tesseract, textract, off'],
     ['no language', withOcr({ languages: [] }), 'ocr.languages must name'],
     ['a language name that is no Tesseract code', withOcr({ languages: ['English'] }), "'English' is not a Tesseract language code"],
     ['a language whose traineddata is not installed', withOcr({ languages: ['eng', 'deu'] }), 'npm i --save-exact @tesseract.js-data/deu'],
@@ -21,6 +21,6 @@ describe('OCR config rules', () => {
   });
 
   it('does not ask for traineddata when Textract reads the pages', () => {
-    expect(ocrConfigProblems(withOcr({ engine: 'textract', languages: ['deu'] }))).toEqual([]);
+    expect(configProblems(withOcr({ engine: 'textract', languages: ['deu'] }))).toEqual([]);
   });
 });
