@@ -19,22 +19,9 @@ import {
   ROUTES,
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
-import { ADMIN_GROUP, API_ENV, EXTRACT_ENV, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, WEBHOOKS_ENV } from '../lambdas/shared/contract.js';
+import { ADMIN_GROUP, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../lambdas/shared/document-events.js';
-import {
-  API_FUNCTIONS,
-  apiEnvironment,
-  apiWebhookEnvironment,
-  deriveSettings,
-  DOCUMENT_EVENTS_PUBLISHER,
-  documentEventsEnvironment,
-  extractionEnvironment,
-  purgeEnvironment,
-  sweepEnvironment,
-  WEBHOOK_DELIVERY,
-  webhookDeliveryEnvironment,
-  type EnvironmentConfig,
-} from './config.js';
+import { deriveSettings, type EnvironmentConfig } from './config.js';
 import { DocumentEvents } from './constructs/document-events.js';
 import { Api } from './constructs/api.js';
 import { AuditTrail } from './constructs/audit-trail.js';
@@ -48,6 +35,12 @@ import { Storage } from './constructs/storage.js';
 import { WebSite } from './constructs/web-site.js';
 import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
+import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../lambdas/extract/contract.js';
+import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
+import { SWEEP_FUNCTION, sweepEnvironment } from '../lambdas/sweep/contract.js';
+import { WEBHOOK_DELIVERY, webhookDeliveryEnvironment, WEBHOOKS_ENV } from '../lambdas/webhooks/contract.js';
 
 export interface PdfPipelineStackProps extends StackProps {
   /** The environment's settings; every per-environment difference comes from here. */
@@ -165,10 +158,10 @@ export class PdfPipelineStack extends Stack {
       table,
       eventBusName: config.events.busName,
       maxRecordAge: Duration.hours(config.events.maxRecordAgeHours),
-      batchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
-      retryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
-      memorySize: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
-      timeout: Duration.seconds(DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds),
+      batchSize: DOCUMENT_EVENTS_FUNCTION.batchSize,
+      retryAttempts: DOCUMENT_EVENTS_FUNCTION.retryAttempts,
+      memorySize: DOCUMENT_EVENTS_FUNCTION.memoryMb,
+      timeout: Duration.seconds(DOCUMENT_EVENTS_FUNCTION.timeoutSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       removalPolicy,
       environment: documentEventsEnvironment(config),
@@ -210,17 +203,17 @@ export class PdfPipelineStack extends Stack {
     this.cleanup = new DocumentCleanup(this, 'Cleanup', {
       sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
       purge: {
-        memorySize: API_FUNCTIONS.purge.memoryMb,
-        timeout: Duration.seconds(API_FUNCTIONS.purge.timeoutSeconds),
-        batchSize: API_FUNCTIONS.purge.batchSize,
-        maxConcurrency: API_FUNCTIONS.purge.maxConcurrency,
-        maxReceiveCount: API_FUNCTIONS.purge.maxReceiveCount,
-        retentionPeriod: Duration.days(API_FUNCTIONS.purge.retentionDays),
-        deadLetterRetentionPeriod: Duration.days(API_FUNCTIONS.purge.deadLetterRetentionDays),
+        memorySize: PURGE_FUNCTION.memoryMb,
+        timeout: Duration.seconds(PURGE_FUNCTION.timeoutSeconds),
+        batchSize: PURGE_FUNCTION.batchSize,
+        maxConcurrency: PURGE_FUNCTION.maxConcurrency,
+        maxReceiveCount: PURGE_FUNCTION.maxReceiveCount,
+        retentionPeriod: Duration.days(PURGE_FUNCTION.retentionDays),
+        deadLetterRetentionPeriod: Duration.days(PURGE_FUNCTION.deadLetterRetentionDays),
       },
       sweeper: {
-        memorySize: API_FUNCTIONS.sweeper.memoryMb,
-        timeout: Duration.seconds(API_FUNCTIONS.sweeper.timeoutSeconds),
+        memorySize: SWEEP_FUNCTION.memoryMb,
+        timeout: Duration.seconds(SWEEP_FUNCTION.timeoutSeconds),
       },
       purgeEnvironment: { ...purgeEnvironment(config), ...documentLocation },
       sweepEnvironment: { ...sweepEnvironment(config), ...documentLocation },
@@ -274,7 +267,7 @@ export class PdfPipelineStack extends Stack {
       executionLogLevel:
         config.api.executionLogLevel === 'INFO' ? apigateway.MethodLoggingLevel.INFO : apigateway.MethodLoggingLevel.ERROR,
       memorySize: config.api.memoryMb,
-      timeout: Duration.seconds(API_FUNCTIONS.api.timeoutSeconds),
+      timeout: Duration.seconds(API_FUNCTION.timeoutSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       environment: {

@@ -4,10 +4,11 @@
  * - what Lambda itself sets in every execution environment;
  * - what points the SDK at the emulators instead of AWS.
  */
-import { EXTRACT_ENV } from '../lambdas/shared/contract.js';
-import { documentEventsEnvironment, extractionEnvironment, type EnvironmentConfig } from '../lib/config.js';
+import { type EnvironmentConfig } from '../lib/config.js';
 import type { EmulatorEndpoints } from './aws-clients.js';
 import type { FunctionSettings } from './settings.js';
+import { documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../lambdas/extract/contract.js';
 
 /** Exactly the variables the stack gives the function; the template test compares the two. */
 export function stackFunctionEnvironment(

@@ -6,9 +6,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
-import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
-import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
+import { METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
@@ -18,6 +17,7 @@ import { MalformedMessageError, parseS3Message, type CreatedObject } from './s3-
 import { parseShardMessage, type ShardMessage } from './shard-message.js';
 import { SqsShardQueue } from './shard-queue.js';
 import { ShardProgressStore } from '../shared/shard-progress.js';
+import { EXTRACT_METRICS, loadExtractSettings } from './contract.js';
 
 const settings = loadExtractSettings();
 

@@ -1,5 +1,6 @@
 /** Settings that follow from the config by rule rather than being chosen. */
 import { LANES } from '../../lambdas/shared/contract.js';
+import { documentEventSource } from '../../lambdas/document-events/contract.js';
 import { documentRetentionSeconds, metricsNamespace } from '../../lambdas/shared/function-environment.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -36,7 +37,7 @@ export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
     queueVisibilityTimeoutSeconds: queueVisibilityTimeoutSeconds(config),
     stackName: `PdfPipeline-${config.envName}`,
     metricsNamespace: metricsNamespace(config.envName),
-    documentEventSource: `pdf-pipeline.${config.envName}`,
+    documentEventSource: documentEventSource(config.envName),
     extractionConcurrencyCap: config.extraction.reservedConcurrency ?? lanesMaxConcurrency(config),
   };
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { GatewayResponseDefinition } from '../../lambdas/api/errors.js';
 import type { RequestModelName, RouteDefinition } from '../../lambdas/api/routes.js';
 import { NodeFunction } from './node-function.js';
+import { API_FUNCTION } from '../../lambdas/api/contract.js';
 
 export interface ApiProps {
   /** The routes, from the shared route table; every one is served by the API function. */
@@ -85,7 +86,7 @@ export class Api extends Construct {
 
     // Function: the router behind every route.
     this.handler = new NodeFunction(this, 'Handler', {
-      entry: 'lambdas/api/handler.ts',
+      entry: API_FUNCTION.entry,
       description: 'pdf-pipeline API: uploads, documents, pages, downloads and deletion',
       memorySize: props.memorySize,
       timeout: props.timeout,

@@ -6,6 +6,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeFunction } from './node-function.js';
+import { PURGE_FUNCTION } from '../../lambdas/purge/contract.js';
+import { SWEEP_FUNCTION } from '../../lambdas/sweep/contract.js';
 
 /** How a function behind the API is sized. */
 export interface CleanupFunctionSizing {
@@ -78,7 +80,7 @@ export class DocumentCleanup extends Construct {
 
     // Purge function: one request at a time per record, failures reported one by one.
     this.purger = new NodeFunction(this, 'Purger', {
-      entry: 'lambdas/purge/handler.ts',
+      entry: PURGE_FUNCTION.entry,
       description: "pdf-pipeline purge: removes a deleted document's objects, results and pages",
       memorySize: props.purge.memorySize,
       timeout: props.purge.timeout,
@@ -96,7 +98,7 @@ export class DocumentCleanup extends Construct {
 
     // Sweeper: on a schedule, one run at a time.
     this.sweeper = new NodeFunction(this, 'Sweeper', {
-      entry: 'lambdas/sweep/handler.ts',
+      entry: SWEEP_FUNCTION.entry,
       description: 'pdf-pipeline sweeper: expires abandoned uploads and finishes lost purges',
       memorySize: props.sweeper.memorySize,
       timeout: props.sweeper.timeout,

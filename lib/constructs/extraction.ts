@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { OCR_WORKER_BUNDLE, ocrBundleFiles } from '../../lambdas/extract/ocr/tesseract-assets.js';
 import { LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { NodeFunction } from './node-function.js';
+import { EXTRACT_FUNCTION } from '../../lambdas/extract/contract.js';
 
 /** One priority lane as the extractor consumes it. */
 export interface ExtractionLane {
@@ -79,7 +80,7 @@ export class Extraction extends Construct {
 
     // Function: handler, worker thread and PDFium in one bundle.
     this.extractor = new NodeFunction(this, 'Extractor', {
-      entry: 'lambdas/extract/handler.ts',
+      entry: EXTRACT_FUNCTION.entry,
       description: 'pdf-pipeline extractor: parses queued PDFs and records their content',
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -88,7 +89,7 @@ export class Extraction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       environment: props.environment,
       extraBundles: [
-        { entry: 'lambdas/extract/extract-worker.ts', outfile: 'extract-worker.mjs' },
+        { entry: EXTRACT_FUNCTION.workerEntry, outfile: 'extract-worker.mjs' },
         ...(props.ocrLanguages ? [OCR_WORKER_BUNDLE] : []),
       ],
       bundledAssets: [

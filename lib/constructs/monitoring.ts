@@ -12,15 +12,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FAILURE_CODES, LANES, type Lane } from '../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
-import {
-  API_METRICS,
-  DOCUMENT_EVENT_METRICS,
-  EXTRACT_METRICS,
-  METRIC_DIMENSIONS,
-  SERVICE_NAMES,
-  WEBHOOK_METRICS,
-} from '../../lambdas/shared/metric-names.js';
+import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
 import type { AlarmThresholds } from '../config.js';
+import { API_METRICS } from '../../lambdas/api/contract.js';
+import { DOCUMENT_EVENT_METRICS } from '../../lambdas/document-events/contract.js';
+import { EXTRACT_METRICS } from '../../lambdas/extract/contract.js';
+import { WEBHOOK_METRICS } from '../../lambdas/webhooks/contract.js';
 
 /** Every alarm the pipeline raises; `docs/runbook.md` has a section for each, under the same name. */
 export const ALARM_NAMES = [

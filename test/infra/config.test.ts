@@ -3,14 +3,13 @@ import {
   CONFIGS,
   deriveSettings,
   ENVIRONMENT_NAMES,
-  extractionEnvironment,
   validateConfig,
   lanesMaxConcurrency,
   type EnvironmentConfig,
   type ExtractionConfig,
   type QueueConfig,
 } from '../../lib/config.js';
-import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 const withExtraction = (config: EnvironmentConfig, extraction: Partial<ExtractionConfig>): EnvironmentConfig => ({
   ...config,

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
-import { EXTRACT_METRICS, METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
-import { deriveSettings, ENVIRONMENT_NAMES, extractionEnvironment, lanesMaxConcurrency, type EnvironmentName } from '../../lib/config.js';
+import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
+import { deriveSettings, ENVIRONMENT_NAMES, lanesMaxConcurrency, type EnvironmentName } from '../../lib/config.js';
 import { ALARM_NAMES, LANE_ALARMS, runbookLink, type AlarmName } from '../../lib/constructs/monitoring.js';
 import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+import { EXTRACT_METRICS, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 beforeAll(synthesizeEnvironments);
 

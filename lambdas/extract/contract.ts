@@ -1,0 +1,181 @@
+/**
+ * The extraction function's contract: its handler, the environment it is given (built here from
+ * the config, for the stack, the local runtime and the tests alike), the settings it reads back
+ * from that environment, and the metrics it emits.
+ */
+// zod/mini: the same validation, a fraction of the bundle (the extractor's cold start counts).
+import * as z from 'zod/mini';
+import type { EnvironmentConfig } from '../../lib/config/schema.js';
+import type { Lane } from '../shared/contract.js';
+import { documentRetentionSeconds, powertoolsEnvironment } from '../shared/function-environment.js';
+import { SERVICE_NAMES } from '../shared/metric-names.js';
+import { parseEnvironment } from '../shared/parse-environment.js';
+
+/** The handler (relative to the project root) and the `service` its metrics carry. */
+export const EXTRACT_FUNCTION = {
+  entry: 'lambdas/extract/handler.ts',
+  /** The worker thread's entry, bundled beside the handler. */
+  workerEntry: 'lambdas/extract/extract-worker.ts',
+  serviceName: SERVICE_NAMES.extract,
+} as const;
+
+/** Environment variables the stack (and the local runtime) set on the extraction function. */
+export const EXTRACT_ENV = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  maxPdfBytes: 'MAX_PDF_BYTES',
+  maxPages: 'MAX_PAGES',
+  maxAttempts: 'MAX_ATTEMPTS',
+  documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
+  workerMemoryMb: 'WORKER_MEMORY_MB',
+  engineHeapBudgetMb: 'ENGINE_HEAP_BUDGET_MB',
+  ocrEngine: 'OCR_ENGINE',
+  ocrLanguages: 'OCR_LANGUAGES',
+  ocrMaxPages: 'OCR_MAX_PAGES_PER_DOCUMENT',
+  ocrDpi: 'OCR_DPI',
+  shardPages: 'SHARD_PAGES',
+  shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
+  shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
+  /** Each lane's queue, where the extractor sends the page-range shards of a long document. */
+  interactiveQueueUrl: 'INTERACTIVE_QUEUE_URL',
+  bulkQueueUrl: 'BULK_QUEUE_URL',
+  /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
+  documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
+} as const;
+
+/** Metrics the extraction function emits (namespace and `service` dimension from its environment). */
+export const EXTRACT_METRICS = {
+  /** Count: documents recorded COMPLETED. */
+  documentsCompleted: 'DocumentsCompleted',
+  /** Count: documents recorded FAILED for a reason of their own (never POISON). */
+  documentsFailed: 'DocumentsFailed',
+  /** Count, with the `ErrorCode` dimension: the same failures by code. */
+  documentsFailedByCode: 'DocumentsFailedByCode',
+  /** Count: documents given up as POISON (their message goes on to the DLQ). */
+  documentsPoisoned: 'DocumentsPoisoned',
+  /** Count: pages of completed documents. */
+  pagesExtracted: 'PagesExtracted',
+  /** Bytes: size of completed documents. */
+  bytesProcessed: 'BytesProcessed',
+  /** Milliseconds from the object's creation (the S3 event time) to the document's completion. */
+  endToEndLatency: 'EndToEndLatency',
+  /** Count: queue messages that were not S3 notifications, dropped. */
+  malformedMessages: 'MalformedMessages',
+  /** Count: pages whose text was read by OCR. */
+  ocrPages: 'OcrPages',
+  /** Count: long documents split into page-range shards. */
+  documentsSharded: 'DocumentsSharded',
+  /** Count: shards read and recorded (the first, read by the planning invocation, included). */
+  shardsExtracted: 'ShardsExtracted',
+  /** Count: shards whose pages could not be read, failing their document. */
+  shardsFailed: 'ShardsFailed',
+} as const;
+
+/**
+ * The variables the extraction function runs with, from the config. The stack (and the local
+ * runtime) add the table, the bucket and each lane's queue from the resources they create.
+ */
+export function extractionEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return {
+    [EXTRACT_ENV.maxPdfBytes]: String(config.extraction.maxPdfBytes),
+    [EXTRACT_ENV.maxPages]: String(config.extraction.maxPages),
+    [EXTRACT_ENV.maxAttempts]: String(config.queue.maxReceiveCount),
+    [EXTRACT_ENV.documentTimeoutSeconds]: String(config.extraction.documentTimeoutSeconds),
+    [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
+    [EXTRACT_ENV.engineHeapBudgetMb]: String(config.extraction.engineHeapBudgetMb),
+    [EXTRACT_ENV.ocrEngine]: config.ocr.engine,
+    [EXTRACT_ENV.ocrLanguages]: config.ocr.languages.join('+'),
+    [EXTRACT_ENV.ocrMaxPages]: String(config.ocr.maxPagesPerDocument),
+    [EXTRACT_ENV.ocrDpi]: String(config.ocr.dpi),
+    [EXTRACT_ENV.shardPages]: String(config.extraction.sharding.pagesPerShard),
+    [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
+    [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
+    [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
+    // No --enable-source-maps here: parsing the maps costs the extractor ~100 ms of cold start
+    // (measured by `npm run bench`); the maps ship in the bundle for decoding traces offline.
+    ...powertoolsEnvironment(config, EXTRACT_FUNCTION.serviceName, { sourceMaps: false }),
+  };
+}
+
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+
+const extractEnvSchema = z.object({
+  [EXTRACT_ENV.tableName]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bucketName]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.maxPdfBytes]: positiveInt,
+  [EXTRACT_ENV.maxPages]: positiveInt,
+  [EXTRACT_ENV.maxAttempts]: positiveInt,
+  [EXTRACT_ENV.documentTimeoutSeconds]: positiveInt,
+  [EXTRACT_ENV.workerMemoryMb]: positiveInt,
+  [EXTRACT_ENV.engineHeapBudgetMb]: positiveInt,
+  [EXTRACT_ENV.ocrEngine]: z._default(z.enum(['tesseract', 'textract', 'off']), 'off'),
+  [EXTRACT_ENV.ocrLanguages]: z._default(z.string().check(z.regex(/^[a-z_]+(\+[a-z_]+)*$/)), 'eng'),
+  [EXTRACT_ENV.ocrMaxPages]: z._default(positiveInt, 10),
+  [EXTRACT_ENV.ocrDpi]: z._default(positiveInt, 150),
+  [EXTRACT_ENV.shardPages]: positiveInt,
+  [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
+  [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
+  [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
+  // Set by Lambda itself (and by the local runtime): the function's memory size.
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
+});
+
+export interface ExtractSettings {
+  readonly tableName: string;
+  readonly bucketName: string;
+  readonly maxPdfBytes: number;
+  readonly maxPages: number;
+  readonly maxAttempts: number;
+  readonly documentTimeoutMs: number;
+  readonly workerMemoryMb: number;
+  /** PDFium heap past which a worker is replaced, in MB. */
+  readonly engineHeapBudgetMb: number;
+  /** OCR of pages without a usable text layer. */
+  readonly ocr: {
+    readonly engine: 'tesseract' | 'textract' | 'off';
+    readonly languages: readonly string[];
+    readonly maxPagesPerDocument: number;
+    readonly dpi: number;
+  };
+  /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
+  readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
+  /** Where each lane's shard messages go. */
+  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+  readonly functionMemoryMb: number;
+  /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
+  readonly documentRetentionSeconds?: number;
+}
+
+/**
+ * Reads the extraction function's settings from the environment, failing fast with every
+ * missing or malformed variable named, so a misconfigured deploy breaks at cold start.
+ */
+export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): ExtractSettings {
+  const values = parseEnvironment(extractEnvSchema, env, 'extraction function');
+  return {
+    tableName: values[EXTRACT_ENV.tableName],
+    bucketName: values[EXTRACT_ENV.bucketName],
+    maxPdfBytes: values[EXTRACT_ENV.maxPdfBytes],
+    maxPages: values[EXTRACT_ENV.maxPages],
+    maxAttempts: values[EXTRACT_ENV.maxAttempts],
+    documentTimeoutMs: values[EXTRACT_ENV.documentTimeoutSeconds] * 1000,
+    workerMemoryMb: values[EXTRACT_ENV.workerMemoryMb],
+    engineHeapBudgetMb: values[EXTRACT_ENV.engineHeapBudgetMb],
+    ocr: {
+      engine: values[EXTRACT_ENV.ocrEngine],
+      languages: values[EXTRACT_ENV.ocrLanguages].split('+'),
+      maxPagesPerDocument: values[EXTRACT_ENV.ocrMaxPages],
+      dpi: values[EXTRACT_ENV.ocrDpi],
+    },
+    sharding: {
+      pagesPerShard: values[EXTRACT_ENV.shardPages],
+      ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],
+      maxShardsPerDocument: values[EXTRACT_ENV.shardMaxPerDocument],
+    },
+    laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
+    functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
+  };
+}
