@@ -1,9 +1,8 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -35,6 +34,7 @@ import { Storage } from './constructs/storage.js';
 import { WebSite } from './constructs/web-site.js';
 import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { addStackOutputs } from './stack-outputs.js';
 import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
 import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
 import { EXTRACT_ENV, extractionEnvironment } from '../lambdas/extract/contract.js';
@@ -133,25 +133,9 @@ export class PdfPipelineStack extends Stack {
       },
     });
 
-    // Grants: the extractor records documents, reads original object versions, lists the bucket
-    // (so a vanished object reads as 404, not 403) and writes spilled results under `results/` only.
-    const extractor = this.extraction.extractor.function;
-    table.grantReadWriteData(extractor);
-    extractor.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: NOTIFIED_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    // A long document's page-range shards go back on its lane's queue.
-    for (const lane of LANES) lanes[lane].queue.grantSendMessages(extractor);
-    extractor.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
-      }),
-    );
+    // Grants: the extractor records documents, reads originals, writes spilled results and
+    // sends a long document's shards back to its lane.
+    this.extraction.grantDocumentAccess({ bucket, table, laneQueues: LANES.map((lane) => lanes[lane].queue) });
 
     // Document events: terminal changes in the table become EventBridge events.
     this.documentEvents = new DocumentEvents(this, 'DocumentEvents', {
@@ -311,59 +295,19 @@ export class PdfPipelineStack extends Stack {
       });
     }
 
-    // Grants for the API: records and counters in the table; uploads written only under
-    // `uploads/` and `bulk-uploads/`; originals and spilled results read; each lane's queue
-    // checked by health and sent reprocess notifications; dead-letter depths read; purge requests sent.
-    const uploadPrefixes = [KEY_PREFIXES.uploads, KEY_PREFIXES.bulkUploads];
-    const apiFunction = this.api.handler.function;
-    table.grantReadWriteData(apiFunction);
-    apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
-    );
-    apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    for (const lane of LANES) {
-      const { queue, deadLetterQueue } = lanes[lane];
-      queue.grant(apiFunction, 'sqs:GetQueueAttributes');
-      queue.grantSendMessages(apiFunction);
-      deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
-      // The admin redrive: a message move task from the DLQ back to its queue, as SQS requires it
-      // (the move itself runs with the caller's permissions on both queues).
-      deadLetterQueue.grant(
-        apiFunction,
-        'sqs:StartMessageMoveTask',
-        'sqs:ListMessageMoveTasks',
-        'sqs:ReceiveMessage',
-        'sqs:DeleteMessage',
-      );
-    }
-    this.cleanup.purgeQueue.grantSendMessages(apiFunction);
-    // Webhook tests and redeliveries are queued for the delivery function.
-    this.webhooks.queue.grantSendMessages(apiFunction);
-    this.auditTrail.grantAppendAndQuery(apiFunction);
-
-    // Grants for the purge and the sweeper: records, pages and tasks in the table; every version
-    // of originals and spilled results deleted; the sweeper also checks whether an upload arrived.
-    for (const cleaner of [this.cleanup.purger.function, this.cleanup.sweeper.function]) {
-      table.grantReadWriteData(cleaner);
-      cleaner.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucket.bucketArn] }),
-      );
-      cleaner.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-          resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-        }),
-      );
-    }
-    this.cleanup.sweeper.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
-    );
+    // Grants for the API: documents, uploads, lane queues and their dead letters, purge requests,
+    // webhook tasks and the audit trail.
+    this.api.grantPipelineAccess({
+      bucket,
+      table,
+      lanes: LANES.map((lane) => lanes[lane]),
+      purgeQueue: this.cleanup.purgeQueue,
+      webhookQueue: this.webhooks.queue,
+      auditTrail: this.auditTrail,
+    });
+    // Grants for the purge and the sweeper: records, pages and tasks; every version of originals
+    // and spilled results deleted; the sweeper also checks whether an upload arrived.
+    this.cleanup.grantDocumentCleanup(bucket, table);
 
     // Monitoring: alarms to one topic, and the dashboard, the API's included.
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -371,7 +315,7 @@ export class PdfPipelineStack extends Stack {
       alarmEmail: config.observability.alarmEmail,
       metricsNamespace: derived.metricsNamespace,
       lanes,
-      extractor,
+      extractor: this.extraction.extractor.function,
       extractorTimeout: Duration.seconds(config.extraction.timeoutSeconds),
       extractorConcurrencyCap: derived.extractionConcurrencyCap,
       table,
@@ -384,6 +328,12 @@ export class PdfPipelineStack extends Stack {
     });
     this.monitoring.monitorApi(this.api.restApi);
     this.monitoring.monitorWebhooks({ deliverer: this.webhooks.deliverer.function, deadLetterQueue: this.webhooks.deadLetterQueue });
+    this.monitoring.monitorCleanup({
+      purger: this.cleanup.purger.function,
+      purgeDeadLetterQueue: this.cleanup.purgeDeadLetterQueue,
+      sweeper: this.cleanup.sweeper.function,
+      sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
+    });
 
     // Safe deploys: the extractor and the API function move to each new version as configured,
     // and back on their alarms (defined above, so this comes after Monitoring).
@@ -398,41 +348,7 @@ export class PdfPipelineStack extends Stack {
     });
 
     // Outputs: what deploy scripts and integration tests look up.
-    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
-    new CfnOutput(this, 'QueueUrl', { value: lanes.interactive.queue.queueUrl, description: 'Extraction queue of the interactive lane' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: lanes.interactive.deadLetterQueue.queueUrl,
-      description: 'Extraction dead-letter queue of the interactive lane',
-    });
-    new CfnOutput(this, 'BulkQueueUrl', { value: lanes.bulk.queue.queueUrl, description: 'Extraction queue of the bulk lane' });
-    new CfnOutput(this, 'BulkDeadLetterQueueUrl', {
-      value: lanes.bulk.deadLetterQueue.queueUrl,
-      description: 'Extraction dead-letter queue of the bulk lane',
-    });
-    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
-    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
-    if (this.auth.domain) {
-      // `pdf-pipeline login` and browser apps send users here to sign in (hosted UI, /oauth2/*).
-      new CfnOutput(this, 'AuthUrl', { value: this.auth.domain.baseUrl(), description: 'Cognito sign-in and token endpoint domain' });
-    }
-    if (site) new CfnOutput(this, 'WebUrl', { value: site.url, description: 'The web uploader (sign in with a user of the pool)' });
-    if (this.api.usagePlan) {
-      new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan API keys join' });
-    }
-    new CfnOutput(this, 'EventBusName', { value: this.documentEvents.bus.eventBusName, description: 'Bus of the document events' });
-    new CfnOutput(this, 'FailedEventsQueueUrl', {
-      value: this.documentEvents.failedEvents.queueUrl,
-      description: 'Table-change batches given up without their document events',
-    });
-    new CfnOutput(this, 'WebhookQueueUrl', { value: this.webhooks.queue.queueUrl, description: 'Webhook deliveries: document events and delivery tasks' });
-    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
-      value: this.webhooks.deadLetterQueue.queueUrl,
-      description: 'Webhook messages that kept failing for reasons other than the receiver',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    addStackOutputs(this);
 
     acknowledgeNagFindings(this);
   }

@@ -7,8 +7,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TERMINAL_RECORD_FILTER } from '../../lambdas/shared/document-events.js';
-import { NodeFunction } from './node-function.js';
 import { DOCUMENT_EVENTS_FUNCTION } from '../../lambdas/document-events/contract.js';
+import { NodeFunction } from './node-function.js';
 
 export interface DocumentEventsProps {
   /** The document table; it must have a NEW_AND_OLD_IMAGES stream. */

@@ -1,12 +1,15 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OCR_WORKER_BUNDLE, ocrBundleFiles } from '../../lambdas/extract/ocr/tesseract-assets.js';
-import { LANES, type Lane } from '../../lambdas/shared/contract.js';
-import { NodeFunction } from './node-function.js';
+import { KEY_PREFIXES, LANES, NOTIFIED_PREFIXES, type Lane } from '../../lambdas/shared/contract.js';
 import { EXTRACT_FUNCTION } from '../../lambdas/extract/contract.js';
+import { NodeFunction } from './node-function.js';
 
 /** One priority lane as the extractor consumes it. */
 export interface ExtractionLane {
@@ -115,5 +118,29 @@ export class Extraction extends Construct {
       consumer.addEventSource(eventSources[lane]);
     }
     this.eventSources = eventSources;
+  }
+
+  /**
+   * Lets the extractor record documents in the table, read original object versions, list the
+   * bucket (so a vanished object reads as 404, not 403), write spilled results under `results/`
+   * only, and send a long document's page-range shards back to its lane's queue.
+   */
+  grantDocumentAccess({ bucket, table, laneQueues }: { readonly bucket: s3.IBucket; readonly table: dynamodb.ITable; readonly laneQueues: readonly sqs.IQueue[] }): void {
+    const extractor = this.extractor.function;
+    table.grantReadWriteData(extractor);
+    extractor.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: NOTIFIED_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    for (const queue of laneQueues) queue.grantSendMessages(extractor);
+    extractor.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
+      }),
+    );
   }
 }

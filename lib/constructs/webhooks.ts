@@ -5,8 +5,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { NodeFunction } from './node-function.js';
 import { WEBHOOK_DELIVERY } from '../../lambdas/webhooks/contract.js';
+import { NodeFunction } from './node-function.js';
 
 export interface WebhooksProps {
   /** The bus the document events are put on. */
