@@ -10,7 +10,11 @@ import { atLeast, logRetentionDays, oneOf, percentage, share } from '../rules.js
 // The bulk lane may take longer: a large drop queues for a while by design.
 const queueAgeSchema = z.strictObject(
   Object.fromEntries(
-    LANES.map((lane) => [lane, atLeast(1).describe(`QueueBacklogAging (${lane} lane): its oldest message is older than this, in seconds, for 3 × 5 min`)]),
+    LANES.map((lane) => [
+      lane,
+      // Named as the Monitoring construct names the lane's alarm (LANE_ALARMS).
+      atLeast(1).describe(`${lane === 'bulk' ? 'Bulk' : ''}QueueBacklogAging: the ${lane} lane's oldest message is older than this, in seconds, for 3 × 5 min`),
+    ]),
   ) as Record<Lane, z.ZodNumber>,
 );
 
