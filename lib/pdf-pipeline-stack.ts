@@ -6,6 +6,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
 import { GATEWAY_RESPONSES } from '../lambdas/api/errors.js';
 import {
   API_SCOPES,
@@ -18,8 +19,13 @@ import {
   ROUTES,
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
+import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { extractionEnvironment } from '../lambdas/extract/contract.js';
+import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
 import { ADMIN_GROUP, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../lambdas/shared/document-events.js';
+import { SWEEP_FUNCTION, sweepEnvironment } from '../lambdas/sweep/contract.js';
+import { WEBHOOK_DELIVERY, webhookDeliveryEnvironment, WEBHOOKS_ENV } from '../lambdas/webhooks/contract.js';
 import { deriveSettings, type EnvironmentConfig } from './config.js';
 import { DocumentEvents } from './constructs/document-events.js';
 import { Api } from './constructs/api.js';
@@ -35,12 +41,6 @@ import { WebSite } from './constructs/web-site.js';
 import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { addStackOutputs } from './stack-outputs.js';
-import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
-import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
-import { EXTRACT_ENV, extractionEnvironment } from '../lambdas/extract/contract.js';
-import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
-import { SWEEP_FUNCTION, sweepEnvironment } from '../lambdas/sweep/contract.js';
-import { WEBHOOK_DELIVERY, webhookDeliveryEnvironment, WEBHOOKS_ENV } from '../lambdas/webhooks/contract.js';
 
 export interface PdfPipelineStackProps extends StackProps {
   /** The environment's settings; every per-environment difference comes from here. */
@@ -124,13 +124,11 @@ export class PdfPipelineStack extends Stack {
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       ocrLanguages: config.ocr.engine === 'tesseract' ? config.ocr.languages : undefined,
-      environment: {
-        ...extractionEnvironment(config),
-        [EXTRACT_ENV.tableName]: table.tableName,
-        [EXTRACT_ENV.bucketName]: bucket.bucketName,
-        [EXTRACT_ENV.interactiveQueueUrl]: lanes.interactive.queue.queueUrl,
-        [EXTRACT_ENV.bulkQueueUrl]: lanes.bulk.queue.queueUrl,
-      },
+      environment: extractionEnvironment(config, {
+        tableName: table.tableName,
+        bucketName: bucket.bucketName,
+        laneQueueUrls: { interactive: lanes.interactive.queue.queueUrl, bulk: lanes.bulk.queue.queueUrl },
+      }),
     });
 
     // Grants: the extractor records documents, reads originals, writes spilled results and
@@ -183,7 +181,7 @@ export class PdfPipelineStack extends Stack {
     });
 
     // Cleanup: purges of deleted documents, and the sweeper of abandoned uploads and lost purges.
-    const documentLocation = { [API_ENV.tableName]: table.tableName, [API_ENV.bucketName]: bucket.bucketName };
+    const documentLocation = { tableName: table.tableName, bucketName: bucket.bucketName };
     this.cleanup = new DocumentCleanup(this, 'Cleanup', {
       sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
       purge: {
@@ -199,8 +197,8 @@ export class PdfPipelineStack extends Stack {
         memorySize: SWEEP_FUNCTION.memoryMb,
         timeout: Duration.seconds(SWEEP_FUNCTION.timeoutSeconds),
       },
-      purgeEnvironment: { ...purgeEnvironment(config), ...documentLocation },
-      sweepEnvironment: { ...sweepEnvironment(config), ...documentLocation },
+      purgeEnvironment: purgeEnvironment(config, documentLocation),
+      sweepEnvironment: sweepEnvironment(config, documentLocation),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       removalPolicy,
     });
@@ -256,7 +254,8 @@ export class PdfPipelineStack extends Stack {
       logRemovalPolicy: removalPolicy,
       environment: {
         ...apiEnvironment(config),
-        ...documentLocation,
+        [API_ENV.tableName]: table.tableName,
+        [API_ENV.bucketName]: bucket.bucketName,
         [API_ENV.allowedOrigins]: browserOrigins.join(','),
         [API_ENV.queueUrl]: lanes.interactive.queue.queueUrl,
         [API_ENV.deadLetterQueueUrl]: lanes.interactive.deadLetterQueue.queueUrl,

@@ -137,8 +137,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         ...apiWebhookEnvironment(config),
         [API_ENV.webhookQueueUrl]: resources.webhookQueueUrl,
       },
-      purge: { ...purgeEnvironment(config), ...location },
-      sweep: { ...sweepEnvironment(config), ...location },
+      purge: purgeEnvironment(config, resources),
+      sweep: sweepEnvironment(config, resources),
     };
     if (overrides.documentRetentionSeconds !== undefined) {
       const retention = { [API_ENV.documentRetentionSeconds]: String(overrides.documentRetentionSeconds) };

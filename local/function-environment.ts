@@ -1,14 +1,14 @@
 /**
  * The extraction function's environment variables, in three parts:
- * - what the stack sets (`extractionEnvironment` plus the table and bucket names);
+ * - what the stack sets (`extractionEnvironment`, from the config and the resources);
  * - what Lambda itself sets in every execution environment;
  * - what points the SDK at the emulators instead of AWS.
  */
-import { type EnvironmentConfig } from '../lib/config.js';
+import { documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { extractionEnvironment } from '../lambdas/extract/contract.js';
+import type { EnvironmentConfig } from '../lib/config.js';
 import type { EmulatorEndpoints } from './aws-clients.js';
 import type { FunctionSettings } from './settings.js';
-import { documentEventsEnvironment } from '../lambdas/document-events/contract.js';
-import { EXTRACT_ENV, extractionEnvironment } from '../lambdas/extract/contract.js';
 
 /** Exactly the variables the stack gives the function; the template test compares the two. */
 export function stackFunctionEnvironment(
@@ -19,13 +19,11 @@ export function stackFunctionEnvironment(
     readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly queueUrl: string }>>;
   },
 ): Record<string, string> {
-  return {
-    ...extractionEnvironment(config),
-    [EXTRACT_ENV.tableName]: resources.tableName,
-    [EXTRACT_ENV.bucketName]: resources.bucketName,
-    [EXTRACT_ENV.interactiveQueueUrl]: resources.lanes.interactive.queueUrl,
-    [EXTRACT_ENV.bulkQueueUrl]: resources.lanes.bulk.queueUrl,
-  };
+  return extractionEnvironment(config, {
+    tableName: resources.tableName,
+    bucketName: resources.bucketName,
+    laneQueueUrls: { interactive: resources.lanes.interactive.queueUrl, bulk: resources.lanes.bulk.queueUrl },
+  });
 }
 
 /** Exactly the variables the stack gives the document-event publisher. */

@@ -71,11 +71,19 @@ export const EXTRACT_METRICS = {
   shardsFailed: 'ShardsFailed',
 } as const;
 
+/** What the extractor works on: the resources the stack (or the local runtime) created. */
+export interface ExtractResources {
+  readonly tableName: string;
+  readonly bucketName: string;
+  /** Each lane's queue URL, where a long document's shards go. */
+  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+}
+
 /**
- * The variables the extraction function runs with, from the config. The stack (and the local
- * runtime) add the table, the bucket and each lane's queue from the resources they create.
+ * The variables the extraction function runs with: from the config and, once they exist, the
+ * resources it works on (the stack and the local runtime pass them; without, the config's part).
  */
-export function extractionEnvironment(config: EnvironmentConfig): Record<string, string> {
+export function extractionEnvironment(config: EnvironmentConfig, resources?: ExtractResources): Record<string, string> {
   return {
     [EXTRACT_ENV.maxPdfBytes]: String(config.extraction.maxPdfBytes),
     [EXTRACT_ENV.maxPages]: String(config.extraction.maxPages),
@@ -94,6 +102,12 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     // No --enable-source-maps here: parsing the maps costs the extractor ~100 ms of cold start
     // (measured by `npm run bench`); the maps ship in the bundle for decoding traces offline.
     ...powertoolsEnvironment(config, EXTRACT_FUNCTION.serviceName, { sourceMaps: false }),
+    ...(resources && {
+      [EXTRACT_ENV.tableName]: resources.tableName,
+      [EXTRACT_ENV.bucketName]: resources.bucketName,
+      [EXTRACT_ENV.interactiveQueueUrl]: resources.laneQueueUrls.interactive,
+      [EXTRACT_ENV.bulkQueueUrl]: resources.laneQueueUrls.bulk,
+    }),
   };
 }
 

@@ -42,9 +42,19 @@ export const PURGE_METRICS = {
   malformedRequests: 'MalformedPurgeRequests',
 } as const;
 
-/** The variables from the config, beside the table and bucket names the stack adds. */
-export function purgeEnvironment(config: EnvironmentConfig): Record<string, string> {
-  return powertoolsEnvironment(config, PURGE_FUNCTION.serviceName);
+/** Where the documents a purge removes are: what the stack (or the local runtime) created. */
+export interface PurgeResources {
+  readonly tableName: string;
+  readonly bucketName: string;
+}
+
+/** The variables the purge function runs with: from the config and the resources it works on. */
+export function purgeEnvironment(config: EnvironmentConfig, resources: PurgeResources): Record<string, string> {
+  return {
+    ...powertoolsEnvironment(config, PURGE_FUNCTION.serviceName),
+    [PURGE_ENV.tableName]: resources.tableName,
+    [PURGE_ENV.bucketName]: resources.bucketName,
+  };
 }
 
 /** Settings of the purge function, which removes what a deleted document left behind. */

@@ -40,11 +40,19 @@ export const SWEEP_METRICS = {
   documentsExpired: 'DocumentsExpired',
 } as const;
 
-/** The variables from the config, beside the table and bucket names the stack adds. */
-export function sweepEnvironment(config: EnvironmentConfig): Record<string, string> {
+/** Where the documents the sweeper looks after are: what the stack (or the local runtime) created. */
+export interface SweepResources {
+  readonly tableName: string;
+  readonly bucketName: string;
+}
+
+/** The variables the sweeper runs with: from the config and the resources it works on. */
+export function sweepEnvironment(config: EnvironmentConfig, resources: SweepResources): Record<string, string> {
   return {
     [SWEEP_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     ...powertoolsEnvironment(config, SWEEP_FUNCTION.serviceName),
+    [SWEEP_ENV.tableName]: resources.tableName,
+    [SWEEP_ENV.bucketName]: resources.bucketName,
   };
 }
 

@@ -264,7 +264,7 @@ describe('retention settings', () => {
     const seconds = String(config.retention.documentDays * 24 * 3600);
 
     // Act
-    const environments = [extractionEnvironment(config), apiEnvironment(config), sweepEnvironment(config)];
+    const environments = [extractionEnvironment(config), apiEnvironment(config), sweepEnvironment(config, { tableName: 'documents', bucketName: 'bucket' })];
 
     // Assert
     expect(environments.map((env) => env[EXTRACT_ENV.documentRetentionSeconds] ?? env[API_ENV.documentRetentionSeconds])).toEqual([
