@@ -131,9 +131,14 @@ export class PdfPipelineStack extends Stack {
       }),
     });
 
-    // Grants: the extractor records documents, reads originals, writes spilled results and
-    // sends a long document's shards back to its lane.
-    this.extraction.grantDocumentAccess({ bucket, table, laneQueues: LANES.map((lane) => lanes[lane].queue) });
+    // Grants: the extractor records documents, reads originals (and, where identical uploads
+    // are reused, earlier results), writes spilled results and sends a long document's shards back.
+    this.extraction.grantDocumentAccess({
+      bucket,
+      table,
+      laneQueues: LANES.map((lane) => lanes[lane].queue),
+      reuseIdenticalDocuments: config.usage.reuseIdenticalDocuments,
+    });
 
     // Document events: terminal changes in the table become EventBridge events.
     this.documentEvents = new DocumentEvents(this, 'DocumentEvents', {

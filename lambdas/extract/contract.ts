@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import type { EnvironmentConfig } from '../../lib/config/schema.js';
 import type { Lane } from '../shared/contract.js';
-import { documentRetentionSeconds, powertoolsEnvironment } from '../shared/function-environment.js';
+import { daysInSeconds, documentRetentionSeconds, powertoolsEnvironment } from '../shared/function-environment.js';
 import { SERVICE_NAMES } from '../shared/metric-names.js';
 import { parseEnvironment } from '../shared/parse-environment.js';
 
@@ -41,6 +41,10 @@ export const EXTRACT_ENV = {
   bulkQueueUrl: 'BULK_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
+  /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */
+  reuseIdenticalDocuments: 'REUSE_IDENTICAL_DOCUMENTS',
+  /** How long a day's usage figures are kept after the day, in seconds (the usage items' TTL). */
+  usageRetentionSeconds: 'USAGE_RETENTION_SECONDS',
 } as const;
 
 /** Metrics the extraction function emits (namespace and `service` dimension from its environment). */
@@ -53,7 +57,7 @@ export const EXTRACT_METRICS = {
   documentsFailedByCode: 'DocumentsFailedByCode',
   /** Count: documents given up as POISON (their message goes on to the DLQ). */
   documentsPoisoned: 'DocumentsPoisoned',
-  /** Count: pages of completed documents. */
+  /** Count: pages of completed documents that were extracted (not those of a reused document). */
   pagesExtracted: 'PagesExtracted',
   /** Bytes: size of completed documents. */
   bytesProcessed: 'BytesProcessed',
@@ -69,6 +73,10 @@ export const EXTRACT_METRICS = {
   shardsExtracted: 'ShardsExtracted',
   /** Count: shards whose pages could not be read, failing their document. */
   shardsFailed: 'ShardsFailed',
+  /** Count: uploads completed from an identical earlier document of their owner, without extraction. */
+  documentsReused: 'DocumentsReused',
+  /** Count: runs whose usage figures could not be recorded (the document's outcome stands). */
+  usageNotRecorded: 'UsageNotRecorded',
 } as const;
 
 /** What the extractor works on: the resources the stack (or the local runtime) created. */
@@ -99,6 +107,8 @@ export function extractionEnvironment(config: EnvironmentConfig, resources?: Ext
     [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
     [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
     [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
+    [EXTRACT_ENV.reuseIdenticalDocuments]: String(config.usage.reuseIdenticalDocuments),
+    [EXTRACT_ENV.usageRetentionSeconds]: String(daysInSeconds(config.usage.retentionDays)),
     // No --enable-source-maps here: parsing the maps costs the extractor ~100 ms of cold start
     // (measured by `npm run bench`); the maps ship in the bundle for decoding traces offline.
     ...powertoolsEnvironment(config, EXTRACT_FUNCTION.serviceName, { sourceMaps: false }),
@@ -132,6 +142,8 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
+  [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
+  [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });
@@ -160,6 +172,10 @@ export interface ExtractSettings {
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
+  /** Complete an upload identical to a COMPLETED document of its owner from that document's results. */
+  readonly reuseIdenticalDocuments: boolean;
+  /** How long a day's usage figures are kept after the day; unset, they are kept until deleted. */
+  readonly usageRetentionSeconds?: number;
 }
 
 /**
@@ -191,5 +207,7 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
+    reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',
+    usageRetentionSeconds: values[EXTRACT_ENV.usageRetentionSeconds],
   };
 }

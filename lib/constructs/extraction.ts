@@ -11,6 +11,16 @@ import { KEY_PREFIXES, LANES, NOTIFIED_PREFIXES, type Lane } from '../../lambdas
 import { EXTRACT_FUNCTION } from '../../lambdas/extract/contract.js';
 import { NodeFunction } from './node-function.js';
 
+/** What the extractor works on, for `grantDocumentAccess`. */
+export interface DocumentAccess {
+  readonly bucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  /** Each lane's queue, where a long document's shards go. */
+  readonly laneQueues: readonly sqs.IQueue[];
+  /** Whether identical uploads are completed from earlier results, which the extractor then reads. */
+  readonly reuseIdenticalDocuments: boolean;
+}
+
 /** One priority lane as the extractor consumes it. */
 export interface ExtractionLane {
   /** The lane's queue of object-created events. */
@@ -125,7 +135,7 @@ export class Extraction extends Construct {
    * bucket (so a vanished object reads as 404, not 403), write spilled results under `results/`
    * only, and send a long document's page-range shards back to its lane's queue.
    */
-  grantDocumentAccess({ bucket, table, laneQueues }: { readonly bucket: s3.IBucket; readonly table: dynamodb.ITable; readonly laneQueues: readonly sqs.IQueue[] }): void {
+  grantDocumentAccess({ bucket, table, laneQueues, reuseIdenticalDocuments }: DocumentAccess): void {
     const extractor = this.extractor.function;
     table.grantReadWriteData(extractor);
     extractor.addToRolePolicy(
@@ -135,6 +145,12 @@ export class Extraction extends Construct {
       }),
     );
     extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    // An identical upload is completed with server-side copies of an earlier document's results.
+    if (reuseIdenticalDocuments) {
+      extractor.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
+      );
+    }
     for (const queue of laneQueues) queue.grantSendMessages(extractor);
     extractor.addToRolePolicy(
       new iam.PolicyStatement({

@@ -168,4 +168,12 @@ export function addPipelineWidgets(
       }),
     );
   }
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Identical uploads reused; usage not recorded',
+      left: [customMetric(namespace, 'extract', EXTRACT_METRICS.documentsReused, { label: 'Reused (completed without extraction)' })],
+      right: [customMetric(namespace, 'extract', EXTRACT_METRICS.usageNotRecorded, { label: 'Usage not recorded' })],
+      ...GRAPH,
+    }),
+  );
 }
