@@ -1,22 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_DIMENSIONS } from '../../lambdas/shared/metric-names.js';
-import { deriveSettings, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
-import { FUNCTION_METRICS, type AlarmName } from '../../lib/constructs/monitoring.js';
-import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+import { deriveSettings, ENVIRONMENT_NAMES } from '../../lib/config.js';
+import { FUNCTION_METRICS } from '../../lib/constructs/monitoring.js';
+import { alarmOf, dimensionsOf, type Props } from './alarm-fixture.js';
+import { environment, logicalId, render, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
-
-type Props = Record<string, any>;
-
-function alarmOf(envName: EnvironmentName, name: AlarmName): Props {
-  const { stack, template } = environment(envName);
-  const alarm = stack.monitoring.alarms[name];
-  if (!alarm) throw new Error(`No ${name} alarm in ${envName}`);
-  return propertiesOf(template, logicalId(alarm));
-}
-
-const dimensionsOf = (dimensions: { Name: string; Value: unknown }[]) =>
-  Object.fromEntries(dimensions.map(({ Name, Value }) => [Name, render(Value)]));
 
 describe.each(ENVIRONMENT_NAMES)('monitoring of the clean-up (%s)', (envName) => {
   const { config, stack } = environment(envName);

@@ -10,23 +10,14 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { EXTRACT_METRICS } from '../../../lambdas/extract/contract.js';
 import { LANES } from '../../../lambdas/shared/contract.js';
-import type { AlarmThresholds } from '../../config.js';
 import { FIVE_MINUTES, LANE_ALARMS, type AddAlarm } from './alarm-catalog.js';
 import { customMetric } from './function-metrics.js';
-import type { ExtractorLimits, PipelineMetrics, PipelineResources } from './pipeline-metrics.js';
+import type { CoreMonitoring } from './pipeline-metrics.js';
 
-export function addPipelineAlarms(
-  add: AddAlarm,
-  { thresholds, namespace, resources, limits, metrics }: {
-    readonly thresholds: AlarmThresholds;
-    readonly namespace: string;
-    readonly resources: PipelineResources;
-    readonly limits: ExtractorLimits;
-    readonly metrics: PipelineMetrics;
-  },
-): void {
+export function addPipelineAlarms(add: AddAlarm, { thresholds, namespace, resources, limits, metrics }: CoreMonitoring): void {
   const { lanes } = resources;
-  const { deadLetterDepths, errors, invocations, throttles, concurrency, durationAt, tableThrottles, tableSystemErrors, iteratorAge, failedEventsDepth } = metrics;
+  const { deadLetterDepths, errors, invocations, throttles, concurrency, durationAt, tableThrottles, tableSystemErrors } = metrics;
+  const { iteratorAge, failedEventsDepth } = metrics;
   const timeoutMs = limits.timeout.toMilliseconds();
   const concurrencyThreshold = Math.max(1, Math.ceil(thresholds.concurrencyCapShare * limits.concurrencyCap));
 

@@ -8,26 +8,27 @@ import { EXTRACT_METRICS } from '../../../lambdas/extract/contract.js';
 import { FAILURE_CODES, LANES } from '../../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../../lambdas/shared/document-events.js';
 import { METRIC_DIMENSIONS } from '../../../lambdas/shared/metric-names.js';
-import type { AlarmThresholds } from '../../config.js';
 import { GRAPH, ONE_MINUTE } from './alarm-catalog.js';
 import { customMetric } from './function-metrics.js';
-import type { ExtractorLimits, PipelineMetrics, PipelineResources } from './pipeline-metrics.js';
+import type { CoreMonitoring } from './pipeline-metrics.js';
 
 export function addPipelineWidgets(
   dashboard: cloudwatch.Dashboard,
-  { stackName, alarms, thresholds, namespace, resources, limits, metrics }: {
+  {
+    stackName,
+    alarms,
+    thresholds,
+    namespace,
+    resources: { lanes },
+    limits,
+    metrics,
+  }: CoreMonitoring & {
     readonly stackName: string;
     /** The alarms so far, shown in the status row at the top. */
     readonly alarms: cloudwatch.IAlarm[];
-    readonly thresholds: AlarmThresholds;
-    readonly namespace: string;
-    readonly resources: PipelineResources;
-    readonly limits: ExtractorLimits;
-    readonly metrics: PipelineMetrics;
   },
 ): void {
-  const { lanes } = resources;
-  const { deadLetterDepths, errors, invocations, throttles, concurrency, durationAt, tableThrottles, tableSystemErrors, iteratorAge, failedEventsDepth } = metrics;
+  const { deadLetterDepths, errors, invocations, throttles, concurrency, durationAt } = metrics;
   const timeoutMs = limits.timeout.toMilliseconds();
 
   dashboard.addWidgets(
@@ -75,7 +76,7 @@ export function addPipelineWidgets(
       title: 'Dead-letter queues',
       left: [
         ...LANES.map((lane) => deadLetterDepths[lane].with({ label: `Extraction DLQ (${lane})` })),
-        ...(failedEventsDepth ? [failedEventsDepth.with({ label: 'Failed event batches' })] : []),
+        ...(metrics.failedEventsDepth ? [metrics.failedEventsDepth.with({ label: 'Failed event batches' })] : []),
       ],
       leftAnnotations: [{ value: 1, label: 'Alarm', color: cloudwatch.Color.RED }],
       ...GRAPH,
@@ -149,11 +150,11 @@ export function addPipelineWidgets(
     }),
     new cloudwatch.GraphWidget({
       title: 'Document table: throttles and system errors',
-      left: [tableThrottles, tableSystemErrors],
+      left: [metrics.tableThrottles, metrics.tableSystemErrors],
       ...GRAPH,
     }),
   );
-  if (iteratorAge) {
+  if (metrics.iteratorAge) {
     const published = (detailType: string) =>
       customMetric(namespace, 'documentEvents', DOCUMENT_EVENT_METRICS.eventsPublished, {
         dimensions: { [METRIC_DIMENSIONS.detailType]: detailType },
@@ -163,7 +164,7 @@ export function addPipelineWidgets(
       new cloudwatch.GraphWidget({
         title: 'Document events published',
         left: Object.values(DOCUMENT_EVENT_TYPES).map(published),
-        right: [iteratorAge.with({ label: 'Lag behind the table (ms)' })],
+        right: [metrics.iteratorAge.with({ label: 'Lag behind the table (ms)' })],
         ...GRAPH,
       }),
     );

@@ -5,6 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { LANES, type Lane } from '../../../lambdas/shared/contract.js';
+import type { AlarmThresholds } from '../../config.js';
 import { FIVE_MINUTES, ONE_MINUTE } from './alarm-catalog.js';
 
 /** A priority lane's queues. */
@@ -77,6 +78,16 @@ export function pipelineMetrics({ lanes, extractor, table, documentEvents }: Pip
     iteratorAge: documentEvents?.publisher.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES }),
     failedEventsDepth: documentEvents?.failedEvents.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE }),
   };
+}
+
+/** What the core's alarms and its dashboard rows are built from. */
+export interface CoreMonitoring {
+  readonly thresholds: AlarmThresholds;
+  /** Namespace of the functions' custom metrics. */
+  readonly namespace: string;
+  readonly resources: PipelineResources;
+  readonly limits: ExtractorLimits;
+  readonly metrics: PipelineMetrics;
 }
 
 /** What the duration and concurrency alarms (and their graphs' lines) are measured against. */
