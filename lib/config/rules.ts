@@ -51,7 +51,7 @@ export const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
  * Adds a broken cross-field rule to a refinement's context: `path` is dotted, relative to the
  * schema being refined; `message` follows it (`must exceed …`).
  */
-export function expect(ctx: z.RefinementCtx, ok: boolean, path: string, message: string): void {
+export function rule(ctx: z.RefinementCtx, ok: boolean, path: string, message: string): void {
   if (!ok) ctx.addIssue({ code: 'custom', path: path.split('.'), message });
 }
 

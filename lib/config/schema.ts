@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { LANES } from '../../lambdas/shared/contract.js';
 import { priceTableFor } from '../../lambdas/shared/prices.js';
-import { describeProblems, expect, oneOf } from './rules.js';
+import { describeProblems, oneOf, rule } from './rules.js';
 import { apiSchema } from './sections/api.js';
 import { auditSchema } from './sections/audit.js';
 import { authSchema } from './sections/auth.js';
@@ -64,10 +64,10 @@ export const environmentConfigSchema = z
   })
   .superRefine((config, ctx) => {
     // Rules that span sections; each section's own rules are in its file.
-    expect(ctx, priceTableFor(config.region) !== undefined, 'region', `${config.region} has no price table in lambdas/shared/prices.ts (cost estimates need one)`);
+    rule(ctx, priceTableFor(config.region) !== undefined, 'region', `${config.region} has no price table in lambdas/shared/prices.ts (cost estimates need one)`);
 
     const visibilitySeconds = queueVisibilityTimeoutSeconds(config);
-    expect(
+    rule(
       ctx,
       visibilitySeconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
       'extraction.timeoutSeconds',
@@ -77,34 +77,34 @@ export const environmentConfigSchema = z
     for (const lane of LANES) {
       const ageSeconds = alarms.queueOldestMessageAgeSeconds[lane];
       const path = `observability.alarms.queueOldestMessageAgeSeconds.${lane}`;
-      expect(ctx, ageSeconds > visibilitySeconds, path, `must exceed the queue visibility timeout (${visibilitySeconds} s), or one ordinary retry raises it`);
-      expect(ctx, ageSeconds < config.queue.retentionDays * 86400, path, 'must be below the queue retention, or messages expire before it fires');
+      rule(ctx, ageSeconds > visibilitySeconds, path, `must exceed the queue visibility timeout (${visibilitySeconds} s), or one ordinary retry raises it`);
+      rule(ctx, ageSeconds < config.queue.retentionDays * 86400, path, 'must be below the queue retention, or messages expire before it fires');
     }
-    expect(
+    rule(
       ctx,
       alarms.eventPublishingLagSeconds >= 60 && alarms.eventPublishingLagSeconds < config.events.maxRecordAgeHours * 3600,
       'observability.alarms.eventPublishingLagSeconds',
       'must be 60 s or more and below events.maxRecordAgeHours, so it fires before changes are given up',
     );
-    expect(
+    rule(
       ctx,
       config.api.maxPresignedUploadBytes <= config.extraction.maxPdfBytes,
       'api.maxPresignedUploadBytes',
       'must not exceed extraction.maxPdfBytes, or accepted uploads would fail TOO_LARGE',
     );
-    expect(
+    rule(
       ctx,
       config.ocr.maxPagesPerDocument <= config.extraction.maxPages,
       'ocr.maxPagesPerDocument',
       'must be a whole number from 0 to extraction.maxPages',
     );
-    expect(
+    rule(
       ctx,
       !config.web.enabled || config.auth.existingUserPoolId === undefined || config.auth.domainPrefix !== undefined,
       'web.enabled',
       'signs in through a Cognito domain: with auth.existingUserPoolId, set auth.domainPrefix too',
     );
-    expect(
+    rule(
       ctx,
       config.retention.documentDays > config.queue.deadLetterRetentionDays,
       'retention.documentDays',

@@ -1,6 +1,6 @@
 /** `api`: the REST API in front of the pipeline, its limits and the sweeper behind it. */
 import { z } from 'zod';
-import { atLeast, expect, list, logRetentionDays, oneOf, wholeNumber } from '../rules.js';
+import { atLeast, list, logRetentionDays, oneOf, rule, wholeNumber } from '../rules.js';
 
 /**
  * Largest direct upload a Lambda proxy event can carry: the body arrives base64-encoded (4/3
@@ -57,12 +57,12 @@ export const apiSchema = z
       .describe('API keys with a usage plan: every route but health then also needs an `x-api-key`'),
   })
   .superRefine((api, ctx) => {
-    expect(
+    rule(
       ctx,
       api.maxPresignedUploadBytes >= api.maxDirectUploadBytes && api.maxPresignedUploadBytes <= MAX_POST_OBJECT_BYTES,
       'maxPresignedUploadBytes',
       'must be at least maxDirectUploadBytes and at most 5 GB (S3 POST limit)',
     );
-    expect(ctx, api.quotas.uploadsPerMinute <= api.quotas.uploadsPerDay, 'quotas.uploadsPerMinute', 'must be at most uploadsPerDay');
+    rule(ctx, api.quotas.uploadsPerMinute <= api.quotas.uploadsPerDay, 'quotas.uploadsPerMinute', 'must be at most uploadsPerDay');
   });
 export type ApiConfig = z.infer<typeof apiSchema>;

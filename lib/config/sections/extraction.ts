@@ -1,7 +1,7 @@
 /** `extraction`: the extractor function, its priority lanes and the limits it enforces per document. */
 import { z } from 'zod';
 import { LANES, type Lane } from '../../../lambdas/shared/contract.js';
-import { atLeast, expect, wholeNumber } from '../rules.js';
+import { atLeast, rule, wholeNumber } from '../rules.js';
 
 /** One priority lane's event source. */
 export const laneSchema = z.strictObject({
@@ -44,26 +44,26 @@ export const extractionSchema = z
     // account's pool and nothing here can be exceeded; with it, the lanes' maximums must fit.
     const lanesTotal = LANES.reduce((sum, lane) => sum + extraction.lanes[lane].maxConcurrency, 0);
     if (extraction.reservedConcurrency !== undefined) {
-      expect(
+      rule(
         ctx,
         lanesTotal <= extraction.reservedConcurrency,
         'reservedConcurrency',
         `(${extraction.reservedConcurrency}) must not be below the lanes' maxConcurrency together (${lanesTotal}), or throttled invocations push healthy messages into the DLQ`,
       );
     }
-    expect(
+    rule(
       ctx,
       extraction.batchSize <= 10 || extraction.maxBatchingWindowSeconds >= 1,
       'batchSize',
       'above 10 needs a batching window (maxBatchingWindowSeconds) of at least 1 second',
     );
-    expect(
+    rule(
       ctx,
       extraction.documentTimeoutSeconds < extraction.timeoutSeconds,
       'documentTimeoutSeconds',
       'must be below timeoutSeconds, leaving time to record the outcome',
     );
-    expect(ctx, extraction.workerMemoryMb < extraction.memoryMb, 'workerMemoryMb', 'must be below memoryMb');
-    expect(ctx, extraction.engineHeapBudgetMb < extraction.memoryMb, 'engineHeapBudgetMb', 'must be below memoryMb');
+    rule(ctx, extraction.workerMemoryMb < extraction.memoryMb, 'workerMemoryMb', 'must be below memoryMb');
+    rule(ctx, extraction.engineHeapBudgetMb < extraction.memoryMb, 'engineHeapBudgetMb', 'must be below memoryMb');
   });
 export type ExtractionConfig = z.infer<typeof extractionSchema>;

@@ -1,6 +1,6 @@
 /** `queue`: the extraction queues of every lane and their dead-letter queues. */
 import { z } from 'zod';
-import { expect, wholeNumber } from '../rules.js';
+import { rule, wholeNumber } from '../rules.js';
 
 export const queueSchema = z
   .strictObject({
@@ -11,7 +11,7 @@ export const queueSchema = z
     ),
   })
   .superRefine((queue, ctx) => {
-    expect(
+    rule(
       ctx,
       queue.deadLetterRetentionDays > queue.retentionDays,
       'deadLetterRetentionDays',
