@@ -11,7 +11,7 @@ import { prod } from './config/environments/prod.js';
 import { staging } from './config/environments/staging.js';
 import type { EnvironmentConfig, EnvironmentName } from './config/schema.js';
 
-export { deriveSettings, documentRetentionSeconds, lanesMaxConcurrency, type DerivedSettings } from './config/derived.js';
+export { deriveSettings, documentRetentionSeconds, lanesMaxConcurrency, ocrTextractIntervalMs, type DerivedSettings } from './config/derived.js';
 export { CLI_LOGIN_CALLBACK_URL } from './config/environments/defaults.js';
 export {
   configProblems,

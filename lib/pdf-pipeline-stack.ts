@@ -20,7 +20,7 @@ import {
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
 import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
-import { extractionEnvironment } from '../lambdas/extract/contract.js';
+import { extractionEnvironment, SHARD_EVENT_SOURCE } from '../lambdas/extract/contract.js';
 import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
 import { ADMIN_GROUP, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../lambdas/shared/document-events.js';
@@ -113,13 +113,24 @@ export class PdfPipelineStack extends Stack {
     const { lanes } = this.ingestion;
     this.extraction = new Extraction(this, 'Extraction', {
       lanes: {
-        interactive: { queue: lanes.interactive.queue, maxConcurrency: config.extraction.lanes.interactive.maxConcurrency },
-        bulk: { queue: lanes.bulk.queue, maxConcurrency: config.extraction.lanes.bulk.maxConcurrency },
+        interactive: {
+          queue: lanes.interactive.queue,
+          maxConcurrency: config.extraction.lanes.interactive.maxConcurrency,
+          shardQueue: lanes.interactive.shardQueue,
+          shardMaxConcurrency: config.extraction.sharding.maxConcurrency.interactive,
+        },
+        bulk: {
+          queue: lanes.bulk.queue,
+          maxConcurrency: config.extraction.lanes.bulk.maxConcurrency,
+          shardQueue: lanes.bulk.shardQueue,
+          shardMaxConcurrency: config.extraction.sharding.maxConcurrency.bulk,
+        },
       },
       memorySize: config.extraction.memoryMb,
       timeout: Duration.seconds(config.extraction.timeoutSeconds),
       reservedConcurrency: config.extraction.reservedConcurrency,
       batchSize: config.extraction.batchSize,
+      shardBatchSize: SHARD_EVENT_SOURCE.batchSize,
       maxBatchingWindow: Duration.seconds(config.extraction.maxBatchingWindowSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
@@ -127,17 +138,19 @@ export class PdfPipelineStack extends Stack {
       environment: extractionEnvironment(config, {
         tableName: table.tableName,
         bucketName: bucket.bucketName,
-        laneQueueUrls: { interactive: lanes.interactive.queue.queueUrl, bulk: lanes.bulk.queue.queueUrl },
+        shardQueueUrls: { interactive: lanes.interactive.shardQueue.queueUrl, bulk: lanes.bulk.shardQueue.queueUrl },
       }),
     });
 
     // Grants: the extractor records documents, reads originals (and, where identical uploads
-    // are reused, earlier results), writes spilled results and sends a long document's shards back.
+    // are reused, earlier results), writes spilled results, sends a long document's shards to its
+    // lane's shard queue and, with that engine, asks Textract.
     this.extraction.grantDocumentAccess({
       bucket,
       table,
-      laneQueues: LANES.map((lane) => lanes[lane].queue),
+      shardQueues: LANES.map((lane) => lanes[lane].shardQueue),
       reuseIdenticalDocuments: config.usage.reuseIdenticalDocuments,
+      textract: config.ocr.engine === 'textract',
     });
 
     // Document events: terminal changes in the table become EventBridge events.
@@ -354,7 +367,7 @@ export class PdfPipelineStack extends Stack {
     // Outputs: what deploy scripts and integration tests look up.
     addStackOutputs(this);
 
-    acknowledgeNagFindings(this);
+    acknowledgeNagFindings(this, { textract: config.ocr.engine === 'textract' });
   }
 }
 

@@ -16,6 +16,16 @@ export function addStackOutputs(stack: PdfPipelineStack): void {
     value: lanes.bulk.deadLetterQueue.queueUrl,
     description: 'Extraction dead-letter queue of the bulk lane',
   });
+  new CfnOutput(stack, 'ShardQueueUrl', { value: lanes.interactive.shardQueue.queueUrl, description: 'Shard queue of the interactive lane' });
+  new CfnOutput(stack, 'ShardDeadLetterQueueUrl', {
+    value: lanes.interactive.shardDeadLetterQueue.queueUrl,
+    description: 'Shard dead-letter queue of the interactive lane',
+  });
+  new CfnOutput(stack, 'BulkShardQueueUrl', { value: lanes.bulk.shardQueue.queueUrl, description: 'Shard queue of the bulk lane' });
+  new CfnOutput(stack, 'BulkShardDeadLetterQueueUrl', {
+    value: lanes.bulk.shardDeadLetterQueue.queueUrl,
+    description: 'Shard dead-letter queue of the bulk lane',
+  });
   new CfnOutput(stack, 'TableName', { value: table.tableName, description: 'Document table' });
   new CfnOutput(stack, 'ApiUrl', { value: stack.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
   new CfnOutput(stack, 'UserPoolId', { value: stack.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });

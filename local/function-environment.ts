@@ -16,13 +16,13 @@ export function stackFunctionEnvironment(
   resources: {
     readonly tableName: string;
     readonly bucketName: string;
-    readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly queueUrl: string }>>;
+    readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly shards: { readonly queueUrl: string } }>>;
   },
 ): Record<string, string> {
   return extractionEnvironment(config, {
     tableName: resources.tableName,
     bucketName: resources.bucketName,
-    laneQueueUrls: { interactive: resources.lanes.interactive.queueUrl, bulk: resources.lanes.bulk.queueUrl },
+    shardQueueUrls: { interactive: resources.lanes.interactive.shards.queueUrl, bulk: resources.lanes.bulk.shards.queueUrl },
   });
 }
 

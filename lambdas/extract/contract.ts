@@ -6,10 +6,11 @@
 // zod/mini: the same validation, a fraction of the bundle (the extractor's cold start counts).
 import * as z from 'zod/mini';
 import type { EnvironmentConfig } from '../../lib/config/schema.js';
-import type { Lane } from '../shared/contract.js';
+import { LANES, type Lane } from '../shared/contract.js';
 import { daysInSeconds, documentRetentionSeconds, powertoolsEnvironment } from '../shared/function-environment.js';
 import { SERVICE_NAMES } from '../shared/metric-names.js';
 import { parseEnvironment } from '../shared/parse-environment.js';
+import { maxPoolWorkers, textractRequestIntervalMs } from './ocr/ocr-sizing.js';
 
 /** The handler (relative to the project root) and the `service` its metrics carry. */
 export const EXTRACT_FUNCTION = {
@@ -18,6 +19,35 @@ export const EXTRACT_FUNCTION = {
   workerEntry: 'lambdas/extract/extract-worker.ts',
   serviceName: SERVICE_NAMES.extract,
 } as const;
+
+/**
+ * The shard queues' event sources, the same in every environment: one shard per invocation and
+ * no batching window, so a long document's ranges run side by side.
+ */
+export const SHARD_EVENT_SOURCE = { batchSize: 1, maxBatchingWindowSeconds: 0 } as const;
+
+/**
+ * The lanes' maximum concurrencies together, their shard queues' included: what the extractor's
+ * event sources may run at once.
+ */
+export function lanesMaxConcurrency(config: Pick<EnvironmentConfig, 'extraction'>): number {
+  const { lanes, sharding } = config.extraction;
+  return LANES.reduce((sum, lane) => sum + lanes[lane].maxConcurrency + sharding.maxConcurrency[lane], 0);
+}
+
+/** Concurrency the extractor cannot pass: its reserved concurrency, else its event sources' maximums together. */
+export function extractionConcurrencyCap(config: Pick<EnvironmentConfig, 'extraction'>): number {
+  return config.extraction.reservedConcurrency ?? lanesMaxConcurrency(config);
+}
+
+/**
+ * Least milliseconds between one extraction worker's Textract requests: the quota shared by
+ * every worker of every execution environment the function can run at once, so that together
+ * they keep within it.
+ */
+export function ocrTextractIntervalMs(config: Pick<EnvironmentConfig, 'extraction' | 'ocr'>): number {
+  return textractRequestIntervalMs(config.ocr.textractTps ?? 0, extractionConcurrencyCap(config), maxPoolWorkers(config.extraction.memoryMb));
+}
 
 /** Environment variables the stack (and the local runtime) set on the extraction function. */
 export const EXTRACT_ENV = {
@@ -33,12 +63,14 @@ export const EXTRACT_ENV = {
   ocrLanguages: 'OCR_LANGUAGES',
   ocrMaxPages: 'OCR_MAX_PAGES_PER_DOCUMENT',
   ocrDpi: 'OCR_DPI',
+  /** Set with the Textract engine only: least ms between one worker's requests (the account's quota shared out). */
+  ocrTextractIntervalMs: 'OCR_TEXTRACT_INTERVAL_MS',
   shardPages: 'SHARD_PAGES',
   shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
   shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
-  /** Each lane's queue, where the extractor sends the page-range shards of a long document. */
-  interactiveQueueUrl: 'INTERACTIVE_QUEUE_URL',
-  bulkQueueUrl: 'BULK_QUEUE_URL',
+  /** Each lane's shard queue, where the extractor sends the page-range shards of a long document. */
+  interactiveShardQueueUrl: 'INTERACTIVE_SHARD_QUEUE_URL',
+  bulkShardQueueUrl: 'BULK_SHARD_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
   /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */
@@ -67,6 +99,12 @@ export const EXTRACT_METRICS = {
   malformedMessages: 'MalformedMessages',
   /** Count: pages whose text was read by OCR. */
   ocrPages: 'OcrPages',
+  /** Seconds, one value per OCR page: how long the engine took to read it. */
+  ocrSeconds: 'OcrSecondsPerPage',
+  /** Percent, one value per OCR page: its mean word confidence. */
+  ocrConfidence: 'OcrConfidence',
+  /** Count: pages sent to Amazon Textract (billed per page). */
+  textractPages: 'TextractPages',
   /** Count: long documents split into page-range shards. */
   documentsSharded: 'DocumentsSharded',
   /** Count: shards read and recorded (the first, read by the planning invocation, included). */
@@ -83,8 +121,8 @@ export const EXTRACT_METRICS = {
 export interface ExtractResources {
   readonly tableName: string;
   readonly bucketName: string;
-  /** Each lane's queue URL, where a long document's shards go. */
-  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+  /** Each lane's shard queue URL, where a long document's shards go. */
+  readonly shardQueueUrls: Readonly<Record<Lane, string>>;
 }
 
 /**
@@ -103,6 +141,7 @@ export function extractionEnvironment(config: EnvironmentConfig, resources?: Ext
     [EXTRACT_ENV.ocrLanguages]: config.ocr.languages.join('+'),
     [EXTRACT_ENV.ocrMaxPages]: String(config.ocr.maxPagesPerDocument),
     [EXTRACT_ENV.ocrDpi]: String(config.ocr.dpi),
+    ...(config.ocr.engine === 'textract' ? { [EXTRACT_ENV.ocrTextractIntervalMs]: String(ocrTextractIntervalMs(config)) } : {}),
     [EXTRACT_ENV.shardPages]: String(config.extraction.sharding.pagesPerShard),
     [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
     [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
@@ -115,8 +154,8 @@ export function extractionEnvironment(config: EnvironmentConfig, resources?: Ext
     ...(resources && {
       [EXTRACT_ENV.tableName]: resources.tableName,
       [EXTRACT_ENV.bucketName]: resources.bucketName,
-      [EXTRACT_ENV.interactiveQueueUrl]: resources.laneQueueUrls.interactive,
-      [EXTRACT_ENV.bulkQueueUrl]: resources.laneQueueUrls.bulk,
+      [EXTRACT_ENV.interactiveShardQueueUrl]: resources.shardQueueUrls.interactive,
+      [EXTRACT_ENV.bulkShardQueueUrl]: resources.shardQueueUrls.bulk,
     }),
   };
 }
@@ -136,11 +175,12 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.ocrLanguages]: z._default(z.string().check(z.regex(/^[a-z_]+(\+[a-z_]+)*$/)), 'eng'),
   [EXTRACT_ENV.ocrMaxPages]: z._default(positiveInt, 10),
   [EXTRACT_ENV.ocrDpi]: z._default(positiveInt, 150),
+  [EXTRACT_ENV.ocrTextractIntervalMs]: z.optional(positiveInt),
   [EXTRACT_ENV.shardPages]: positiveInt,
   [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
   [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
-  [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
-  [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.interactiveShardQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bulkShardQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
@@ -164,11 +204,13 @@ export interface ExtractSettings {
     readonly languages: readonly string[];
     readonly maxPagesPerDocument: number;
     readonly dpi: number;
+    /** Textract only: least ms between the starts of one worker's requests. */
+    readonly textractIntervalMs?: number;
   };
   /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
   readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
-  /** Where each lane's shard messages go. */
-  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+  /** Each lane's shard queue, where its shard messages go. */
+  readonly shardQueueUrls: Readonly<Record<Lane, string>>;
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
@@ -198,13 +240,14 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
       languages: values[EXTRACT_ENV.ocrLanguages].split('+'),
       maxPagesPerDocument: values[EXTRACT_ENV.ocrMaxPages],
       dpi: values[EXTRACT_ENV.ocrDpi],
+      ...(values[EXTRACT_ENV.ocrTextractIntervalMs] !== undefined ? { textractIntervalMs: values[EXTRACT_ENV.ocrTextractIntervalMs] } : {}),
     },
     sharding: {
       pagesPerShard: values[EXTRACT_ENV.shardPages],
       ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],
       maxShardsPerDocument: values[EXTRACT_ENV.shardMaxPerDocument],
     },
-    laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
+    shardQueueUrls: { interactive: values[EXTRACT_ENV.interactiveShardQueueUrl], bulk: values[EXTRACT_ENV.bulkShardQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
     reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',

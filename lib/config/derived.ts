@@ -1,10 +1,10 @@
 /** Settings that follow from the config by rule rather than being chosen. */
-import { LANES } from '../../lambdas/shared/contract.js';
 import { documentEventSource } from '../../lambdas/document-events/contract.js';
+import { extractionConcurrencyCap, lanesMaxConcurrency, ocrTextractIntervalMs } from '../../lambdas/extract/contract.js';
 import { documentRetentionSeconds, metricsNamespace } from '../../lambdas/shared/function-environment.js';
 import type { EnvironmentConfig } from './schema.js';
 
-export { documentRetentionSeconds };
+export { documentRetentionSeconds, lanesMaxConcurrency, ocrTextractIntervalMs };
 
 export interface DerivedSettings {
   /** AWS guidance: at least 6 × function timeout + batching window, so retries of a throttled batch do not expire. */
@@ -18,7 +18,7 @@ export interface DerivedSettings {
   readonly metricsNamespace: string;
   /** `source` of the document events, e.g. `pdf-pipeline.prod`, so consumers tell environments apart. */
   readonly documentEventSource: string;
-  /** Concurrency the extractor cannot pass: its reserved concurrency, else the lanes' maximums together. */
+  /** Concurrency the extractor cannot pass: its reserved concurrency, else its event sources' maximums together. */
   readonly extractionConcurrencyCap: number;
 }
 
@@ -27,17 +27,12 @@ export function queueVisibilityTimeoutSeconds(config: Pick<EnvironmentConfig, 'e
   return 6 * config.extraction.timeoutSeconds + config.extraction.maxBatchingWindowSeconds;
 }
 
-/** The lanes' maximum concurrencies together: what the event sources may run at once. */
-export function lanesMaxConcurrency(config: Pick<EnvironmentConfig, 'extraction'>): number {
-  return LANES.reduce((sum, lane) => sum + config.extraction.lanes[lane].maxConcurrency, 0);
-}
-
 export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
   return {
     queueVisibilityTimeoutSeconds: queueVisibilityTimeoutSeconds(config),
     stackName: `PdfPipeline-${config.envName}`,
     metricsNamespace: metricsNamespace(config.envName),
     documentEventSource: documentEventSource(config.envName),
-    extractionConcurrencyCap: config.extraction.reservedConcurrency ?? lanesMaxConcurrency(config),
+    extractionConcurrencyCap: extractionConcurrencyCap(config),
   };
 }

@@ -8,6 +8,8 @@
  * in `defaults.ts`). The configuration tables in the docs follow (`npm run docs:config`).
  */
 import { z } from 'zod';
+import { extractionConcurrencyCap, ocrTextractIntervalMs } from '../../lambdas/extract/contract.js';
+import { maxPoolWorkers } from '../../lambdas/extract/ocr/ocr-sizing.js';
 import { LANES } from '../../lambdas/shared/contract.js';
 import { priceTableFor } from '../../lambdas/shared/prices.js';
 import { describeProblems, oneOf, rule } from './rules.js';
@@ -98,6 +100,20 @@ export const environmentConfigSchema = z
       'ocr.maxPagesPerDocument',
       'must be a whole number from 0 to extraction.maxPages',
     );
+    if (config.ocr.engine === 'textract' && config.ocr.textractTps !== undefined && config.ocr.textractTps > 0) {
+      // Paced at its share of the quota, a worker must still get a document's OCR pages read in its budget.
+      const intervalMs = ocrTextractIntervalMs(config);
+      const pacedMs = intervalMs * config.ocr.maxPagesPerDocument;
+      const { documentTimeoutSeconds, memoryMb } = config.extraction;
+      rule(
+        ctx,
+        pacedMs <= documentTimeoutSeconds * 1000,
+        'ocr.textractTps',
+        `${config.ocr.textractTps} shared by ${extractionConcurrencyCap(config)} environments × ${maxPoolWorkers(memoryMb)} workers leaves each one request every ${intervalMs} ms: ` +
+          `${config.ocr.maxPagesPerDocument} pages (ocr.maxPagesPerDocument) would take ${Math.ceil(pacedMs / 1000)} s, more than extraction.documentTimeoutSeconds (${documentTimeoutSeconds}); ` +
+          "raise the quota, lower the lanes' concurrency or ocr.maxPagesPerDocument",
+      );
+    }
     rule(
       ctx,
       !config.web.enabled || config.auth.existingUserPoolId === undefined || config.auth.domainPrefix !== undefined,

@@ -15,10 +15,12 @@ import { NodeFunction } from './node-function.js';
 export interface DocumentAccess {
   readonly bucket: s3.IBucket;
   readonly table: dynamodb.ITable;
-  /** Each lane's queue, where a long document's shards go. */
-  readonly laneQueues: readonly sqs.IQueue[];
+  /** Each lane's shard queue, where a long document's shards go. */
+  readonly shardQueues: readonly sqs.IQueue[];
   /** Whether identical uploads are completed from earlier results, which the extractor then reads. */
   readonly reuseIdenticalDocuments: boolean;
+  /** Whether pages are read by Amazon Textract. */
+  readonly textract: boolean;
 }
 
 /** One priority lane as the extractor consumes it. */
@@ -27,6 +29,10 @@ export interface ExtractionLane {
   readonly queue: sqs.IQueue;
   /** Most concurrent invocations this lane's event source starts (2–1000). */
   readonly maxConcurrency: number;
+  /** The lane's queue of page-range shards, consumed one message per invocation. */
+  readonly shardQueue: sqs.IQueue;
+  /** Most concurrent invocations the lane's shard event source starts (2–1000). */
+  readonly shardMaxConcurrency: number;
 }
 
 export interface ExtractionProps {
@@ -47,6 +53,8 @@ export interface ExtractionProps {
   readonly reservedConcurrency?: number;
   /** Records per invocation, in every lane. */
   readonly batchSize: number;
+  /** Shard messages per invocation, in every lane's shard queue (each is a full budget of work). */
+  readonly shardBatchSize: number;
   /**
    * How long the event source gathers records before invoking.
    * @default Duration.seconds(0)
@@ -87,6 +95,8 @@ export class Extraction extends Construct {
   public readonly extractor: NodeFunction;
   /** Each lane's event source on the function. */
   public readonly eventSources: Readonly<Record<Lane, SqsEventSource>>;
+  /** Each lane's shard event source on the function. */
+  public readonly shardEventSources: Readonly<Record<Lane, SqsEventSource>>;
 
   constructor(scope: Construct, id: string, props: ExtractionProps) {
     super(scope, id);
@@ -128,14 +138,30 @@ export class Extraction extends Construct {
       consumer.addEventSource(eventSources[lane]);
     }
     this.eventSources = eventSources;
+
+    // Shard event sources: one shard per invocation, so a long document's ranges are read side
+    // by side rather than one after another in a batch; a lane's own maximum concurrency bounds
+    // how many run at once, apart from the lane's new documents.
+    const shardEventSources = {} as Record<Lane, SqsEventSource>;
+    for (const lane of LANES) {
+      shardEventSources[lane] = new SqsEventSource(props.lanes[lane].shardQueue, {
+        batchSize: props.shardBatchSize,
+        maxBatchingWindow: Duration.seconds(0),
+        maxConcurrency: props.lanes[lane].shardMaxConcurrency,
+        reportBatchItemFailures: true,
+      });
+      consumer.addEventSource(shardEventSources[lane]);
+    }
+    this.shardEventSources = shardEventSources;
   }
 
   /**
    * Lets the extractor record documents in the table, read original object versions, list the
    * bucket (so a vanished object reads as 404, not 403), write spilled results under `results/`
-   * only, and send a long document's page-range shards back to its lane's queue.
+   * only, send a long document's page-range shards to its lane's shard queue, and call Textract
+   * where that engine reads the pages.
    */
-  grantDocumentAccess({ bucket, table, laneQueues, reuseIdenticalDocuments }: DocumentAccess): void {
+  grantDocumentAccess({ bucket, table, shardQueues, reuseIdenticalDocuments, textract }: DocumentAccess): void {
     const extractor = this.extractor.function;
     table.grantReadWriteData(extractor);
     extractor.addToRolePolicy(
@@ -151,12 +177,17 @@ export class Extraction extends Construct {
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
       );
     }
-    for (const queue of laneQueues) queue.grantSendMessages(extractor);
+    for (const queue of shardQueues) queue.grantSendMessages(extractor);
     extractor.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
         resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
       }),
     );
+    // OCR with Amazon Textract: the page goes as bytes, so no bucket access is involved. The
+    // action has no resource-level permissions: it is granted on "*" (acknowledged in nag-suppressions.ts).
+    if (textract) {
+      extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:DetectDocumentText'], resources: ['*'] }));
+    }
   }
 }

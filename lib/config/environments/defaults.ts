@@ -23,7 +23,7 @@ export const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 900, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const satisfies Omit<ExtractionConfig, 'lanes' | 'reservedConcurrency'>;
 
 export const baseQueue: QueueConfig = { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 };

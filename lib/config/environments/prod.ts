@@ -8,8 +8,11 @@ export const prod: EnvironmentConfig = {
   extraction: {
     ...baseExtraction,
     memoryMb: 3008,
-    reservedConcurrency: 20,
+    // The lanes' 12 + 8 and their shard queues' 8 + 4: a scan's shards read nine at a time
+    // in the interactive lane (see the README's latency model).
+    reservedConcurrency: 32,
     lanes: { interactive: { maxConcurrency: 12 }, bulk: { maxConcurrency: 8 } },
+    sharding: { ...baseExtraction.sharding, maxConcurrency: { interactive: 8, bulk: 4 } },
   },
   queue: baseQueue,
   storage: {

@@ -8,7 +8,8 @@ export const staging: EnvironmentConfig = {
   // Interactive keeps the larger share; both lanes at the event source minimum of 2 or more.
   extraction: {
     ...baseExtraction,
-    reservedConcurrency: 6,
+    // The lanes' 4 + 2 and their shard queues' 2 + 2.
+    reservedConcurrency: 10,
     lanes: { interactive: { maxConcurrency: 4 }, bulk: { maxConcurrency: 2 } },
   },
   queue: baseQueue,

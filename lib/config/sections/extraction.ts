@@ -1,5 +1,6 @@
 /** `extraction`: the extractor function, its priority lanes and the limits it enforces per document. */
 import { z } from 'zod';
+import { lanesMaxConcurrency } from '../../../lambdas/extract/contract.js';
 import { LANES, type Lane } from '../../../lambdas/shared/contract.js';
 import { atLeast, rule, wholeNumber } from '../rules.js';
 
@@ -35,20 +36,31 @@ export const extractionSchema = z
     engineHeapBudgetMb: atLeast(64).describe("PDFium heap past which a worker is replaced after its document"),
     sharding: z.strictObject({
       pagesPerShard: atLeast(1).describe('text pages one shard extracts (a few ms a page, `npm run bench`)'),
-      ocrPageWeight: atLeast(1).describe('what a page that needs OCR weighs, in text pages (OCR takes seconds a page)'),
-      maxShardsPerDocument: atLeast(1).describe('shards per document at most, so one huge document cannot fill its lane'),
+      // The ratio of per-page costs `npm run bench:shards` measures (seconds to OCR a page,
+      // milliseconds to read a text layer; see the README's latency model).
+      ocrPageWeight: atLeast(1).describe('what a page that needs OCR weighs, in text pages (`npm run bench:shards`)'),
+      // Bounds the messages one document queues (ahead of the next long document of its lane)
+      // and its record's set of done shards; past it, ranges widen.
+      maxShardsPerDocument: atLeast(1).describe('shards per document at most'),
+      // Shards have queues of their own (batch size 1), so a huge document's shards never sit in
+      // front of the lane's new documents.
+      maxConcurrency: z.strictObject(
+        Object.fromEntries(
+          LANES.map((lane) => [lane, wholeNumber(2, 1000).describe(`the ${lane} lane's shard queue event source maximum concurrency (SQS minimum 2)`)]),
+        ) as Record<Lane, z.ZodNumber>,
+      ),
     }),
   })
   .superRefine((extraction, ctx) => {
     // Without reserved concurrency (dev: new accounts cannot reserve any) the lanes share the
     // account's pool and nothing here can be exceeded; with it, the lanes' maximums must fit.
-    const lanesTotal = LANES.reduce((sum, lane) => sum + extraction.lanes[lane].maxConcurrency, 0);
+    const lanesTotal = lanesMaxConcurrency({ extraction });
     if (extraction.reservedConcurrency !== undefined) {
       rule(
         ctx,
         lanesTotal <= extraction.reservedConcurrency,
         'reservedConcurrency',
-        `(${extraction.reservedConcurrency}) must not be below the lanes' maxConcurrency together (${lanesTotal}), or throttled invocations push healthy messages into the DLQ`,
+        `(${extraction.reservedConcurrency}) must not be below the lanes' and shard queues' maxConcurrency together (${lanesTotal}), or throttled invocations push healthy messages into the DLQ`,
       );
     }
     rule(

@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { TRAINEDDATA_VARIANT } from '../../../lambdas/extract/ocr/tesseract-assets.js';
+import { fileURLToPath } from 'node:url';
+import { FAST_MODEL_LANGUAGES, TRAINEDDATA_VARIANT, traineddataPath } from '../../../lambdas/extract/ocr/tesseract-assets.js';
 import { between, oneOf } from '../rules.js';
 
-/** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
+/** Where a Tesseract language's gzipped traineddata comes from: vendor/tessdata-fast, else its @tesseract.js-data package. */
 export function ocrTraineddataFile(language: string): string {
+  if (FAST_MODEL_LANGUAGES.includes(language)) return fileURLToPath(new URL(`../../../${traineddataPath(language)}`, import.meta.url));
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
 }
@@ -45,8 +47,21 @@ export const ocrSchema = z
       .describe('pages OCRed per document at most; the rest keep `needsOcr: true`'),
     // 150 DPI reads ordinary scans as well as 300 in three quarters of the time.
     dpi: between(150, 300).describe("resolution pages are rendered at when the scan's own is unknown"),
+    // Every extraction worker paces its requests to its share of it (`ocrTextractIntervalMs`).
+    textractTps: z
+      .number()
+      .gt(0, { error: "must be the account's DetectDocumentText quota (requests a second, above 0) when ocr.engine is 'textract'" })
+      .optional()
+      .describe("with `engine: 'textract'` (required then): the account's DetectDocumentText quota, requests a second"),
   })
   .superRefine((ocr, ctx) => {
+    if (ocr.engine === 'textract' && ocr.textractTps === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['textractTps'],
+        message: "must be the account's DetectDocumentText quota (requests a second, above 0) when ocr.engine is 'textract'",
+      });
+    }
     if (ocr.engine !== 'tesseract') return;
     ocr.languages.forEach((language, index) => {
       if (!TESSERACT_LANGUAGE.test(language) || shipsTraineddata(language)) return;

@@ -10,6 +10,8 @@ import type { Lane } from '../../../lambdas/shared/contract.js';
 export const ALARM_NAMES = [
   'DeadLetterQueueNotEmpty',
   'BulkDeadLetterQueueNotEmpty',
+  'ShardDeadLetterQueueNotEmpty',
+  'BulkShardDeadLetterQueueNotEmpty',
   'QueueBacklogAging',
   'BulkQueueBacklogAging',
   'ExtractionErrorRate',
@@ -36,9 +38,9 @@ export type AlarmName = (typeof ALARM_NAMES)[number];
  * Each lane's queue alarms. The interactive lane's keep the names (and so the ids) they had
  * before there were lanes; the bulk lane's start with `Bulk`.
  */
-export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName }>> = {
-  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging' },
-  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging' },
+export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName; readonly shardDeadLetter: AlarmName }>> = {
+  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging', shardDeadLetter: 'ShardDeadLetterQueueNotEmpty' },
+  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging', shardDeadLetter: 'BulkShardDeadLetterQueueNotEmpty' },
 };
 
 /**

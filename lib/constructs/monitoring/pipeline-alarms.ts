@@ -24,6 +24,15 @@ export function addPipelineAlarms(add: AddAlarm, { thresholds, namespace, resour
   // Alarms: each lane's queues.
   for (const lane of LANES) {
     const { queue } = lanes[lane];
+    add(LANE_ALARMS[lane].shardDeadLetter, {
+      summary: `A shard message reached the ${lane} lane's shard dead-letter queue: its document is FAILED/POISON.`,
+      metric: metrics.shardDeadLetterDepths[lane],
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // As for the lane's DLQ: an empty, idle queue goes quiet.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     add(LANE_ALARMS[lane].deadLetter, {
       summary: `A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`,
       metric: deadLetterDepths[lane],

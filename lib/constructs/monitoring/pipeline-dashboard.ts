@@ -76,6 +76,7 @@ export function addPipelineWidgets(
       title: 'Dead-letter queues',
       left: [
         ...LANES.map((lane) => deadLetterDepths[lane].with({ label: `Extraction DLQ (${lane})` })),
+        ...LANES.map((lane) => metrics.shardDeadLetterDepths[lane].with({ label: `Shard DLQ (${lane})` })),
         ...(metrics.failedEventsDepth ? [metrics.failedEventsDepth.with({ label: 'Failed event batches' })] : []),
       ],
       leftAnnotations: [{ value: 1, label: 'Alarm', color: cloudwatch.Color.RED }],
@@ -120,7 +121,16 @@ export function addPipelineWidgets(
     }),
     new cloudwatch.GraphWidget({
       title: 'Pages read by OCR',
-      left: [customMetric(namespace, 'extract', EXTRACT_METRICS.ocrPages, { label: 'OCR pages' })],
+      left: [
+        customMetric(namespace, 'extract', EXTRACT_METRICS.ocrPages, { label: 'OCR pages' }),
+        customMetric(namespace, 'extract', EXTRACT_METRICS.textractPages, { label: 'Textract pages (billed)' }),
+      ],
+      right: [customMetric(namespace, 'extract', EXTRACT_METRICS.ocrConfidence, { statistic: 'Average', label: 'Mean confidence (%)' })],
+      ...GRAPH,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'OCR seconds per page',
+      left: ['p50', 'p90', 'Maximum'].map((statistic) => customMetric(namespace, 'extract', EXTRACT_METRICS.ocrSeconds, { statistic, label: statistic })),
       ...GRAPH,
     }),
     new cloudwatch.GraphWidget({

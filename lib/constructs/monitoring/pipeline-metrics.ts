@@ -12,6 +12,8 @@ import { FIVE_MINUTES, ONE_MINUTE } from './alarm-catalog.js';
 export interface MonitoredLane {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** Where the lane's shard messages go after their last receive. */
+  readonly shardDeadLetterQueue: sqs.IQueue;
 }
 
 /** The document-event publisher and the queue its failed batches go to. */
@@ -29,6 +31,7 @@ export interface PipelineResources {
 
 export interface PipelineMetrics {
   readonly deadLetterDepths: Readonly<Record<Lane, cloudwatch.Metric>>;
+  readonly shardDeadLetterDepths: Readonly<Record<Lane, cloudwatch.Metric>>;
   readonly invocations: cloudwatch.Metric;
   readonly errors: cloudwatch.Metric;
   readonly throttles: cloudwatch.Metric;
@@ -45,8 +48,12 @@ export function pipelineMetrics({ lanes, extractor, table, documentEvents }: Pip
   const deadLetterDepths = Object.fromEntries(
     LANES.map((lane) => [lane, lanes[lane].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE })]),
   ) as Record<Lane, cloudwatch.Metric>;
+  const shardDeadLetterDepths = Object.fromEntries(
+    LANES.map((lane) => [lane, lanes[lane].shardDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE })]),
+  ) as Record<Lane, cloudwatch.Metric>;
   return {
     deadLetterDepths,
+    shardDeadLetterDepths,
     invocations: extractor.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES }),
     errors: extractor.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
     throttles: extractor.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }),
