@@ -39,9 +39,11 @@ describe('an environment with Textract OCR', () => {
   });
 
   it('tells the function how far apart its workers send requests', () => {
+    // prod runs up to 32 environments (its reserved concurrency) of one worker: at 10 requests a
+    // second, one every 3.2 s each.
     const fn = propertiesOf(template, logicalId(stack.extraction.extractor.function));
 
-    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '2000' });
+    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '3200' });
   });
 
   it('has no unacknowledged cdk-nag finding, the Textract wildcard acknowledged with its reason', () => {
