@@ -2,10 +2,11 @@
  * Runs our extractor as the deployed function does: the same pool, the same pre-parse checks
  * and the production limits from `lib/config.ts`.
  */
-import { CONFIGS, extractionEnvironment } from '../lib/config.js';
+import { CONFIGS } from '../lib/config.js';
 import { checkPdfBytes } from '../lambdas/extract/pdf-checks.js';
 import { ExtractionPool, poolSizeForMemory, type ExtractionBounds } from '../lambdas/extract/pdf-extractor.js';
 import { PermanentFailure } from '../lambdas/shared/errors.js';
+import { extractionEnvironment } from '../lambdas/extract/contract.js';
 
 const production = CONFIGS.prod.extraction;
 /** As in lambdas/extract/handler.ts: the process may use this share of the function's memory. */

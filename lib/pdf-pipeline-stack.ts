@@ -1,12 +1,12 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
 import { GATEWAY_RESPONSES } from '../lambdas/api/errors.js';
 import {
   API_SCOPES,
@@ -19,23 +19,14 @@ import {
   ROUTES,
 } from '../lambdas/api/routes.js';
 import { requestModelSchema } from '../lambdas/api/schemas.js';
-import { ADMIN_GROUP, API_ENV, EXTRACT_ENV, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, WEBHOOKS_ENV } from '../lambdas/shared/contract.js';
+import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { extractionEnvironment, SHARD_EVENT_SOURCE } from '../lambdas/extract/contract.js';
+import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
+import { ADMIN_GROUP, KEY_PREFIXES, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../lambdas/shared/document-events.js';
-import {
-  API_FUNCTIONS,
-  apiEnvironment,
-  apiWebhookEnvironment,
-  deriveSettings,
-  DOCUMENT_EVENTS_PUBLISHER,
-  documentEventsEnvironment,
-  extractionEnvironment,
-  purgeEnvironment,
-  SHARD_EVENT_SOURCE,
-  sweepEnvironment,
-  WEBHOOK_DELIVERY,
-  webhookDeliveryEnvironment,
-  type EnvironmentConfig,
-} from './config.js';
+import { SWEEP_FUNCTION, sweepEnvironment } from '../lambdas/sweep/contract.js';
+import { WEBHOOK_DELIVERY, webhookDeliveryEnvironment, WEBHOOKS_ENV } from '../lambdas/webhooks/contract.js';
+import { deriveSettings, type EnvironmentConfig } from './config.js';
 import { DocumentEvents } from './constructs/document-events.js';
 import { Api } from './constructs/api.js';
 import { AuditTrail } from './constructs/audit-trail.js';
@@ -49,6 +40,7 @@ import { Storage } from './constructs/storage.js';
 import { WebSite } from './constructs/web-site.js';
 import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { addStackOutputs } from './stack-outputs.js';
 
 export interface PdfPipelineStackProps extends StackProps {
   /** The environment's settings; every per-environment difference comes from here. */
@@ -144,55 +136,33 @@ export class PdfPipelineStack extends Stack {
       logRemovalPolicy: removalPolicy,
       ocrLanguages: config.ocr.engine === 'tesseract' ? config.ocr.languages : undefined,
       markdownTokenizer: config.markdown.enabled ? config.markdown.tokenizer : undefined,
-      environment: {
-        ...extractionEnvironment(config),
-        [EXTRACT_ENV.tableName]: table.tableName,
-        [EXTRACT_ENV.bucketName]: bucket.bucketName,
-        [EXTRACT_ENV.interactiveShardQueueUrl]: lanes.interactive.shardQueue.queueUrl,
-        [EXTRACT_ENV.bulkShardQueueUrl]: lanes.bulk.shardQueue.queueUrl,
-      },
+      environment: extractionEnvironment(config, {
+        tableName: table.tableName,
+        bucketName: bucket.bucketName,
+        shardQueueUrls: { interactive: lanes.interactive.shardQueue.queueUrl, bulk: lanes.bulk.shardQueue.queueUrl },
+      }),
     });
 
-    // Grants: the extractor records documents, reads original object versions, lists the bucket
-    // (so a vanished object reads as 404, not 403) and writes spilled results under `results/` only.
-    const extractor = this.extraction.extractor.function;
-    table.grantReadWriteData(extractor);
-    extractor.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: NOTIFIED_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    // An identical upload is completed with server-side copies of an earlier document's results.
-    if (config.usage.reuseIdenticalDocuments) {
-      extractor.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
-      );
-    }
-    // A long document's page-range shards go on its lane's shard queue.
-    for (const lane of LANES) lanes[lane].shardQueue.grantSendMessages(extractor);
-    extractor.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
-      }),
-    );
-    // OCR with Amazon Textract: the page goes as bytes, so no bucket access is involved. The
-    // action has no resource-level permissions: it is granted on "*" (acknowledged in nag-suppressions.ts).
-    if (config.ocr.engine === 'textract') {
-      extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:DetectDocumentText'], resources: ['*'] }));
-    }
+    // Grants: the extractor records documents, reads originals (and, where identical uploads
+    // are reused, earlier results), writes spilled results, sends a long document's shards to its
+    // lane's shard queue and, with that engine, asks Textract.
+    this.extraction.grantDocumentAccess({
+      bucket,
+      table,
+      shardQueues: LANES.map((lane) => lanes[lane].shardQueue),
+      readsResults: config.usage.reuseIdenticalDocuments || config.markdown.enabled,
+      textract: config.ocr.engine === 'textract',
+    });
 
     // Document events: terminal changes in the table become EventBridge events.
     this.documentEvents = new DocumentEvents(this, 'DocumentEvents', {
       table,
       eventBusName: config.events.busName,
       maxRecordAge: Duration.hours(config.events.maxRecordAgeHours),
-      batchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
-      retryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
-      memorySize: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
-      timeout: Duration.seconds(DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds),
+      batchSize: DOCUMENT_EVENTS_FUNCTION.batchSize,
+      retryAttempts: DOCUMENT_EVENTS_FUNCTION.retryAttempts,
+      memorySize: DOCUMENT_EVENTS_FUNCTION.memoryMb,
+      timeout: Duration.seconds(DOCUMENT_EVENTS_FUNCTION.timeoutSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       removalPolicy,
       environment: documentEventsEnvironment(config),
@@ -230,24 +200,24 @@ export class PdfPipelineStack extends Stack {
     });
 
     // Cleanup: purges of deleted documents, and the sweeper of abandoned uploads and lost purges.
-    const documentLocation = { [API_ENV.tableName]: table.tableName, [API_ENV.bucketName]: bucket.bucketName };
+    const documentLocation = { tableName: table.tableName, bucketName: bucket.bucketName };
     this.cleanup = new DocumentCleanup(this, 'Cleanup', {
       sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
       purge: {
-        memorySize: API_FUNCTIONS.purge.memoryMb,
-        timeout: Duration.seconds(API_FUNCTIONS.purge.timeoutSeconds),
-        batchSize: API_FUNCTIONS.purge.batchSize,
-        maxConcurrency: API_FUNCTIONS.purge.maxConcurrency,
-        maxReceiveCount: API_FUNCTIONS.purge.maxReceiveCount,
-        retentionPeriod: Duration.days(API_FUNCTIONS.purge.retentionDays),
-        deadLetterRetentionPeriod: Duration.days(API_FUNCTIONS.purge.deadLetterRetentionDays),
+        memorySize: PURGE_FUNCTION.memoryMb,
+        timeout: Duration.seconds(PURGE_FUNCTION.timeoutSeconds),
+        batchSize: PURGE_FUNCTION.batchSize,
+        maxConcurrency: PURGE_FUNCTION.maxConcurrency,
+        maxReceiveCount: PURGE_FUNCTION.maxReceiveCount,
+        retentionPeriod: Duration.days(PURGE_FUNCTION.retentionDays),
+        deadLetterRetentionPeriod: Duration.days(PURGE_FUNCTION.deadLetterRetentionDays),
       },
       sweeper: {
-        memorySize: API_FUNCTIONS.sweeper.memoryMb,
-        timeout: Duration.seconds(API_FUNCTIONS.sweeper.timeoutSeconds),
+        memorySize: SWEEP_FUNCTION.memoryMb,
+        timeout: Duration.seconds(SWEEP_FUNCTION.timeoutSeconds),
       },
-      purgeEnvironment: { ...purgeEnvironment(config), ...documentLocation },
-      sweepEnvironment: { ...sweepEnvironment(config), ...documentLocation },
+      purgeEnvironment: purgeEnvironment(config, documentLocation),
+      sweepEnvironment: sweepEnvironment(config, documentLocation),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       removalPolicy,
     });
@@ -298,12 +268,13 @@ export class PdfPipelineStack extends Stack {
       executionLogLevel:
         config.api.executionLogLevel === 'INFO' ? apigateway.MethodLoggingLevel.INFO : apigateway.MethodLoggingLevel.ERROR,
       memorySize: config.api.memoryMb,
-      timeout: Duration.seconds(API_FUNCTIONS.api.timeoutSeconds),
+      timeout: Duration.seconds(API_FUNCTION.timeoutSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       environment: {
         ...apiEnvironment(config),
-        ...documentLocation,
+        [API_ENV.tableName]: table.tableName,
+        [API_ENV.bucketName]: bucket.bucketName,
         [API_ENV.allowedOrigins]: browserOrigins.join(','),
         [API_ENV.queueUrl]: lanes.interactive.queue.queueUrl,
         [API_ENV.deadLetterQueueUrl]: lanes.interactive.deadLetterQueue.queueUrl,
@@ -342,59 +313,19 @@ export class PdfPipelineStack extends Stack {
       });
     }
 
-    // Grants for the API: records and counters in the table; uploads written only under
-    // `uploads/` and `bulk-uploads/`; originals and spilled results read; each lane's queue
-    // checked by health and sent reprocess notifications; dead-letter depths read; purge requests sent.
-    const uploadPrefixes = [KEY_PREFIXES.uploads, KEY_PREFIXES.bulkUploads];
-    const apiFunction = this.api.handler.function;
-    table.grantReadWriteData(apiFunction);
-    apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
-    );
-    apiFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    for (const lane of LANES) {
-      const { queue, deadLetterQueue } = lanes[lane];
-      queue.grant(apiFunction, 'sqs:GetQueueAttributes');
-      queue.grantSendMessages(apiFunction);
-      deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
-      // The admin redrive: a message move task from the DLQ back to its queue, as SQS requires it
-      // (the move itself runs with the caller's permissions on both queues).
-      deadLetterQueue.grant(
-        apiFunction,
-        'sqs:StartMessageMoveTask',
-        'sqs:ListMessageMoveTasks',
-        'sqs:ReceiveMessage',
-        'sqs:DeleteMessage',
-      );
-    }
-    this.cleanup.purgeQueue.grantSendMessages(apiFunction);
-    // Webhook tests and redeliveries are queued for the delivery function.
-    this.webhooks.queue.grantSendMessages(apiFunction);
-    this.auditTrail.grantAppendAndQuery(apiFunction);
-
-    // Grants for the purge and the sweeper: records, pages and tasks in the table; every version
-    // of originals and spilled results deleted; the sweeper also checks whether an upload arrived.
-    for (const cleaner of [this.cleanup.purger.function, this.cleanup.sweeper.function]) {
-      table.grantReadWriteData(cleaner);
-      cleaner.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucket.bucketArn] }),
-      );
-      cleaner.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-          resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-        }),
-      );
-    }
-    this.cleanup.sweeper.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
-    );
+    // Grants for the API: documents, uploads, lane queues and their dead letters, purge requests,
+    // webhook tasks and the audit trail.
+    this.api.grantPipelineAccess({
+      bucket,
+      table,
+      lanes: LANES.map((lane) => lanes[lane]),
+      purgeQueue: this.cleanup.purgeQueue,
+      webhookQueue: this.webhooks.queue,
+      auditTrail: this.auditTrail,
+    });
+    // Grants for the purge and the sweeper: records, pages and tasks; every version of originals
+    // and spilled results deleted; the sweeper also checks whether an upload arrived.
+    this.cleanup.grantDocumentCleanup(bucket, table);
 
     // Monitoring: alarms to one topic, and the dashboard, the API's included.
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -402,7 +333,7 @@ export class PdfPipelineStack extends Stack {
       alarmEmail: config.observability.alarmEmail,
       metricsNamespace: derived.metricsNamespace,
       lanes,
-      extractor,
+      extractor: this.extraction.extractor.function,
       extractorTimeout: Duration.seconds(config.extraction.timeoutSeconds),
       extractorConcurrencyCap: derived.extractionConcurrencyCap,
       table,
@@ -415,6 +346,12 @@ export class PdfPipelineStack extends Stack {
     });
     this.monitoring.monitorApi(this.api.restApi);
     this.monitoring.monitorWebhooks({ deliverer: this.webhooks.deliverer.function, deadLetterQueue: this.webhooks.deadLetterQueue });
+    this.monitoring.monitorCleanup({
+      purger: this.cleanup.purger.function,
+      purgeDeadLetterQueue: this.cleanup.purgeDeadLetterQueue,
+      sweeper: this.cleanup.sweeper.function,
+      sweepInterval: Duration.minutes(config.api.sweepIntervalMinutes),
+    });
 
     // Safe deploys: the extractor and the API function move to each new version as configured,
     // and back on their alarms (defined above, so this comes after Monitoring).
@@ -429,51 +366,7 @@ export class PdfPipelineStack extends Stack {
     });
 
     // Outputs: what deploy scripts and integration tests look up.
-    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
-    new CfnOutput(this, 'QueueUrl', { value: lanes.interactive.queue.queueUrl, description: 'Extraction queue of the interactive lane' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: lanes.interactive.deadLetterQueue.queueUrl,
-      description: 'Extraction dead-letter queue of the interactive lane',
-    });
-    new CfnOutput(this, 'BulkQueueUrl', { value: lanes.bulk.queue.queueUrl, description: 'Extraction queue of the bulk lane' });
-    new CfnOutput(this, 'BulkDeadLetterQueueUrl', {
-      value: lanes.bulk.deadLetterQueue.queueUrl,
-      description: 'Extraction dead-letter queue of the bulk lane',
-    });
-    new CfnOutput(this, 'ShardQueueUrl', { value: lanes.interactive.shardQueue.queueUrl, description: 'Shard queue of the interactive lane' });
-    new CfnOutput(this, 'ShardDeadLetterQueueUrl', {
-      value: lanes.interactive.shardDeadLetterQueue.queueUrl,
-      description: 'Shard dead-letter queue of the interactive lane',
-    });
-    new CfnOutput(this, 'BulkShardQueueUrl', { value: lanes.bulk.shardQueue.queueUrl, description: 'Shard queue of the bulk lane' });
-    new CfnOutput(this, 'BulkShardDeadLetterQueueUrl', {
-      value: lanes.bulk.shardDeadLetterQueue.queueUrl,
-      description: 'Shard dead-letter queue of the bulk lane',
-    });
-    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
-    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
-    if (this.auth.domain) {
-      // `pdf-pipeline login` and browser apps send users here to sign in (hosted UI, /oauth2/*).
-      new CfnOutput(this, 'AuthUrl', { value: this.auth.domain.baseUrl(), description: 'Cognito sign-in and token endpoint domain' });
-    }
-    if (site) new CfnOutput(this, 'WebUrl', { value: site.url, description: 'The web uploader (sign in with a user of the pool)' });
-    if (this.api.usagePlan) {
-      new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan API keys join' });
-    }
-    new CfnOutput(this, 'EventBusName', { value: this.documentEvents.bus.eventBusName, description: 'Bus of the document events' });
-    new CfnOutput(this, 'FailedEventsQueueUrl', {
-      value: this.documentEvents.failedEvents.queueUrl,
-      description: 'Table-change batches given up without their document events',
-    });
-    new CfnOutput(this, 'WebhookQueueUrl', { value: this.webhooks.queue.queueUrl, description: 'Webhook deliveries: document events and delivery tasks' });
-    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
-      value: this.webhooks.deadLetterQueue.queueUrl,
-      description: 'Webhook messages that kept failing for reasons other than the receiver',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    addStackOutputs(this);
 
     acknowledgeNagFindings(this, { textract: config.ocr.engine === 'textract' });
   }

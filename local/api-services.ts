@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_STAGE_NAME, ROUTES } from '../lambdas/api/routes.js';
 import { AuditRepository } from '../lambdas/shared/audit-repository.js';
-import { API_ENV, type Lane } from '../lambdas/shared/contract.js';
-import { API_FUNCTIONS, apiEnvironment, apiWebhookEnvironment, purgeEnvironment, sweepEnvironment, type EnvironmentConfig } from '../lib/config.js';
+import type { Lane } from '../lambdas/shared/contract.js';
+import type { EnvironmentConfig } from '../lib/config.js';
 import type { AwsClients, EmulatorEndpoints } from './aws-clients.js';
 import { SqsEventSource } from './event-source.js';
 import { emulatorSdkEnvironment, functionEnvironment, lambdaReservedEnvironment } from './function-environment.js';
@@ -21,6 +21,9 @@ import { LambdaInvoker } from './lambda-invoker.js';
 import { errorMessage, type Log } from './log.js';
 import { deadLetterQueueAttributes, ensureQueue, queueAttributes } from './resources.js';
 import { EMULATOR_ACCOUNT_ID, LOCAL_NAMES, type FunctionSettings, type QueueSettings } from './settings.js';
+import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
+import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
+import { SWEEP_ENV, SWEEP_FUNCTION, sweepEnvironment } from '../lambdas/sweep/contract.js';
 
 const handlerModule = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const API_HANDLER_MODULES = {
@@ -105,7 +108,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   try {
     // Purge queue and its dead-letter queue, as the DocumentCleanup construct defines them.
-    const purge = API_FUNCTIONS.purge;
+    const purge = PURGE_FUNCTION;
     const purgeQueueSettings: QueueSettings = {
       visibilityTimeoutSeconds: 6 * purge.timeoutSeconds,
       retentionSeconds: purge.retentionDays * SECONDS_PER_DAY,
@@ -134,8 +137,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         ...apiWebhookEnvironment(config),
         [API_ENV.webhookQueueUrl]: resources.webhookQueueUrl,
       },
-      purge: { ...purgeEnvironment(config), ...location },
-      sweep: { ...sweepEnvironment(config), ...location },
+      purge: purgeEnvironment(config, resources),
+      sweep: sweepEnvironment(config, resources),
     };
     if (overrides.documentRetentionSeconds !== undefined) {
       const retention = { [API_ENV.documentRetentionSeconds]: String(overrides.documentRetentionSeconds) };
@@ -169,7 +172,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       functionName: LOCAL_NAMES.apiFunction,
       handlerModule: API_HANDLER_MODULES.api,
       memoryMb: config.api.memoryMb,
-      timeoutSeconds: API_FUNCTIONS.api.timeoutSeconds,
+      timeoutSeconds: API_FUNCTION.timeoutSeconds,
       maxEnvironments: API_LOCAL_CONCURRENCY,
       stack: stackEnvironments.api,
       // fauxqs has no message move tasks: the admin redrive moves the messages itself. A receiver
@@ -209,7 +212,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     stops.push(() => Promise.all([purgeSource.stop(), purgeInvoker.stop(options.shutdownGraceMs)]).then(() => undefined));
 
     // Sweeper: the EventBridge schedule's part, one run at a time.
-    const sweeper = API_FUNCTIONS.sweeper;
+    const sweeper = SWEEP_FUNCTION;
     const sweepInvoker = invoker({
       functionName: LOCAL_NAMES.sweepFunction,
       handlerModule: API_HANDLER_MODULES.sweep,
@@ -218,7 +221,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       maxEnvironments: 1, // one run at a time, as the schedule's target
       stack: stackEnvironments.sweep,
       // DynamoDB Local never expires items and fauxqs has no lifecycle rules: the sweeper does both.
-      emulator: { [API_ENV.sweepExpiredDocuments]: 'true' },
+      emulator: { [SWEEP_ENV.sweepExpiredDocuments]: 'true' },
     });
     stops.push(() => sweepInvoker.stop(options.shutdownGraceMs));
     // DynamoDB Local never expires items: the schedule also does what TTL does for the audit trail.

@@ -1,11 +1,12 @@
 /**
  * The extraction function's environment variables, in three parts:
- * - what the stack sets (`extractionEnvironment` plus the table and bucket names);
+ * - what the stack sets (`extractionEnvironment`, from the config and the resources);
  * - what Lambda itself sets in every execution environment;
  * - what points the SDK at the emulators instead of AWS.
  */
-import { EXTRACT_ENV } from '../lambdas/shared/contract.js';
-import { documentEventsEnvironment, extractionEnvironment, type EnvironmentConfig } from '../lib/config.js';
+import { documentEventsEnvironment } from '../lambdas/document-events/contract.js';
+import { extractionEnvironment } from '../lambdas/extract/contract.js';
+import type { EnvironmentConfig } from '../lib/config.js';
 import type { EmulatorEndpoints } from './aws-clients.js';
 import type { FunctionSettings } from './settings.js';
 
@@ -18,13 +19,11 @@ export function stackFunctionEnvironment(
     readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly shards: { readonly queueUrl: string } }>>;
   },
 ): Record<string, string> {
-  return {
-    ...extractionEnvironment(config),
-    [EXTRACT_ENV.tableName]: resources.tableName,
-    [EXTRACT_ENV.bucketName]: resources.bucketName,
-    [EXTRACT_ENV.interactiveShardQueueUrl]: resources.lanes.interactive.shards.queueUrl,
-    [EXTRACT_ENV.bulkShardQueueUrl]: resources.lanes.bulk.shards.queueUrl,
-  };
+  return extractionEnvironment(config, {
+    tableName: resources.tableName,
+    bucketName: resources.bucketName,
+    shardQueueUrls: { interactive: resources.lanes.interactive.shards.queueUrl, bulk: resources.lanes.bulk.shards.queueUrl },
+  });
 }
 
 /** Exactly the variables the stack gives the document-event publisher. */

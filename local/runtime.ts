@@ -4,7 +4,7 @@
  * as one. `start.ts` runs it for people; the integration tests run it with shorter clocks.
  */
 import { fileURLToPath } from 'node:url';
-import { EXTRACT_ENV, LANES, type Lane } from '../lambdas/shared/contract.js';
+import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import type { EnvironmentConfig } from '../lib/config.js';
 import { startLocalApi, type LocalApi, type LocalApiOverrides } from './api-services.js';
 import { createAwsClients, type AwsClients, type EmulatorEndpoints, type LocalOutputs } from './aws-clients.js';
@@ -38,6 +38,7 @@ import { startS3CorsProxy } from './s3-cors-proxy.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startLocalWebServer } from './web-server.js';
 import { ensureWebhookQueues, startLocalWebhooks } from './webhook-services.js';
+import { EXTRACT_ENV } from '../lambdas/extract/contract.js';
 
 export const DEFAULT_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/extract/handler.ts', import.meta.url));
 /** The document-event publisher, fed by the table's stream. */

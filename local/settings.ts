@@ -7,7 +7,9 @@
  */
 import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import { TERMINAL_RECORD_FILTER } from '../lambdas/shared/document-events.js';
-import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, SHARD_EVENT_SOURCE, type EnvironmentConfig } from '../lib/config.js';
+import { CONFIGS, deriveSettings, type EnvironmentConfig } from '../lib/config.js';
+import { DOCUMENT_EVENTS_FUNCTION } from '../lambdas/document-events/contract.js';
+import { SHARD_EVENT_SOURCE } from '../lambdas/extract/contract.js';
 
 /** The environment the local runtime imitates. */
 export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
@@ -179,10 +181,10 @@ export function resolveSettings(config: EnvironmentConfig, overrides: SettingsOv
     },
     documentEvents: {
       functionName: LOCAL_NAMES.documentEventsFunction,
-      timeoutSeconds: DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds,
-      memoryMb: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
-      batchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
-      retryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
+      timeoutSeconds: DOCUMENT_EVENTS_FUNCTION.timeoutSeconds,
+      memoryMb: DOCUMENT_EVENTS_FUNCTION.memoryMb,
+      batchSize: DOCUMENT_EVENTS_FUNCTION.batchSize,
+      retryAttempts: DOCUMENT_EVENTS_FUNCTION.retryAttempts,
       maxRecordAgeSeconds: config.events.maxRecordAgeHours * 3600,
       reportBatchItemFailures: true,
       filters: [TERMINAL_RECORD_FILTER],

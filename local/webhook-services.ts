@@ -10,9 +10,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WEBHOOKS_ENV } from '../lambdas/shared/contract.js';
 import { webhookRulePattern } from '../lambdas/shared/webhooks/events.js';
-import { deriveSettings, WEBHOOK_DELIVERY, webhookDeliveryEnvironment, webhookQueueVisibilitySeconds, type EnvironmentConfig } from '../lib/config.js';
+import { deriveSettings, type EnvironmentConfig } from '../lib/config.js';
 import type { AwsClients, EmulatorEndpoints } from './aws-clients.js';
 import type { LocalEventBus } from './event-bus.js';
 import type { EventPattern } from './event-pattern.js';
@@ -22,6 +21,7 @@ import { LambdaInvoker } from './lambda-invoker.js';
 import type { Log } from './log.js';
 import { ensureQueue, queueAttributes, deadLetterQueueAttributes } from './resources.js';
 import { LOCAL_NAMES, type FunctionSettings, type QueueSettings } from './settings.js';
+import { WEBHOOK_DELIVERY, webhookDeliveryEnvironment, webhookQueueVisibilitySeconds, WEBHOOKS_ENV } from '../lambdas/webhooks/contract.js';
 
 export const WEBHOOKS_HANDLER_MODULE = fileURLToPath(new URL('../lambdas/webhooks/handler.ts', import.meta.url));
 const SECONDS_PER_DAY = 24 * 60 * 60;

@@ -11,12 +11,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditEntry } from '../shared/audit-repository.js';
-import { API_METRICS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import type { ApiDependencies } from './dependencies.js';
 import { ApiError } from './errors.js';
 import { errorResult, type ApiRequest, type ApiResult } from './http.js';
 import type { RouteDefinition } from './routes.js';
+import { API_METRICS } from './contract.js';
 
 /** The entry a call makes, or `undefined` when the route's rule does not record it. */
 export function auditEntryFor(

@@ -1,11 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ApiSettings } from '../shared/api-env.js';
 import type { AuditRepository } from '../shared/audit-repository.js';
 import type { DocumentRepository } from '../shared/document-repository.js';
 import type { WebhookStore } from '../shared/webhook-store.js';
 import type { PriceTable } from '../shared/prices.js';
 import type { UsageMeter } from '../shared/usage-store.js';
 import type { ApiObjects } from './object-access.js';
+import type { ApiSettings } from './contract.js';
 
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
 export interface ApiDependencies {

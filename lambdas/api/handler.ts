@@ -3,7 +3,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { loadApiSettings } from '../shared/api-env.js';
 import { AuditRepository } from '../shared/audit-repository.js';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
@@ -14,6 +13,7 @@ import { WebhookStore } from '../shared/webhook-store.js';
 import type { ApiDependencies } from './dependencies.js';
 import { ApiObjects } from './object-access.js';
 import { routeEvent } from './router.js';
+import { loadApiSettings } from './contract.js';
 
 const settings = loadApiSettings();
 

@@ -1,6 +1,6 @@
 /** Each priority lane's extraction queues, as the stack hands them to the API function. */
 import type { Lane } from '../shared/contract.js';
-import type { ApiSettings } from '../shared/api-env.js';
+import type { ApiSettings } from './contract.js';
 
 export interface LaneQueueUrls {
   readonly queueUrl: string;

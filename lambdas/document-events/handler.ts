@@ -7,10 +7,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { documentEventFor, type DocumentEvent } from '../shared/document-events.js';
-import { loadDocumentEventsSettings } from '../shared/document-events-env.js';
 import { eventBridgeClient } from '../shared/event-bridge-client.js';
-import { DOCUMENT_EVENT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
+import { METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { DOCUMENT_EVENT_METRICS, loadDocumentEventsSettings } from './contract.js';
 
 const settings = loadDocumentEventsSettings();
 

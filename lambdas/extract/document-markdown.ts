@@ -16,7 +16,7 @@
  * document without Markdown and says why (the caller logs it). S3 errors are thrown as usual and
  * retried with the document.
  */
-import type { MarkdownSettings } from '../shared/env.js';
+import type { MarkdownSettings } from './contract.js';
 import type { DocumentRepository, PageRecord, PageTable, S3Pointer } from '../shared/document-repository.js';
 import { LAYOUT_VERSION, type PageLayout } from '../shared/page-layout.js';
 import { documentChunksKey, documentMarkdownKey } from '../shared/s3-keys.js';

@@ -7,9 +7,8 @@ import { availableParallelism } from 'node:os';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
-import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
-import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
+import { METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { loadTokenCounter } from './markdown/tokenizer.js';
 import { ObjectStore } from './object-store.js';
@@ -27,6 +26,7 @@ import type { Consumption } from '../shared/usage.js';
 import { UsageStore } from '../shared/usage-store.js';
 import { meterClientWrites, RunMeter } from './metering.js';
 import { outputSettings, producedBy } from './reuse-identical.js';
+import { EXTRACT_METRICS, loadExtractSettings } from './contract.js';
 
 const settings = loadExtractSettings();
 

@@ -8,7 +8,6 @@
  * settings the new generation would run with, so extracting again would give the same results.
  */
 import type { DocumentRecord } from '../shared/document-repository.js';
-import type { ExtractSettings } from '../shared/env.js';
 import { copyReusedResults, type ReuseDecision, type ReuseRequest } from '../shared/document-reuse.js';
 import type { ExtractionSettings } from '../shared/extractor-version.js';
 import { EXTRACTOR_VERSION, settingsDigest } from '../shared/extractor-version.js';
@@ -16,6 +15,7 @@ import { classifyObjectKey } from '../shared/s3-keys.js';
 import { completionMarkdown } from './document-markdown.js';
 import type { ProcessingDependencies, ProcessingOutcome } from './process-object.js';
 import type { CreatedObject } from './s3-event.js';
+import type { ExtractSettings } from './contract.js';
 
 /** What produced a generation's results, written on the record when the extractor claims it. */
 export interface ProducedBy {

@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadPurgeSettings } from '../shared/api-env.js';
+import { loadPurgeSettings, PURGE_METRICS } from './contract.js';
 import { dynamoDbClient, s3Client } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -28,7 +28,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   } catch (error) {
     // Nothing in it names a document: retrying cannot help.
     logger.error('Dropping a message that is not a purge request', { messageId: record.messageId, error });
-    metrics.addMetric('MalformedPurgeRequests', MetricUnit.Count, 1);
+    metrics.addMetric(PURGE_METRICS.malformedRequests, MetricUnit.Count, 1);
     return;
   }
   const outcome = await purgeDocument(request, dependencies);
@@ -37,7 +37,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
     return;
   }
   logger.info('Document purged', { ...outcome });
-  metrics.addMetric('DocumentsPurged', MetricUnit.Count, 1);
+  metrics.addMetric(PURGE_METRICS.documentsPurged, MetricUnit.Count, 1);
 }
 
 /** Purges deleted documents, one message at a time; a failed one is retried, then dead-lettered. */

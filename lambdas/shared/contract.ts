@@ -1,6 +1,7 @@
 /**
  * The shared contract of pdf-pipeline: S3 key layout, document statuses, error codes,
- * table layout and the environment variables the stack hands to functions.
+ * table layout. Each function's own contract (its environment, settings and metrics) is in
+ * `lambdas/<function>/contract.ts`.
  *
  * Plain data with no runtime dependencies, so the CDK app, the handlers and the local
  * runtime all read the same names from here.
@@ -101,119 +102,4 @@ export const AUDIT_TABLE_LAYOUT = {
   actorIndex: { name: 'byActor', partitionKey: 'actor', sortKey: 'sk' },
   /** Epoch seconds; DynamoDB TTL removes the entry once it has passed. */
   ttlAttribute: 'expiresAt',
-} as const;
-
-/** Environment variables the stack (and the local runtime) set on the document-event publisher. */
-export const DOCUMENT_EVENTS_ENV = {
-  /** Name of the EventBridge bus events are put on (`default` for the account's default bus). */
-  eventBusName: 'EVENT_BUS_NAME',
-  /** The events' `source`, e.g. `pdf-pipeline.prod`. */
-  eventSource: 'DOCUMENT_EVENT_SOURCE',
-} as const;
-
-/** Environment variables the stack (and the local runtime) set on the extraction function. */
-export const EXTRACT_ENV = {
-  tableName: 'TABLE_NAME',
-  bucketName: 'BUCKET_NAME',
-  maxPdfBytes: 'MAX_PDF_BYTES',
-  maxPages: 'MAX_PAGES',
-  maxAttempts: 'MAX_ATTEMPTS',
-  documentTimeoutSeconds: 'DOCUMENT_TIMEOUT_SECONDS',
-  workerMemoryMb: 'WORKER_MEMORY_MB',
-  engineHeapBudgetMb: 'ENGINE_HEAP_BUDGET_MB',
-  ocrEngine: 'OCR_ENGINE',
-  ocrLanguages: 'OCR_LANGUAGES',
-  ocrMaxPages: 'OCR_MAX_PAGES_PER_DOCUMENT',
-  ocrDpi: 'OCR_DPI',
-  /** Set with the Textract engine only: least ms between one worker's requests (the account's quota shared out). */
-  ocrTextractIntervalMs: 'OCR_TEXTRACT_INTERVAL_MS',
-  shardPages: 'SHARD_PAGES',
-  shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
-  shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
-  /** Each lane's shard queue, where the extractor sends the page-range shards of a long document. */
-  interactiveShardQueueUrl: 'INTERACTIVE_SHARD_QUEUE_URL',
-  bulkShardQueueUrl: 'BULK_SHARD_QUEUE_URL',
-  /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
-  documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
-  /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */
-  reuseIdenticalDocuments: 'REUSE_IDENTICAL_DOCUMENTS',
-  /** How long a day's usage figures are kept after the day, in seconds (the usage items' TTL). */
-  usageRetentionSeconds: 'USAGE_RETENTION_SECONDS',
-  /** Markdown and retrieval chunks of completed documents: on or off, chunk budget, overlap, tokenizer. */
-  markdownEnabled: 'MARKDOWN_ENABLED',
-  markdownMaxTokens: 'MARKDOWN_CHUNK_MAX_TOKENS',
-  markdownOverlapTokens: 'MARKDOWN_CHUNK_OVERLAP_TOKENS',
-  markdownTokenizer: 'MARKDOWN_TOKENIZER',
-} as const;
-
-/**
- * Environment variables the stack (and the local runtime) set on the API function and on the
- * purge and sweeper functions behind it; each function reads the subset it needs.
- */
-export const API_ENV = {
-  tableName: 'TABLE_NAME',
-  bucketName: 'BUCKET_NAME',
-  /** The extraction queue, which `GET /v1/health` checks and a reprocess sends to. */
-  queueUrl: 'QUEUE_URL',
-  /** The extraction queue's dead-letter queue, whose depth `GET /v1/health/detail` reports. */
-  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  /** The bulk lane's extraction queue and its dead-letter queue. */
-  bulkQueueUrl: 'BULK_QUEUE_URL',
-  bulkDeadLetterQueueUrl: 'BULK_DEAD_LETTER_QUEUE_URL',
-  /** Deleted documents' purge requests. */
-  purgeQueueUrl: 'PURGE_QUEUE_URL',
-  maxDirectUploadBytes: 'MAX_DIRECT_UPLOAD_BYTES',
-  maxPresignedUploadBytes: 'MAX_PRESIGNED_UPLOAD_BYTES',
-  presignedUrlTtlSeconds: 'PRESIGNED_URL_TTL_SECONDS',
-  downloadUrlTtlSeconds: 'DOWNLOAD_URL_TTL_SECONDS',
-  uploadExpiryGraceSeconds: 'UPLOAD_EXPIRY_GRACE_SECONDS',
-  /** Comma-separated origins allowed to call the API from a browser. */
-  allowedOrigins: 'ALLOWED_ORIGINS',
-  uploadsPerMinute: 'UPLOADS_PER_MINUTE',
-  uploadsPerDay: 'UPLOADS_PER_DAY',
-  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
-  /** How long a deleted document's tombstone stays before DynamoDB TTL removes it. */
-  deletedRetentionSeconds: 'DELETED_RETENTION_SECONDS',
-  /** How long a document is kept after its creation, in seconds; its record and pages expire then. */
-  documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
-  /**
-   * `true` makes the sweeper delete expired documents itself (records, pages and objects). Only
-   * the local runtime sets it: on AWS, DynamoDB TTL and the bucket's lifecycle rules do that work.
-   */
-  sweepExpiredDocuments: 'SWEEP_EXPIRED_DOCUMENTS',
-  /** The audit table, where the API records every state change and every admin read of another owner's data. */
-  auditTableName: 'AUDIT_TABLE_NAME',
-  /** Days an audit entry is kept before DynamoDB TTL removes it. */
-  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
-  /**
-   * How `POST /v1/admin/redrive` moves dead-lettered messages: `move-task` (an SQS message move
-   * task, the default) or `receive-send-delete` for an SQS emulator without move tasks. The
-   * stack never sets it.
-   */
-  deadLetterRedrive: 'DEAD_LETTER_REDRIVE',
-  /** The webhook delivery queue, where a test message or a redelivery is queued. */
-  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
-  /** Webhook subscriptions one owner may have. */
-  webhooksPerOwner: 'WEBHOOKS_PER_OWNER',
-  /** How long a rotated-out webhook secret still signs beside the new one, in seconds. */
-  webhookSecretOverlapSeconds: 'WEBHOOK_SECRET_OVERLAP_SECONDS',
-  /** How long a webhook delivery stays in its log, in seconds. */
-  webhookDeliveryRetentionSeconds: 'WEBHOOK_DELIVERY_RETENTION_SECONDS',
-  /** `deployed` (https, public addresses only) or `local` (plain http to loopback too). */
-  webhookUrlPolicy: 'WEBHOOK_URL_POLICY',
-} as const;
-
-/** Environment variables the stack (and the local runtime) set on the webhook delivery function. */
-export const WEBHOOKS_ENV = {
-  tableName: 'TABLE_NAME',
-  /** The delivery queue the function consumes and queues each delivery on. */
-  queueUrl: 'WEBHOOK_QUEUE_URL',
-  /** The API's base URL (ending in the stage), for the links in payloads. */
-  apiUrl: 'API_URL',
-  urlPolicy: 'WEBHOOK_URL_POLICY',
-  /** One attempt's deadline, connect to response, in seconds. */
-  timeoutSeconds: 'WEBHOOK_TIMEOUT_SECONDS',
-  /** Attempts of one message before it has failed and its webhook is disabled. */
-  maxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
-  deliveryRetentionSeconds: 'WEBHOOK_DELIVERY_RETENTION_SECONDS',
 } as const;

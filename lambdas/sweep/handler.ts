@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { loadSweepSettings } from '../shared/api-env.js';
+import { loadSweepSettings, SWEEP_METRICS } from './contract.js';
 import { dynamoDbClient, s3Client } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -31,9 +31,9 @@ const RESERVE_MS = 10_000;
 const run = async (_event: ScheduledEvent, context: Context): Promise<SweepOutcome> => {
   const outcome = await sweep(dependencies, () => context.getRemainingTimeInMillis() > RESERVE_MS);
   logger.info('Sweep finished', { ...outcome });
-  metrics.addMetric('UploadsExpired', MetricUnit.Count, outcome.expired);
-  metrics.addMetric('PurgesRetried', MetricUnit.Count, outcome.purged);
-  if (dependencies.sweepExpired) metrics.addMetric('DocumentsExpired', MetricUnit.Count, outcome.documentsExpired);
+  metrics.addMetric(SWEEP_METRICS.uploadsExpired, MetricUnit.Count, outcome.expired);
+  metrics.addMetric(SWEEP_METRICS.purgesRetried, MetricUnit.Count, outcome.purged);
+  if (dependencies.sweepExpired) metrics.addMetric(SWEEP_METRICS.documentsExpired, MetricUnit.Count, outcome.documentsExpired);
   return outcome;
 };
 

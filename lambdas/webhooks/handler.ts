@@ -19,14 +19,13 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, sqsClient } from '../shared/clients.js';
-import { WEBHOOK_METRICS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { WebhookStore } from '../shared/webhook-store.js';
 import { DEFAULT_RETRY_SCHEDULE } from '../shared/webhooks/retry-schedule.js';
 import { isDeliveryTask, sendDeliveryTask } from '../shared/webhooks/tasks.js';
 import { attemptDelivery, fanOut, type DeliveryDependencies, type DocumentBusEvent } from './deliver.js';
 import { postWebhook } from './http-client.js';
-import { loadWebhookDeliverySettings } from './settings.js';
+import { loadWebhookDeliverySettings, WEBHOOK_METRICS } from './contract.js';
 
 const settings = loadWebhookDeliverySettings();
 

@@ -1,10 +1,17 @@
 import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GatewayResponseDefinition } from '../../lambdas/api/errors.js';
 import type { RequestModelName, RouteDefinition } from '../../lambdas/api/routes.js';
+import { KEY_PREFIXES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import type { AuditTrail } from './audit-trail.js';
+import { API_FUNCTION } from '../../lambdas/api/contract.js';
 import { NodeFunction } from './node-function.js';
 
 export interface ApiProps {
@@ -85,7 +92,7 @@ export class Api extends Construct {
 
     // Function: the router behind every route.
     this.handler = new NodeFunction(this, 'Handler', {
-      entry: 'lambdas/api/handler.ts',
+      entry: API_FUNCTION.entry,
       description: 'pdf-pipeline API: uploads, documents, pages, downloads and deletion',
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -196,6 +203,57 @@ export class Api extends Construct {
       });
     }
   }
+
+  /**
+   * Lets the API function keep records and counters in the table; write uploads only under
+   * `uploads/` and `bulk-uploads/`; read originals and spilled results; check each lane's queue
+   * (health), send it reprocess notifications and read and redrive its dead letters; request
+   * purges; queue webhook tests and redeliveries; append to and query the audit trail.
+   */
+  grantPipelineAccess(resources: PipelineAccess): void {
+    const { bucket, table } = resources;
+    const uploadPrefixes = [KEY_PREFIXES.uploads, KEY_PREFIXES.bulkUploads];
+    const apiFunction = this.handler.function;
+    table.grantReadWriteData(apiFunction);
+    apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+    );
+    apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    for (const { queue, deadLetterQueue } of resources.lanes) {
+      queue.grant(apiFunction, 'sqs:GetQueueAttributes');
+      queue.grantSendMessages(apiFunction);
+      deadLetterQueue.grant(apiFunction, 'sqs:GetQueueAttributes');
+      // The admin redrive: a message move task from the DLQ back to its queue, as SQS requires it
+      // (the move itself runs with the caller's permissions on both queues).
+      deadLetterQueue.grant(
+        apiFunction,
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+      );
+    }
+    resources.purgeQueue.grantSendMessages(apiFunction);
+    resources.webhookQueue.grantSendMessages(apiFunction);
+    resources.auditTrail.grantAppendAndQuery(apiFunction);
+  }
+}
+
+/** What the API function works on, for `grantPipelineAccess`. */
+export interface PipelineAccess {
+  readonly bucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  /** Each lane's queue and dead-letter queue. */
+  readonly lanes: readonly { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue }[];
+  readonly purgeQueue: sqs.IQueue;
+  readonly webhookQueue: sqs.IQueue;
+  readonly auditTrail: AuditTrail;
 }
 
 /** What each access log line holds (JSON); `caller` is the token's `sub`. */

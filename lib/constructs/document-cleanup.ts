@@ -1,10 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PURGE_FUNCTION } from '../../lambdas/purge/contract.js';
+import { KEY_PREFIXES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import { SWEEP_FUNCTION } from '../../lambdas/sweep/contract.js';
 import { NodeFunction } from './node-function.js';
 
 /** How a function behind the API is sized. */
@@ -78,7 +84,7 @@ export class DocumentCleanup extends Construct {
 
     // Purge function: one request at a time per record, failures reported one by one.
     this.purger = new NodeFunction(this, 'Purger', {
-      entry: 'lambdas/purge/handler.ts',
+      entry: PURGE_FUNCTION.entry,
       description: "pdf-pipeline purge: removes a deleted document's objects, results and pages",
       memorySize: props.purge.memorySize,
       timeout: props.purge.timeout,
@@ -96,7 +102,7 @@ export class DocumentCleanup extends Construct {
 
     // Sweeper: on a schedule, one run at a time.
     this.sweeper = new NodeFunction(this, 'Sweeper', {
-      entry: 'lambdas/sweep/handler.ts',
+      entry: SWEEP_FUNCTION.entry,
       description: 'pdf-pipeline sweeper: expires abandoned uploads and finishes lost purges',
       memorySize: props.sweeper.memorySize,
       timeout: props.sweeper.timeout,
@@ -109,5 +115,29 @@ export class DocumentCleanup extends Construct {
       schedule: events.Schedule.rate(props.sweepInterval),
       targets: [new targets.LambdaFunction(this.sweeper.function, { retryAttempts: 2, maxEventAge: props.sweepInterval })],
     });
+  }
+
+  /**
+   * Lets the purge and the sweeper read and write records, pages and tasks in the table and
+   * delete every version of originals and spilled results; the sweeper also reads uploads, to
+   * tell whether an abandoned one arrived after all.
+   */
+  grantDocumentCleanup(bucket: s3.IBucket, table: dynamodb.ITable): void {
+    for (const cleaner of [this.purger.function, this.sweeper.function]) {
+      table.grantReadWriteData(cleaner);
+      cleaner.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucket.bucketArn] }),
+      );
+      cleaner.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          resources: [...NOTIFIED_PREFIXES, KEY_PREFIXES.results].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        }),
+      );
+    }
+    const uploadPrefixes = [KEY_PREFIXES.uploads, KEY_PREFIXES.bulkUploads];
+    this.sweeper.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: uploadPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+    );
   }
 }

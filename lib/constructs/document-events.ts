@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TERMINAL_RECORD_FILTER } from '../../lambdas/shared/document-events.js';
+import { DOCUMENT_EVENTS_FUNCTION } from '../../lambdas/document-events/contract.js';
 import { NodeFunction } from './node-function.js';
 
 export interface DocumentEventsProps {
@@ -88,7 +89,7 @@ export class DocumentEvents extends Construct {
 
     // Publisher: small and quick; one PutEvents call per terminal change.
     this.publisher = new NodeFunction(this, 'Publisher', {
-      entry: 'lambdas/document-events/handler.ts',
+      entry: DOCUMENT_EVENTS_FUNCTION.entry,
       description: 'pdf-pipeline document events: puts Document Completed/Failed events on EventBridge',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),

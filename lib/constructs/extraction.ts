@@ -1,11 +1,30 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OCR_WORKER_BUNDLE, ocrBundleFiles } from '../../lambdas/extract/ocr/tesseract-assets.js';
-import { LANES, type Lane } from '../../lambdas/shared/contract.js';
+import { KEY_PREFIXES, LANES, NOTIFIED_PREFIXES, type Lane } from '../../lambdas/shared/contract.js';
+import { EXTRACT_FUNCTION } from '../../lambdas/extract/contract.js';
 import { NodeFunction } from './node-function.js';
+
+/** What the extractor works on, for `grantDocumentAccess`. */
+export interface DocumentAccess {
+  readonly bucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  /** Each lane's shard queue, where a long document's shards go. */
+  readonly shardQueues: readonly sqs.IQueue[];
+  /**
+   * Whether the extractor reads results back: an earlier document's, to copy them for an identical
+   * upload, or a long document's stored pages, to write its Markdown once its last shard is done.
+   */
+  readonly readsResults: boolean;
+  /** Whether pages are read by Amazon Textract. */
+  readonly textract: boolean;
+}
 
 /** One priority lane as the extractor consumes it. */
 export interface ExtractionLane {
@@ -93,7 +112,7 @@ export class Extraction extends Construct {
 
     // Function: handler, worker thread and PDFium in one bundle.
     this.extractor = new NodeFunction(this, 'Extractor', {
-      entry: 'lambdas/extract/handler.ts',
+      entry: EXTRACT_FUNCTION.entry,
       description: 'pdf-pipeline extractor: parses queued PDFs and records their content',
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -102,7 +121,7 @@ export class Extraction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       environment: props.environment,
       extraBundles: [
-        { entry: 'lambdas/extract/extract-worker.ts', outfile: 'extract-worker.mjs' },
+        { entry: EXTRACT_FUNCTION.workerEntry, outfile: 'extract-worker.mjs' },
         ...(props.ocrLanguages ? [OCR_WORKER_BUNDLE] : []),
         ...(props.markdownTokenizer
           ? [{ entry: `lambdas/extract/markdown/encodings/${props.markdownTokenizer}.ts`, outfile: `tokenizer-${props.markdownTokenizer}.mjs`, data: true }]
@@ -148,5 +167,40 @@ export class Extraction extends Construct {
       consumer.addEventSource(shardEventSources[lane]);
     }
     this.shardEventSources = shardEventSources;
+  }
+
+  /**
+   * Lets the extractor record documents in the table, read original object versions, list the
+   * bucket (so a vanished object reads as 404, not 403), write spilled results under `results/`
+   * only, send a long document's page-range shards to its lane's shard queue, and call Textract
+   * where that engine reads the pages.
+   */
+  grantDocumentAccess({ bucket, table, shardQueues, readsResults, textract }: DocumentAccess): void {
+    const extractor = this.extractor.function;
+    table.grantReadWriteData(extractor);
+    extractor.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: NOTIFIED_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    if (readsResults) {
+      extractor.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
+      );
+    }
+    for (const queue of shardQueues) queue.grantSendMessages(extractor);
+    extractor.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
+      }),
+    );
+    // OCR with Amazon Textract: the page goes as bytes, so no bucket access is involved. The
+    // action has no resource-level permissions: it is granted on "*" (acknowledged in nag-suppressions.ts).
+    if (textract) {
+      extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:DetectDocumentText'], resources: ['*'] }));
+    }
   }
 }

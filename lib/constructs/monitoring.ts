@@ -2,79 +2,26 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FAILURE_CODES, LANES, type Lane } from '../../lambdas/shared/contract.js';
-import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
-import {
-  API_METRICS,
-  DOCUMENT_EVENT_METRICS,
-  EXTRACT_METRICS,
-  METRIC_DIMENSIONS,
-  SERVICE_NAMES,
-  WEBHOOK_METRICS,
-} from '../../lambdas/shared/metric-names.js';
+import type { Lane } from '../../lambdas/shared/contract.js';
 import type { AlarmThresholds } from '../config.js';
+import { runbookLink, type AlarmDefinition, type AlarmName } from './monitoring/alarm-catalog.js';
+import { monitorApiOn } from './monitoring/api-monitoring.js';
+import { monitorCleanupOn, type MonitoredCleanup } from './monitoring/cleanup-monitoring.js';
+import { addPipelineAlarms } from './monitoring/pipeline-alarms.js';
+import { addPipelineWidgets } from './monitoring/pipeline-dashboard.js';
+import { pipelineMetrics, type MonitoredDocumentEvents, type MonitoredLane } from './monitoring/pipeline-metrics.js';
+import { monitorWebhooksOn, type MonitoredWebhooks } from './monitoring/webhook-monitoring.js';
 
-/** Every alarm the pipeline raises; `docs/runbook.md` has a section for each, under the same name. */
-export const ALARM_NAMES = [
-  'DeadLetterQueueNotEmpty',
-  'BulkDeadLetterQueueNotEmpty',
-  'ShardDeadLetterQueueNotEmpty',
-  'BulkShardDeadLetterQueueNotEmpty',
-  'QueueBacklogAging',
-  'BulkQueueBacklogAging',
-  'ExtractionErrorRate',
-  'ExtractionThrottled',
-  'ExtractionDurationNearTimeout',
-  'ExtractionConcurrencyNearCap',
-  'ShardsFailing',
-  'TableThrottled',
-  'TableSystemErrors',
-  'EventPublishingLag',
-  'EventPublishingFailed',
-  'ApiServerErrorRate',
-  'ApiLatencyHigh',
-  'AuditWriteFailed',
-  'WebhookDeadLetterQueueNotEmpty',
-  'WebhookDeliveryErrors',
-] as const;
-export type AlarmName = (typeof ALARM_NAMES)[number];
-
-/**
- * Each lane's queue alarms. The interactive lane's keep the names (and so the ids) they had
- * before there were lanes; the bulk lane's start with `Bulk`.
- */
-export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName; readonly shardDeadLetter: AlarmName }>> = {
-  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging', shardDeadLetter: 'ShardDeadLetterQueueNotEmpty' },
-  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging', shardDeadLetter: 'BulkShardDeadLetterQueueNotEmpty' },
-};
-
-/**
- * Where the runbook section of an alarm is (GitHub's heading anchors are lower case). The lanes
- * share a section per alarm: what to do is the same, for the lane the alarm names.
- */
-export const runbookLink = (name: AlarmName) => `docs/runbook.md#${name.replace(/^Bulk/, '').toLowerCase()}`;
-
-/** The document-event publisher and the queue its failed batches go to. */
-export interface MonitoredDocumentEvents {
-  readonly publisher: lambda.IFunction;
-  readonly failedEvents: sqs.IQueue;
-}
-
-/** A priority lane's queues. */
-export interface MonitoredLane {
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  /** Where the lane's shard messages go after their last receive. */
-  readonly shardDeadLetterQueue: sqs.IQueue;
-}
+export { ALARM_NAMES, LANE_ALARMS, runbookLink, type AlarmName } from './monitoring/alarm-catalog.js';
+export { FUNCTION_METRICS } from './monitoring/function-metrics.js';
+export type { MonitoredCleanup, MonitoredDocumentEvents, MonitoredLane, MonitoredWebhooks };
 
 export interface MonitoringProps {
   /** When each alarm fires. */
@@ -118,30 +65,13 @@ export interface MonitoringProps {
   readonly dashboardName?: string;
 }
 
-const FIVE_MINUTES = Duration.minutes(5);
-const ONE_MINUTE = Duration.minutes(1);
-const GRAPH = { width: 8, height: 6 } as const;
-
-/** An alarm's definition: what it watches, when it fires, and what a missing datapoint means. */
-interface AlarmDefinition {
-  readonly summary: string;
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  readonly comparisonOperator: cloudwatch.ComparisonOperator;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm?: number;
-  readonly treatMissingData: cloudwatch.TreatMissingData;
-}
-
 /**
  * What an on-call engineer watches: one SNS topic per environment (KMS-encrypted, TLS only)
  * that every alarm notifies on ALARM and on OK, the alarms themselves with their thresholds from
  * the config, and a dashboard of the pipeline's flow, its extractor and its business figures.
  *
- * Missing data is treated deliberately, alarm by alarm: every metric watched here is published
- * only while something happens (SQS metrics stop for an idle queue, Lambda's for an idle
- * function, DynamoDB's error metrics exist only when errors occur), so a missing datapoint means
- * "nothing happened" and never breaches. The comment at each alarm says why that holds there.
+ * The alarms and the dashboard rows of each part are in `monitoring/`: the pipeline's core is
+ * watched from the start; the API, webhooks and clean-up once the stack hands them over.
  */
 export class Monitoring extends Construct {
   /** Every alarm notifies this topic, on ALARM and on OK. */
@@ -149,7 +79,7 @@ export class Monitoring extends Construct {
   /** Encrypts the topic; CloudWatch may use it to publish. */
   public readonly topicKey: kms.Key;
   public readonly dashboard: cloudwatch.Dashboard;
-  /** The alarms by name. The API's appear once `monitorApi` has run. */
+  /** The alarms by name. The API's, the webhooks' and the clean-up's appear once they are monitored. */
   public readonly alarms: Partial<Record<AlarmName, cloudwatch.Alarm>> = {};
 
   private readonly thresholds: AlarmThresholds;
@@ -160,7 +90,6 @@ export class Monitoring extends Construct {
     super(scope, id);
     this.thresholds = props.thresholds;
     this.metricsNamespace = props.metricsNamespace;
-    const { thresholds, lanes, extractor, table } = props;
     const stack = Stack.of(this);
 
     // Topic: encrypted with a key of our own, because CloudWatch cannot publish to a topic under
@@ -198,466 +127,42 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmAction = new SnsAction(this.topic);
 
-    // Metrics the alarms and the dashboard share.
-    const custom = (metricName: string, statistic: string, dimensions: Record<string, string> = {}, label?: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { [METRIC_DIMENSIONS.service]: SERVICE_NAMES.extract, ...dimensions },
-        statistic,
-        period: FIVE_MINUTES,
-        label,
-      });
-    const invocations = extractor.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES });
-    const errors = extractor.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
-    const throttles = extractor.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES });
-    const concurrency = extractor.metric('ConcurrentExecutions', { statistic: 'Maximum', period: FIVE_MINUTES });
-    const durationAt = (statistic: string, label?: string) => extractor.metricDuration({ statistic, period: FIVE_MINUTES, label });
-    const timeoutMs = props.extractorTimeout.toMilliseconds();
-    const concurrencyThreshold = Math.max(1, Math.ceil(thresholds.concurrencyCapShare * props.extractorConcurrencyCap));
-    const tableThrottles = new cloudwatch.MathExpression({
-      expression: 'reads + writes',
-      usingMetrics: {
-        reads: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }),
-        writes: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }),
-      },
-      label: 'Throttled reads + writes',
-      period: FIVE_MINUTES,
-    });
-    const tableSystemErrors = table.metricSystemErrorsForOperations({
-      operations: [
-        dynamodb.Operation.GET_ITEM,
-        dynamodb.Operation.PUT_ITEM,
-        dynamodb.Operation.UPDATE_ITEM,
-        dynamodb.Operation.DELETE_ITEM,
-        dynamodb.Operation.QUERY,
-        dynamodb.Operation.SCAN,
-        dynamodb.Operation.BATCH_WRITE_ITEM,
-        dynamodb.Operation.TRANSACT_WRITE_ITEMS,
-      ],
-      period: FIVE_MINUTES,
-      label: 'System errors',
-    });
-
-    // Alarms: each lane's queues.
-    const deadLetterDepths = {} as Record<Lane, cloudwatch.Metric>;
-    const shardDeadLetterDepths = {} as Record<Lane, cloudwatch.Metric>;
-    for (const lane of LANES) {
-      const { queue, deadLetterQueue, shardDeadLetterQueue } = lanes[lane];
-      deadLetterDepths[lane] = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
-      shardDeadLetterDepths[lane] = shardDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
-      this.addAlarm(LANE_ALARMS[lane].shardDeadLetter, {
-        summary: `A shard message reached the ${lane} lane's shard dead-letter queue: its document is FAILED/POISON.`,
-        metric: shardDeadLetterDepths[lane],
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.addAlarm(LANE_ALARMS[lane].deadLetter, {
-        summary: `A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`,
-        metric: deadLetterDepths[lane],
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        // SQS publishes while a queue holds messages or is used; an empty, idle DLQ goes quiet.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.addAlarm(LANE_ALARMS[lane].backlog, {
-        summary: `The oldest document queued in the ${lane} lane has waited more than ${thresholds.queueOldestMessageAgeSeconds[lane]} s for 15 minutes: extraction is not keeping up or is stuck.`,
-        metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
-        threshold: thresholds.queueOldestMessageAgeSeconds[lane],
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        // The event source polls the queue all the time, so it is never idle; no data = no messages.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-
-    // Alarms: the extractor.
-    this.addAlarm('ExtractionErrorRate', {
-      summary: `More than ${thresholds.extractionErrorRatePercent}% of extractor invocations failed as a whole (crash, timeout, init error) in 2 of 3 five-minute periods.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-        usingMetrics: { errors, invocations },
-        label: 'Failed invocations (%)',
-        period: FIVE_MINUTES,
-      }),
-      threshold: thresholds.extractionErrorRatePercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // Lambda publishes nothing while the function is idle: no invocations, no errors.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('ExtractionThrottled', {
-      summary: `The extractor was throttled ${thresholds.extractionThrottles}+ times in 5 minutes: the account or reserved concurrency is exhausted, and throttled messages age toward the DLQ.`,
-      metric: throttles,
-      threshold: thresholds.extractionThrottles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // Published only for periods with invocation attempts; none means nothing was throttled.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('ExtractionDurationNearTimeout', {
-      summary: `Extractor p99 duration passed ${Math.round(thresholds.durationP99TimeoutShare * 100)}% of its ${props.extractorTimeout.toSeconds()} s timeout in 2 of 3 five-minute periods: invocations are about to time out.`,
-      metric: durationAt('p99'),
-      threshold: Math.round(thresholds.durationP99TimeoutShare * timeoutMs),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // No invocations, no durations: an idle function is not slow.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('ShardsFailing', {
-      summary: 'A page-range shard of a long document could not be read and failed its document, twice or more in 15 minutes.',
-      metric: custom(EXTRACT_METRICS.shardsFailed, 'Sum').with({ period: FIVE_MINUTES }),
-      threshold: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
-      // Published only when a shard fails.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('ExtractionConcurrencyNearCap', {
-      summary: `The extractor ran at ${concurrencyThreshold}+ concurrent executions (cap ${props.extractorConcurrencyCap}) for 15 minutes: it cannot scale further, so the backlog will grow.`,
-      metric: concurrency,
-      threshold: concurrencyThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
-      // Idle function, no datapoints: far from the cap.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    // Alarms: the table.
-    this.addAlarm('TableThrottled', {
-      summary: `The document table throttled ${thresholds.tableThrottles}+ reads and writes in 2 of 3 five-minute periods; the SDK retries, but documents slow down and may fail over to retries.`,
-      metric: tableThrottles,
-      threshold: thresholds.tableThrottles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // DynamoDB publishes throttle events only when there are some.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm('TableSystemErrors', {
-      summary: `DynamoDB answered ${thresholds.tableSystemErrors}+ requests with a server error in 2 of 3 five-minute periods.`,
-      metric: tableSystemErrors,
-      threshold: thresholds.tableSystemErrors,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // DynamoDB publishes SystemErrors only when there are some.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    // Alarms: document events.
-    const events = props.documentEvents;
-    const iteratorAge = events?.publisher.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES });
-    const failedEventsDepth = events?.failedEvents.metricApproximateNumberOfMessagesVisible({
-      statistic: 'Maximum',
-      period: ONE_MINUTE,
-    });
-    if (iteratorAge && failedEventsDepth) {
-      this.addAlarm('EventPublishingLag', {
-        summary: `Document events lag more than ${thresholds.eventPublishingLagSeconds} s behind the table: the publisher keeps failing (bus refusing events?) or is throttled.`,
-        metric: iteratorAge,
-        threshold: thresholds.eventPublishingLagSeconds * 1000,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        // Lambda publishes IteratorAge only for batches it invokes; no changes, no lag. A failing
-        // publisher is retried continuously, so a stuck stream does keep publishing it.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.addAlarm('EventPublishingFailed', {
-        summary: 'A batch of table changes was given up without its document events: consumers missed Completed/Failed events.',
-        metric: failedEventsDepth,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        // As for the DLQ: an empty, idle queue goes quiet.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-
-    // Dashboard: flow first (is work arriving and leaving?), then the extractor, then outcomes.
+    // The pipeline's core: its alarms, then the dashboard that starts with their status.
+    const resources = { lanes: props.lanes, extractor: props.extractor, table: props.table, documentEvents: props.documentEvents };
+    const limits = { timeout: props.extractorTimeout, concurrencyCap: props.extractorConcurrencyCap };
+    const metrics = pipelineMetrics(resources);
+    const core = { thresholds: props.thresholds, namespace: props.metricsNamespace, resources, limits, metrics };
+    addPipelineAlarms(this.add, core);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
-    this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({
-        markdown: `# pdf-pipeline · ${stack.stackName}\nAlarms notify the alarm topic on ALARM and OK. What each means and what to do first: \`docs/runbook.md\`. Redrive: \`npm run redrive -- --env <env>\`.`,
-        width: 24,
-        height: 2,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: Object.values(this.alarms),
-        width: 24,
-        height: 3,
-      }),
-    );
-    // One row per lane: what arrives, what waits, and how long.
-    for (const lane of LANES) {
-      const { queue } = lanes[lane];
-      this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: `${lane} lane: documents queued`,
-          left: [queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: ONE_MINUTE, label: 'Messages sent / min' })],
-          ...GRAPH,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${lane} lane: queue depth`,
-          left: [
-            queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Waiting' }),
-            queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: ONE_MINUTE, label: 'In flight' }),
-          ],
-          ...GRAPH,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${lane} lane: age of oldest message (s)`,
-          left: [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: ONE_MINUTE, label: 'Oldest' })],
-          leftAnnotations: [{ value: thresholds.queueOldestMessageAgeSeconds[lane], label: 'Alarm', color: cloudwatch.Color.RED }],
-          ...GRAPH,
-        }),
-      );
-    }
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queues',
-        left: [
-          ...LANES.map((lane) => deadLetterDepths[lane].with({ label: `Extraction DLQ (${lane})` })),
-          ...LANES.map((lane) => shardDeadLetterDepths[lane].with({ label: `Shard DLQ (${lane})` })),
-          ...(failedEventsDepth ? [failedEventsDepth.with({ label: 'Failed event batches' })] : []),
-        ],
-        leftAnnotations: [{ value: 1, label: 'Alarm', color: cloudwatch.Color.RED }],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Extraction duration (ms)',
-        left: ['p50', 'p90', 'p99', 'Maximum'].map((statistic) => durationAt(statistic, statistic)),
-        leftAnnotations: [
-          { value: timeoutMs, label: 'Timeout', color: cloudwatch.Color.RED },
-          { value: Math.round(thresholds.durationP99TimeoutShare * timeoutMs), label: 'p99 alarm', color: cloudwatch.Color.ORANGE },
-        ],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Extractor invocations, errors, throttles',
-        left: [invocations.with({ label: 'Invocations' }), errors.with({ label: 'Errors' }), throttles.with({ label: 'Throttles' })],
-        right: [concurrency.with({ label: 'Concurrent executions (max)' })],
-        rightAnnotations: [{ value: props.extractorConcurrencyCap, label: 'Cap', color: cloudwatch.Color.RED }],
-        ...GRAPH,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Documents by outcome',
-        left: [
-          custom(EXTRACT_METRICS.documentsCompleted, 'Sum', {}, 'Completed'),
-          custom(EXTRACT_METRICS.documentsFailed, 'Sum', {}, 'Failed'),
-          custom(EXTRACT_METRICS.documentsPoisoned, 'Sum', {}, 'Poisoned'),
-        ],
-        stacked: true,
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Long documents in shards',
-        left: [
-          custom(EXTRACT_METRICS.documentsSharded, 'Sum', {}, 'Documents split'),
-          custom(EXTRACT_METRICS.shardsExtracted, 'Sum', {}, 'Shards read'),
-          custom(EXTRACT_METRICS.shardsFailed, 'Sum', {}, 'Shards failed'),
-        ],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Pages read by OCR',
-        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages'), custom(EXTRACT_METRICS.textractPages, 'Sum', {}, 'Textract pages (billed)')],
-        right: [custom(EXTRACT_METRICS.ocrConfidence, 'Average', {}, 'Mean confidence (%)')],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'OCR seconds per page',
-        left: ['p50', 'p90', 'Maximum'].map((statistic) => custom(EXTRACT_METRICS.ocrSeconds, statistic, {}, statistic)),
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Failures by error code',
-        left: FAILURE_CODES.map((code) =>
-          custom(EXTRACT_METRICS.documentsFailedByCode, 'Sum', { [METRIC_DIMENSIONS.errorCode]: code }, code),
-        ),
-        stacked: true,
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'End-to-end latency, upload to completion (ms)',
-        left: ['p50', 'p90', 'p99'].map((statistic) => custom(EXTRACT_METRICS.endToEndLatency, statistic, {}, statistic)),
-        ...GRAPH,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Pages extracted',
-        left: [custom(EXTRACT_METRICS.pagesExtracted, 'Sum', {}, 'Pages')],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Bytes processed',
-        left: [custom(EXTRACT_METRICS.bytesProcessed, 'Sum', {}, 'Bytes')],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Document table: throttles and system errors',
-        left: [tableThrottles, tableSystemErrors],
-        ...GRAPH,
-      }),
-    );
-    if (events && iteratorAge) {
-      const published = (detailType: string) =>
-        new cloudwatch.Metric({
-          namespace: props.metricsNamespace,
-          metricName: DOCUMENT_EVENT_METRICS.eventsPublished,
-          dimensionsMap: {
-            [METRIC_DIMENSIONS.service]: SERVICE_NAMES.documentEvents,
-            [METRIC_DIMENSIONS.detailType]: detailType,
-          },
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-          label: detailType,
-        });
-      this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'Document events published',
-          left: Object.values(DOCUMENT_EVENT_TYPES).map(published),
-          right: [iteratorAge.with({ label: 'Lag behind the table (ms)' })],
-          ...GRAPH,
-        }),
-      );
-    }
+    addPipelineWidgets(this.dashboard, { ...core, stackName: stack.stackName, alarms: Object.values(this.alarms) });
 
-    // API (issue 4): the API's alarms and widgets are added by `monitorApi`.
     if (props.api) this.monitorApi(props.api);
   }
 
   /**
    * Alarms on the API's 5XX rate and p99 latency (thresholds from the config) and graphs its
-   * traffic; for the stack to call once the API exists, or through the `api` prop.
+   * traffic and operations; for the stack to call once the API exists, or through the `api` prop.
    */
   monitorApi(api: apigateway.RestApiBase): void {
     if (this.alarms.ApiServerErrorRate) throw new Error('monitorApi has already run');
-    const { thresholds } = this;
-    const requests = api.metricCount({ statistic: 'Sum', period: FIVE_MINUTES });
-    const serverErrors = api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES });
-    const clientErrors = api.metricClientError({ statistic: 'Sum', period: FIVE_MINUTES });
-    const latencyAt = (statistic: string, label?: string) => api.metricLatency({ statistic, period: FIVE_MINUTES, label });
-
-    const serverErrorRate = this.addAlarm('ApiServerErrorRate', {
-      summary: `More than ${thresholds.apiServerErrorRatePercent}% of API requests were answered 5XX in 2 of 3 five-minute periods.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-        usingMetrics: { errors: serverErrors, requests },
-        label: '5XX (%)',
-        period: FIVE_MINUTES,
-      }),
-      threshold: thresholds.apiServerErrorRatePercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // API Gateway publishes nothing for periods without requests: no traffic, no errors.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const latencyHigh = this.addAlarm('ApiLatencyHigh', {
-      summary: `API p99 latency passed ${thresholds.apiLatencyP99Ms} ms in 2 of 3 five-minute periods.`,
-      metric: latencyAt('p99'),
-      threshold: thresholds.apiLatencyP99Ms,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // No requests, no latency to judge.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // Any entry missing from the audit trail needs a person (it is in the API's log instead).
-    const auditWriteFailures = new cloudwatch.Metric({
-      namespace: this.metricsNamespace,
-      metricName: API_METRICS.auditWriteFailures,
-      dimensionsMap: { [METRIC_DIMENSIONS.service]: SERVICE_NAMES.api },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-      label: 'Audit writes failed',
-    });
-    const auditWriteFailed = this.addAlarm('AuditWriteFailed', {
-      summary: 'An audit entry could not be written; the API logged it instead.',
-      metric: auditWriteFailures,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // The metric is emitted only when a write fails: no datapoint, no failure.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'API traffic',
-        left: [requests.with({ label: 'Requests' }), clientErrors.with({ label: '4XX' }), serverErrors.with({ label: '5XX' })],
-        ...GRAPH,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'API latency (ms)',
-        left: ['p50', 'p90', 'p99'].map((statistic) => latencyAt(statistic, statistic)),
-        leftAnnotations: [{ value: thresholds.apiLatencyP99Ms, label: 'p99 alarm', color: cloudwatch.Color.RED }],
-        ...GRAPH,
-      }),
-      new cloudwatch.AlarmStatusWidget({
-        title: 'API alarms',
-        alarms: [serverErrorRate, latencyHigh, auditWriteFailed],
-        ...GRAPH,
-      }),
-    );
+    monitorApiOn(this.add, this.dashboard, { api, thresholds: this.thresholds, namespace: this.metricsNamespace });
   }
 
-  /**
-   * Alarms on webhook delivery: a message in its dead-letter queue (events or tasks that kept
-   * failing for reasons other than the receiver, whose failures are retried and logged instead),
-   * and delivery invocations that failed as a whole.
-   */
-  monitorWebhooks(webhooks: { readonly deliverer: lambda.IFunction; readonly deadLetterQueue: sqs.IQueue }): void {
-    const deadLettered = this.addAlarm('WebhookDeadLetterQueueNotEmpty', {
-      summary: 'A webhook message (a document event or a delivery task) was dead-lettered: subscribers may have missed an event.',
-      metric: webhooks.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // An empty, idle queue publishes nothing.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const deliveryErrors = this.addAlarm('WebhookDeliveryErrors', {
-      summary: 'Webhook delivery invocations are failing as a whole (the table or the queue unreachable, or a bug); receivers are not the cause.',
-      metric: webhooks.deliverer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
-      threshold: 5,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // An idle function publishes no Errors datapoint.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const namespace = this.metricsNamespace;
-    const service = { [METRIC_DIMENSIONS.service]: SERVICE_NAMES.webhooks };
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Webhooks',
-        left: [
-          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.delivered, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Delivered' }),
-          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.attemptsFailed, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Failed attempts' }),
-          new cloudwatch.Metric({ namespace, metricName: WEBHOOK_METRICS.givenUp, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES, label: 'Given up' }),
-        ],
-        ...GRAPH,
-      }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Webhook alarms', alarms: [deadLettered, deliveryErrors], ...GRAPH }),
-    );
+  /** Alarms on webhook delivery and graphs its deliveries. */
+  monitorWebhooks(webhooks: MonitoredWebhooks): void {
+    monitorWebhooksOn(this.add, this.dashboard, webhooks, this.metricsNamespace);
+  }
+
+  /** Alarms on the purges of deleted documents and on the sweeper, and graphs their work. */
+  monitorCleanup(cleanup: MonitoredCleanup): void {
+    monitorCleanupOn(this.add, this.dashboard, cleanup, this.metricsNamespace);
   }
 
   /** Creates an alarm that notifies the topic on ALARM and on OK, described with its runbook section. */
-  private addAlarm(name: AlarmName, definition: AlarmDefinition): cloudwatch.Alarm {
+  private readonly add = (name: AlarmName, definition: AlarmDefinition): cloudwatch.Alarm => {
     const alarm = new cloudwatch.Alarm(this, name, {
       alarmDescription: `${definition.summary} Runbook: ${runbookLink(name)}`,
       metric: definition.metric,
@@ -671,5 +176,5 @@ export class Monitoring extends Construct {
     alarm.addOkAction(this.alarmAction);
     this.alarms[name] = alarm;
     return alarm;
-  }
+  };
 }

@@ -5,6 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WEBHOOK_DELIVERY } from '../../lambdas/webhooks/contract.js';
 import { NodeFunction } from './node-function.js';
 
 export interface WebhooksProps {
@@ -82,7 +83,7 @@ export class Webhooks extends Construct {
 
     // The delivery function: records of a batch side by side, failures reported one by one.
     this.deliverer = new NodeFunction(this, 'Deliverer', {
-      entry: 'lambdas/webhooks/handler.ts',
+      entry: WEBHOOK_DELIVERY.entry,
       description: 'pdf-pipeline webhooks: delivers signed document events to subscribers',
       memorySize: props.memorySize,
       timeout: props.timeout,

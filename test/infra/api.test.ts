@@ -9,10 +9,12 @@ import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES } from '../../lambdas/api/errors.js';
 import { ALL_FULL_SCOPES, API_STAGE_NAME, ROUTES } from '../../lambdas/api/routes.js';
-import { API_FUNCTIONS, apiEnvironment, CONFIGS, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
+import { CONFIGS, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
 import { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
 import { templateMethods } from '../support/api-template.js';
 import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+import { API_FUNCTION, apiEnvironment } from '../../lambdas/api/contract.js';
+import { PURGE_FUNCTION } from '../../lambdas/purge/contract.js';
 
 beforeAll(synthesizeEnvironments);
 
@@ -189,7 +191,7 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
     const fn = propertiesOf(template, logicalId(stack.api.handler.function)) as { Timeout: number; Environment: { Variables: Record<string, unknown> } };
     const variables = fn.Environment.Variables as Record<string, unknown>;
 
-    expect(fn.Timeout).toBe(API_FUNCTIONS.api.timeoutSeconds);
+    expect(fn.Timeout).toBe(API_FUNCTION.timeoutSeconds);
     expect(variables).toMatchObject({ ...apiEnvironment(config), ALLOWED_ORIGINS: stack.resolve(browserOrigins.join(',')) });
     expect(variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.storage.table) },
@@ -248,13 +250,13 @@ describe.each(ENVIRONMENT_NAMES)('API (%s)', (envName: EnvironmentName) => {
 
     expect(queue).toMatchObject({
       SqsManagedSseEnabled: true,
-      VisibilityTimeout: 6 * API_FUNCTIONS.purge.timeoutSeconds,
+      VisibilityTimeout: 6 * PURGE_FUNCTION.timeoutSeconds,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.cleanup.purgeDeadLetterQueue), 'Arn'] },
-        maxReceiveCount: API_FUNCTIONS.purge.maxReceiveCount,
+        maxReceiveCount: PURGE_FUNCTION.maxReceiveCount,
       },
     });
-    expect(mapping.Properties).toMatchObject({ BatchSize: API_FUNCTIONS.purge.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(mapping.Properties).toMatchObject({ BatchSize: PURGE_FUNCTION.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     expect(rule.Properties.ScheduleExpression).toBe(`rate(${config.api.sweepIntervalMinutes} minutes)`);
   });
 

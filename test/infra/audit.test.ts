@@ -7,10 +7,11 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_GROUP, API_ENV, AUDIT_TABLE_LAYOUT, LANES } from '../../lambdas/shared/contract.js';
+import { ADMIN_GROUP, AUDIT_TABLE_LAYOUT, LANES } from '../../lambdas/shared/contract.js';
 import { CONFIGS, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig, type EnvironmentName } from '../../lib/config.js';
 import { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
 import { asList, CDK_JSON_CONTEXT, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+import { API_ENV } from '../../lambdas/api/contract.js';
 
 beforeAll(synthesizeEnvironments);
 

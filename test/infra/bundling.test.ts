@@ -12,12 +12,13 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTICE_FILE } from '../../bin/third-party-licenses.js';
 import { LICENSE_NOTICE_FILE } from '../../lib/constructs/node-function.js';
-import { extractionEnvironment, CONFIGS } from '../../lib/config.js';
+import { CONFIGS } from '../../lib/config.js';
 import type { PageLayout } from '../../lambdas/shared/page-layout.js';
 import { TesseractEngine } from '../../lambdas/extract/ocr/tesseract-engine.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { PdfiumRenderer } from '../support/pdfium-render.js';
 import { buildApp, logicalId, propertiesOf } from './app-fixture.js';
+import { extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 function directoryBytes(directory: string): number {
   return readdirSync(directory, { withFileTypes: true, recursive: true })

@@ -3,14 +3,13 @@ import {
   CONFIGS,
   deriveSettings,
   ENVIRONMENT_NAMES,
-  extractionEnvironment,
   validateConfig,
   lanesMaxConcurrency,
   type EnvironmentConfig,
   type ExtractionConfig,
   type QueueConfig,
 } from '../../lib/config.js';
-import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 const withExtraction = (config: EnvironmentConfig, extraction: Partial<ExtractionConfig>): EnvironmentConfig => ({
   ...config,
@@ -41,7 +40,7 @@ describe.each(ENVIRONMENT_NAMES)('validateConfig (%s)', (envName) => {
     const broken = withLanes(config, 3, 3, 9);
 
     // Act & Assert
-    expect(() => validateConfig(broken)).toThrow(/maxConcurrency together \(10\) must not exceed reservedConcurrency \(9\)/);
+    expect(() => validateConfig(broken)).toThrow(/extraction.reservedConcurrency \(9\) must not be below the lanes' and shard queues' maxConcurrency together \(10\)/);
   });
 
   it('accepts lanes and shard queues that fill the reserved concurrency exactly', () => {

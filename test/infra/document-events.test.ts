@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_RECORD_FILTER } from '../../lambdas/shared/document-events.js';
-import { DOCUMENT_EVENTS_PUBLISHER, documentEventsEnvironment, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+import { DOCUMENT_EVENTS_FUNCTION, documentEventsEnvironment } from '../../lambdas/document-events/contract.js';
 
 beforeAll(synthesizeEnvironments);
 
@@ -39,11 +40,11 @@ describe.each(ENVIRONMENT_NAMES)('document events (%s)', (envName) => {
     expect(mapping).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.storage.table), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: DOCUMENT_EVENTS_PUBLISHER.batchSize,
+      BatchSize: DOCUMENT_EVENTS_FUNCTION.batchSize,
       ParallelizationFactor: 1,
       BisectBatchOnFunctionError: false,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: DOCUMENT_EVENTS_PUBLISHER.retryAttempts,
+      MaximumRetryAttempts: DOCUMENT_EVENTS_FUNCTION.retryAttempts,
       MaximumRecordAgeInSeconds: config.events.maxRecordAgeHours * 3600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.documentEvents.failedEvents), 'Arn'] } } },
     });
@@ -58,8 +59,8 @@ describe.each(ENVIRONMENT_NAMES)('document events (%s)', (envName) => {
     expect(fn).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      MemorySize: DOCUMENT_EVENTS_PUBLISHER.memoryMb,
-      Timeout: DOCUMENT_EVENTS_PUBLISHER.timeoutSeconds,
+      MemorySize: DOCUMENT_EVENTS_FUNCTION.memoryMb,
+      Timeout: DOCUMENT_EVENTS_FUNCTION.timeoutSeconds,
       TracingConfig: { Mode: 'Active' },
       Environment: { Variables: documentEventsEnvironment(config) },
     });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXTRACT_ENV, KEY_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
-import { ENVIRONMENT_NAMES, extractionEnvironment, type EnvironmentName } from '../../lib/config.js';
+import { KEY_PREFIXES, LANES, NOTIFIED_PREFIXES } from '../../lambdas/shared/contract.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole, synthesizeEnvironments } from './app-fixture.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 beforeAll(synthesizeEnvironments);
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIGS, ENVIRONMENT_NAMES, extractionEnvironment, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
-import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
-import { loadExtractSettings } from '../../lambdas/shared/env.js';
+import { CONFIGS, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { extractionEnvironment, loadExtractSettings } from '../../lambdas/extract/contract.js';
 
 const withMarkdown = (markdown: Partial<EnvironmentConfig['markdown']>): EnvironmentConfig => ({ ...CONFIGS.dev, markdown: { ...CONFIGS.dev.markdown, ...markdown } });
 
@@ -25,13 +24,7 @@ describe('the extractor environment', () => {
   it('carries the Markdown settings, which the function reads back as they were configured', () => {
     // Arrange
     const config = withMarkdown({ enabled: false, chunkMaxTokens: 300, chunkOverlapTokens: 30, tokenizer: 'cl100k_base' });
-    const environment = {
-      ...extractionEnvironment(config),
-      [EXTRACT_ENV.tableName]: 't',
-      [EXTRACT_ENV.bucketName]: 'b',
-      [EXTRACT_ENV.interactiveShardQueueUrl]: 'q1',
-      [EXTRACT_ENV.bulkShardQueueUrl]: 'q2',
-    };
+    const environment = extractionEnvironment(config, { tableName: 't', bucketName: 'b', shardQueueUrls: { interactive: 'q1', bulk: 'q2' } });
 
     // Act
     const settings = loadExtractSettings(environment);

@@ -1,25 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXTRACT_METRICS, extractionEnvironment } from '../../lambdas/extract/contract.js';
 import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
-import { EXTRACT_METRICS, METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
-import { deriveSettings, ENVIRONMENT_NAMES, extractionEnvironment, lanesMaxConcurrency, type EnvironmentName } from '../../lib/config.js';
-import { ALARM_NAMES, LANE_ALARMS, runbookLink, type AlarmName } from '../../lib/constructs/monitoring.js';
+import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
+import { deriveSettings, ENVIRONMENT_NAMES, lanesMaxConcurrency } from '../../lib/config.js';
+import { ALARM_NAMES, LANE_ALARMS, runbookLink } from '../../lib/constructs/monitoring.js';
+import { alarmOf, dimensionsOf, type Props } from './alarm-fixture.js';
 import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
-
-type Props = Record<string, any>;
-
-/** The alarm's properties in the template. */
-function alarmOf(envName: EnvironmentName, name: AlarmName): Props {
-  const { stack, template } = environment(envName);
-  const alarm = stack.monitoring.alarms[name];
-  if (!alarm) throw new Error(`No ${name} alarm in ${envName}`);
-  return propertiesOf(template, logicalId(alarm));
-}
-
-/** `{ Name: Value }` of a metric's dimensions, values rendered. */
-const dimensionsOf = (dimensions: { Name: string; Value: unknown }[]) =>
-  Object.fromEntries(dimensions.map(({ Name, Value }) => [Name, render(Value)]));
 
 /** The metrics a math alarm combines, by id: namespace, name, dimensions, statistic, period. */
 function mathMetricsOf(alarm: Props): Record<string, Props> {

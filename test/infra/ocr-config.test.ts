@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
-import { CONFIGS, ENVIRONMENT_NAMES, extractionEnvironment, ocrConfigProblems, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../../lambdas/extract/contract.js';
+import { CONFIGS, configProblems, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
 
 const withOcr = (ocr: Partial<EnvironmentConfig['ocr']>): EnvironmentConfig => ({ ...CONFIGS.dev, ocr: { ...CONFIGS.dev.ocr, ...ocr } });
 
 describe('OCR config rules', () => {
   it.each(ENVIRONMENT_NAMES)('accepts the %s config, whose languages all ship traineddata', (envName) => {
-    expect(ocrConfigProblems(CONFIGS[envName])).toEqual([]);
+    expect(configProblems(CONFIGS[envName])).toEqual([]);
   });
 
   it.each([
-    ['an unknown engine', withOcr({ engine: 'gcv' as never }), 'ocr.engine'],
+    ['an unknown engine', withOcr({ engine: 'gcv' as never }), 'ocr.engine must be one of tesseract, textract, off'],
     ['no language', withOcr({ languages: [] }), 'ocr.languages must name'],
     ['a language name that is no Tesseract code', withOcr({ languages: ['English'] }), "'English' is not a Tesseract language code"],
     ['a language whose traineddata is not installed', withOcr({ languages: ['eng', 'deu'] }), 'npm i --save-exact @tesseract.js-data/deu'],
@@ -22,7 +22,7 @@ describe('OCR config rules', () => {
   });
 
   it('does not ask for traineddata when Textract reads the pages', () => {
-    expect(ocrConfigProblems(withOcr({ engine: 'textract', languages: ['deu'], textractTps: 5 }))).toEqual([]);
+    expect(configProblems(withOcr({ engine: 'textract', languages: ['deu'], textractTps: 5 }))).toEqual([]);
   });
 });
 
@@ -32,20 +32,21 @@ describe('Textract settings', () => {
   });
 
   it('refuses a quota too small for the pages a document may OCR within its budget', () => {
-    // Arrange: dev's 2 + 2 environments of one worker, at one request a second: 4 s a request
-    // for each worker, and 20 pages would take 80 s of the 60 s a document has
+    // Arrange: dev's 2 + 2 lane and 2 + 2 shard queue environments of one worker, at one request
+    // a second: 8 s a request for each worker, and 20 pages would take 160 s of the 60 s a document has
     const config = withOcr({ engine: 'textract', textractTps: 1, maxPagesPerDocument: 20 });
 
     // Act & Assert
-    expect(() => validateConfig(config)).toThrow(/one request every 4000 ms: 20 pages \(ocr.maxPagesPerDocument\) would take 80 s, more than extraction.documentTimeoutSeconds \(60\)/);
+    expect(() => validateConfig(config)).toThrow(/one request every 8000 ms: 20 pages \(ocr.maxPagesPerDocument\) would take 160 s, more than extraction.documentTimeoutSeconds \(60\)/);
   });
 
   it("gives the function its workers' least interval between requests, and only with Textract", () => {
-    // Arrange: prod has 20 environments of one worker; at 10 requests a second, one every 2 s each
+    // Arrange: prod has 32 environments (its reserved concurrency) of one worker; at 10 requests
+    // a second, one every 3.2 s each
     const prod: EnvironmentConfig = { ...CONFIGS.prod, ocr: { ...CONFIGS.prod.ocr, engine: 'textract', textractTps: 10 } };
 
     // Act & Assert
-    expect(extractionEnvironment(prod)[EXTRACT_ENV.ocrTextractIntervalMs]).toBe('2000');
+    expect(extractionEnvironment(prod)[EXTRACT_ENV.ocrTextractIntervalMs]).toBe('3200');
     expect(extractionEnvironment(CONFIGS.prod)).not.toHaveProperty(EXTRACT_ENV.ocrTextractIntervalMs);
   });
 });

@@ -5,9 +5,12 @@
  * the document bucket its versions.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ENV, EXTRACT_ENV, KEY_PREFIXES, NOTIFIED_PREFIXES, TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
+import { KEY_PREFIXES, NOTIFIED_PREFIXES, TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config.js';
 import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
+import { API_ENV } from '../../lambdas/api/contract.js';
+import { EXTRACT_ENV } from '../../lambdas/extract/contract.js';
+import { SWEEP_ENV } from '../../lambdas/sweep/contract.js';
 
 beforeAll(synthesizeEnvironments);
 
@@ -83,9 +86,9 @@ describe.each(ENVIRONMENT_NAMES)('retention (%s)', (envName) => {
     // Assert
     expect(extractor[EXTRACT_ENV.documentRetentionSeconds]).toBe(seconds);
     expect(api[API_ENV.documentRetentionSeconds]).toBe(seconds);
-    expect(sweeper[API_ENV.documentRetentionSeconds]).toBe(seconds);
+    expect(sweeper[SWEEP_ENV.documentRetentionSeconds]).toBe(seconds);
     // On AWS TTL and lifecycle rules remove expired documents; the sweeper never scans for them.
-    expect(sweeper).not.toHaveProperty(API_ENV.sweepExpiredDocuments);
+    expect(sweeper).not.toHaveProperty(SWEEP_ENV.sweepExpiredDocuments);
   });
 });
 

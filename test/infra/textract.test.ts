@@ -7,10 +7,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
 import { CONFIGS, type EnvironmentConfig } from '../../lib/config.js';
 import { PdfPipelineStack } from '../../lib/pdf-pipeline-stack.js';
 import { asList, CDK_JSON_CONTEXT, logicalId, propertiesOf, statementsOfRole } from './app-fixture.js';
+import { EXTRACT_ENV } from '../../lambdas/extract/contract.js';
 
 const config: EnvironmentConfig = { ...CONFIGS.prod, ocr: { ...CONFIGS.prod.ocr, engine: 'textract', textractTps: 10 } };
 let stack: PdfPipelineStack;
@@ -39,9 +39,11 @@ describe('an environment with Textract OCR', () => {
   });
 
   it('tells the function how far apart its workers send requests', () => {
+    // prod runs up to 32 environments (its reserved concurrency) of one worker: at 10 requests a
+    // second, one every 3.2 s each.
     const fn = propertiesOf(template, logicalId(stack.extraction.extractor.function));
 
-    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '2000' });
+    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ [EXTRACT_ENV.ocrEngine]: 'textract', [EXTRACT_ENV.ocrTextractIntervalMs]: '3200' });
   });
 
   it('has no unacknowledged cdk-nag finding, the Textract wildcard acknowledged with its reason', () => {

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ENV } from '../../lambdas/shared/contract.js';
 import { CONFIGS, ENVIRONMENT_NAMES, validateConfig } from '../../lib/config.js';
 import { buildWebPageSync } from '../../web/build.js';
 import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+import { API_ENV } from '../../lambdas/api/contract.js';
 
 beforeAll(synthesizeEnvironments);
 

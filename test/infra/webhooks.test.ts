@@ -4,11 +4,11 @@
  * environment and permissions, and the alarms on it.
  */
 import { describe, expect, it } from 'vitest';
-import { WEBHOOKS_ENV } from '../../lambdas/shared/contract.js';
 import { DOCUMENT_EVENT_TYPES } from '../../lambdas/shared/document-events.js';
 import { webhookRulePattern } from '../../lambdas/shared/webhooks/events.js';
-import { CONFIGS, deriveSettings, ENVIRONMENT_NAMES, validateConfig, WEBHOOK_DELIVERY, type EnvironmentName } from '../../lib/config.js';
+import { CONFIGS, deriveSettings, ENVIRONMENT_NAMES, validateConfig, type EnvironmentName } from '../../lib/config.js';
 import { asList, environment, logicalId, propertiesOf, render, statementsOfRole } from './app-fixture.js';
+import { WEBHOOK_DELIVERY, WEBHOOKS_ENV } from '../../lambdas/webhooks/contract.js';
 
 function webhooksOf(envName: EnvironmentName) {
   const { config, stack, template } = environment(envName);

@@ -19,7 +19,6 @@ import { ApiObjects } from '../../lambdas/api/object-access.js';
 import { routeEvent } from '../../lambdas/api/router.js';
 import { ALL_FULL_SCOPES, ROUTES, type OperationId } from '../../lambdas/api/routes.js';
 import { DeliveryQueued, SecretRotated, WebhookCreated, WebhookDeliveryList, WebhookList } from '../../lambdas/api/webhook-schemas.js';
-import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { deliveryKeyOf, WebhookStore } from '../../lambdas/shared/webhook-store.js';
@@ -28,6 +27,7 @@ import { auditTableDefinition, tableDefinition } from '../../local/resources.js'
 import { LOCAL_CREDENTIALS } from '../../local/settings.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 import { makeStateDir, removeStateDir } from '../support/local-runtime.js';
+import { loadApiSettings } from '../../lambdas/api/contract.js';
 
 const WEBHOOK_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks';
 const NOW = new Date('2026-12-04T12:00:00.000Z');

@@ -9,23 +9,16 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIT_TABLE_LAYOUT,
-  DOCUMENT_EVENTS_ENV,
-  EXTRACT_ENV,
-  LANE_PREFIXES,
-  LANES,
-  NOTIFIED_PREFIXES,
-  TABLE_LAYOUT,
-  WEBHOOKS_ENV,
-  type Lane,
-} from '../../lambdas/shared/contract.js';
+import { AUDIT_TABLE_LAYOUT, LANE_PREFIXES, LANES, NOTIFIED_PREFIXES, TABLE_LAYOUT, type Lane } from '../../lambdas/shared/contract.js';
 import { webhookRulePattern } from '../../lambdas/shared/webhooks/events.js';
-import { CONFIGS, WEBHOOK_DELIVERY } from '../../lib/config.js';
+import { CONFIGS } from '../../lib/config.js';
 import { createApp } from '../../lib/pdf-pipeline-app.js';
 import { LOCAL_NAMES } from '../../local/settings.js';
 import { readFixtureRecords, recordsFor, TEST_EVENT_ID, type FixtureRecord } from '../support/fixture-records.js';
 import { FIXTURE_HANDLER, removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
+import { DOCUMENT_EVENTS_ENV } from '../../lambdas/document-events/contract.js';
+import { EXTRACT_ENV } from '../../lambdas/extract/contract.js';
+import { WEBHOOK_DELIVERY, WEBHOOKS_ENV } from '../../lambdas/webhooks/contract.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 

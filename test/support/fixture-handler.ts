@@ -7,9 +7,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EXTRACT_ENV, TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
+import { TABLE_LAYOUT } from '../../lambdas/shared/contract.js';
 import { decodeS3Key } from '../../lambdas/extract/s3-event.js';
 import { DIRECTIVES, FIXTURE_PK_PREFIX, TEST_EVENT_ID, type FixtureRecord } from './fixture-records.js';
+import { EXTRACT_ENV } from '../../lambdas/extract/contract.js';
 
 // Created once per environment, with endpoints and credentials from the environment alone.
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -25,12 +25,12 @@ import { ApiObjects } from '../../lambdas/api/object-access.js';
 import { routeEvent } from '../../lambdas/api/router.js';
 import { ALL_FULL_SCOPES, ROUTES, type OperationId } from '../../lambdas/api/routes.js';
 import { AuditList, RedriveAccepted } from '../../lambdas/api/schemas.js';
-import { loadApiSettings, type ApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
+import { type ApiSettings, loadApiSettings } from '../../lambdas/api/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

@@ -16,13 +16,13 @@ import { ApiObjects } from '../../lambdas/api/object-access.js';
 import { routeEvent } from '../../lambdas/api/router.js';
 import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { UsageResponse } from '../../lambdas/api/schemas.js';
-import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { estimateCost } from '../../lambdas/shared/cost.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { PRICE_TABLES } from '../../lambdas/shared/prices.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
+import { loadApiSettings } from '../../lambdas/api/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2026-12-04T12:00:00.000Z');

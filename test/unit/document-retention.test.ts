@@ -18,18 +18,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decideClaim } from '../../lambdas/extract/claim.js';
-import { API_ENV, EXTRACT_ENV } from '../../lambdas/shared/contract.js';
 import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
 import { sweep } from '../../lambdas/sweep/sweep.js';
-import {
-  apiEnvironment,
-  CONFIGS,
-  ENVIRONMENT_NAMES,
-  extractionEnvironment,
-  sweepEnvironment,
-  validateConfig,
-  type EnvironmentConfig,
-} from '../../lib/config.js';
+import { CONFIGS, ENVIRONMENT_NAMES, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { API_ENV, apiEnvironment } from '../../lambdas/api/contract.js';
+import { EXTRACT_ENV, extractionEnvironment } from '../../lambdas/extract/contract.js';
+import { sweepEnvironment } from '../../lambdas/sweep/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -270,7 +264,7 @@ describe('retention settings', () => {
     const seconds = String(config.retention.documentDays * 24 * 3600);
 
     // Act
-    const environments = [extractionEnvironment(config), apiEnvironment(config), sweepEnvironment(config)];
+    const environments = [extractionEnvironment(config), apiEnvironment(config), sweepEnvironment(config, { tableName: 'documents', bucketName: 'bucket' })];
 
     // Assert
     expect(environments.map((env) => env[EXTRACT_ENV.documentRetentionSeconds] ?? env[API_ENV.documentRetentionSeconds])).toEqual([

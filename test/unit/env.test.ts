@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadExtractSettings } from '../../lambdas/shared/env.js';
+import { loadExtractSettings } from '../../lambdas/extract/contract.js';
 
 const valid = {
   TABLE_NAME: 'documents',

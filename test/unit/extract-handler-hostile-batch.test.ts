@@ -8,9 +8,10 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONFIGS, extractionEnvironment } from '../../lib/config.js';
+import { CONFIGS } from '../../lib/config.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { flateBomb, manyPagesPdf } from '../support/hostile-pdfs.js';
+import { extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

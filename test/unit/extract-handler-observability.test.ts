@@ -9,9 +9,10 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
-import { EXTRACT_METRICS, METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
-import { CONFIGS, deriveSettings, extractionEnvironment } from '../../lib/config.js';
+import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
+import { CONFIGS, deriveSettings } from '../../lib/config.js';
 import { makePdf } from '../support/pdf-factory.js';
+import { EXTRACT_METRICS, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

@@ -16,7 +16,6 @@ import { ALL_FULL_SCOPES, API_SCOPES, fullScope } from '../../lambdas/api/routes
 import { HealthDetailResponse, ReprocessAccepted } from '../../lambdas/api/schemas.js';
 import { decideClaim } from '../../lambdas/extract/claim.js';
 import { parseS3Message } from '../../lambdas/extract/s3-event.js';
-import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { countDocuments } from '../../lambdas/shared/document-counts.js';
@@ -25,6 +24,7 @@ import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument
 import { S3Client } from '@aws-sdk/client-s3';
 import { apiTestEnvironment } from '../support/api-environment.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
+import { loadApiSettings } from '../../lambdas/api/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

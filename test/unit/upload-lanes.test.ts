@@ -16,7 +16,6 @@ import { documentSummary } from '../../lambdas/api/operations/documents.js';
 import { routeEvent } from '../../lambdas/api/router.js';
 import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { DocumentSummary, UploadCreated } from '../../lambdas/api/schemas.js';
-import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
@@ -24,6 +23,7 @@ import { DocumentRepository } from '../../lambdas/shared/document-repository.js'
 import { makePdf } from '../support/pdf-factory.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
+import { loadApiSettings } from '../../lambdas/api/contract.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

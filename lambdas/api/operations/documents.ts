@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DocumentMetadata, DocumentRecord, PageRecord, PendingTask } from '../../shared/document-repository.js';
 import { logger, metrics } from '../../shared/powertools.js';
+import { API_METRICS } from '../contract.js';
 import { sendPurgeRequest } from '../../shared/purge-request.js';
 import { documentLane } from '../../shared/s3-keys.js';
 import type { ApiDependencies } from '../dependencies.js';
@@ -149,7 +150,7 @@ export async function deleteDocument(request: ApiRequest, deps: ApiDependencies)
       // The purge task written with the tombstone makes the sweeper purge it later instead.
       logger.warn('Could not queue a purge; the sweeper will run it', { documentId: record.documentId, error });
     }
-    metrics.addMetric('DocumentsDeleted', MetricUnit.Count, 1);
+    metrics.addMetric(API_METRICS.documentsDeleted, MetricUnit.Count, 1);
     return { statusCode: 202, body: { documentId: record.documentId, deletedAt } };
   }
   throw new ApiError(409, 'DOCUMENT_CHANGED', 'The document kept changing while it was being deleted; retry.', { 'Retry-After': '1' });

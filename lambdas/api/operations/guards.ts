@@ -11,6 +11,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DocumentRecord } from '../../shared/document-repository.js';
 import { logger, metrics } from '../../shared/powertools.js';
+import { API_METRICS } from '../contract.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, documentNotFound } from '../errors.js';
 import type { ApiRequest, ApiResult, Caller } from '../http.js';
@@ -108,7 +109,7 @@ export async function consumeUploadQuota(caller: Caller, deps: ApiDependencies):
     perDay: deps.settings.uploadsPerDay,
   });
   if (decision.allowed) return;
-  metrics.addMetric('UploadQuotaRejections', MetricUnit.Count, 1);
+  metrics.addMetric(API_METRICS.uploadQuotaRejections, MetricUnit.Count, 1);
   throw new ApiError(
     429,
     'UPLOAD_QUOTA_EXCEEDED',

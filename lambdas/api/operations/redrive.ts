@@ -16,6 +16,7 @@ import {
   type RedriveQueues,
 } from '../../shared/dead-letter-redrive.js';
 import { logger, metrics } from '../../shared/powertools.js';
+import { API_METRICS } from '../contract.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { badRequest } from '../errors.js';
 import type { ApiRequest, ApiResult } from '../http.js';
@@ -55,7 +56,7 @@ export async function redriveDeadLetters(request: ApiRequest, deps: ApiDependenc
       results.push({ lane, strategy: plan.strategy, waiting, moved: moved.moved, more: moved.stoppedEarly ?? false });
     }
     logger.info('Dead letters redriven', { lane, waiting, strategy: plan.strategy });
-    metrics.addMetric('DeadLetterRedrives', MetricUnit.Count, 1);
+    metrics.addMetric(API_METRICS.deadLetterRedrives, MetricUnit.Count, 1);
   }
   return { statusCode: 202, body: { lanes: results } };
 }

@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { reprocessDocument as reprocess } from '../../shared/reprocess.js';
 import { logger, metrics } from '../../shared/powertools.js';
+import { API_METRICS } from '../contract.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { laneQueues } from '../lane-queues.js';
 import { ApiError, documentNotFound } from '../errors.js';
@@ -24,7 +25,7 @@ export async function reprocessDocument(request: ApiRequest, deps: ApiDependenci
   switch (outcome.kind) {
     case 'queued':
       logger.info('Reprocess queued', { documentId: outcome.documentId, generation: outcome.generation });
-      metrics.addMetric('DocumentsReprocessed', MetricUnit.Count, 1);
+      metrics.addMetric(API_METRICS.documentsReprocessed, MetricUnit.Count, 1);
       return { statusCode: 202, body: { documentId: outcome.documentId, status: 'QUEUED', generation: outcome.generation } };
     case 'not-found':
     case 'deleted':

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import type { DocumentSource, Lane } from '../../shared/contract.js';
 import type { DocumentRecord, PendingTask } from '../../shared/document-repository.js';
 import { metrics } from '../../shared/powertools.js';
+import { API_METRICS } from '../contract.js';
+import { METRIC_DIMENSIONS } from '../../shared/metric-names.js';
 import { uploadKey } from '../../shared/s3-keys.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -54,7 +56,7 @@ export async function uploadDocument(request: ApiRequest, deps: ApiDependencies)
     const record = newRecord(caller, documentId, { source: 'api', lane, status: 'QUEUED', filename }, deps);
     await createRecord(record, ['QUEUED'], deps);
     await deps.objects.putPdf(record.bucket!, record.objectKey!, bytes);
-    metrics.singleMetric().addDimension('Source', 'api').addMetric('DocumentsUploaded', MetricUnit.Count, 1);
+    metrics.singleMetric().addDimension(METRIC_DIMENSIONS.source, 'api').addMetric(API_METRICS.documentsUploaded, MetricUnit.Count, 1);
     return { statusCode: 202, body: { documentId, status: 'QUEUED' } };
   });
 }
@@ -83,7 +85,7 @@ export async function createUpload(request: ApiRequest, deps: ApiDependencies): 
       maxBytes: settings.maxPresignedUploadBytes,
       expiresInSeconds: settings.presignedUrlTtlSeconds,
     });
-    metrics.singleMetric().addDimension('Source', 'presigned').addMetric('DocumentsUploaded', MetricUnit.Count, 1);
+    metrics.singleMetric().addDimension(METRIC_DIMENSIONS.source, 'presigned').addMetric(API_METRICS.documentsUploaded, MetricUnit.Count, 1);
     return {
       statusCode: 201,
       body: { documentId, upload: { url: post.url, fields: post.fields }, expiresAt: record.uploadExpiresAt },

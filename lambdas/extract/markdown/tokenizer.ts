@@ -15,10 +15,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type TokenizerName = 'o200k_base' | 'cl100k_base';
+/** The encodings chunks may be counted with (one ships in the bundle: the configured one). */
+export const TOKENIZERS = ['o200k_base', 'cl100k_base'] as const;
+export type TokenizerName = (typeof TOKENIZERS)[number];
 export type TokenCounter = (text: string) => number;
-
-export const TOKENIZERS: readonly TokenizerName[] = ['o200k_base', 'cl100k_base'];
 
 /** Words remembered per encoding; past this the memory starts afresh (a warm function reads many documents). */
 const REMEMBERED_WORDS = 200_000;
