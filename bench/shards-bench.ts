@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deriveDocumentId } from '../lambdas/extract/document-id.js';
-import { DocumentRepository } from '../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../lambdas/shared/document-store.js';
 import { CONFIGS } from '../lib/config.js';
 import { createAwsClients, endpointsFromOutputs } from '../local/aws-clients.js';
 import { startLocalRuntime } from '../local/runtime.js';
@@ -41,7 +41,7 @@ async function run(mode: string, pagesPerShard: number): Promise<Run> {
   const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, pagesPerShard });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   try {
-    const documents = new DocumentRepository(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName);
+    const documents = new DocumentStore(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName);
     const key = `incoming/bench/${basename(file)}`;
     const startedAt = performance.now();
     await clients.s3.send(new PutObjectCommand({ Bucket: runtime.outputs.BucketName, Key: key, Body: readFileSync(file) }));

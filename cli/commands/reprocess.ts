@@ -12,7 +12,7 @@ import { resolveTarget, withOpsTargetOptions, type OpsTarget, type TargetOptions
 /** Reprocesses one document on a target; the outcome as the core reports it. */
 export async function reprocessOnTarget(target: OpsTarget, documentId: string): Promise<ReprocessOutcome> {
   return reprocessDocument(documentId, {
-    repository: target.documents,
+    documents: target.documents,
     sqs: target.sqs,
     queueFor: (lane) => target.lanes[lane].queueUrl,
     now: () => new Date(),

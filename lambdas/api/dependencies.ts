@@ -1,7 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiSettings } from '../shared/api-env.js';
 import type { AuditRepository } from '../shared/audit-repository.js';
-import type { DocumentRepository } from '../shared/document-repository.js';
+import type { DocumentListing } from '../shared/document-listing.js';
+import type { DocumentStore } from '../shared/document-store.js';
+import type { IdempotencyStore } from '../shared/idempotency-store.js';
+import type { PageStore } from '../shared/page-store.js';
+import type { UploadQuotaStore } from '../shared/upload-quota-store.js';
 import type { WebhookStore } from '../shared/webhook-store.js';
 import type { PriceTable } from '../shared/prices.js';
 import type { UsageMeter } from '../shared/usage-store.js';
@@ -10,7 +14,13 @@ import type { ApiObjects } from './object-access.js';
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
 export interface ApiDependencies {
   readonly settings: ApiSettings;
-  readonly repository: DocumentRepository;
+  /** Document records and their state changes. */
+  readonly documents: DocumentStore;
+  readonly pages: PageStore;
+  /** An owner's documents, and every record for the detailed health check. */
+  readonly listing: DocumentListing;
+  readonly idempotency: IdempotencyStore;
+  readonly quotas: UploadQuotaStore;
   /** The audit trail: append and query only. */
   readonly audit: AuditRepository;
   /** Webhook subscriptions and their delivery log. */

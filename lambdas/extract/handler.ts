@@ -5,7 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
 import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
@@ -36,9 +37,10 @@ const extractionPool = new ExtractionPool({
 extractionPool.warm();
 
 const dependencies: ProcessingDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
+  documents: new DocumentStore(dynamoDbClient, settings.tableName, {
     documentRetentionSeconds: settings.documentRetentionSeconds,
   }),
+  pages: new PageStore(dynamoDbClient, settings.tableName),
   objects: new ObjectStore(s3Client),
   extract: extractionPool.extract,
   shards: {

@@ -38,15 +38,15 @@ export async function finishShard(
   if (recording.shardsDone < recording.shardCount) {
     return index === 0 ? { status: 'sharded', documentId, shards: count } : { status: 'shard-done', documentId, shard: index };
   }
-  const completed = await deps.repository.transition(documentId, { generation, status: 'PROCESSING' }, { status: 'COMPLETED' }, ['error', 'lastError']);
+  const completed = await deps.documents.transition(documentId, { generation, status: 'PROCESSING' }, { status: 'COMPLETED' }, ['error', 'lastError']);
   if (!completed) return { status: 'skipped', documentId, reason: 'superseded' };
-  const record = await deps.repository.get(documentId);
+  const record = await deps.documents.get(documentId);
   return { status: 'completed', documentId, pageCount: record?.pageCount ?? 0, bytes: record?.size ?? 0 };
 }
 
 export async function processShard(message: ShardMessage, delivery: DeliveryContext, deps: ProcessingDependencies): Promise<ProcessingOutcome> {
   const { documentId, generation, index, count, pages, object } = message;
-  const record = await deps.repository.get(documentId);
+  const record = await deps.documents.get(documentId);
   if (!record || record.generation !== generation || record.status !== 'PROCESSING' || record.deletedAt !== undefined) {
     return { status: 'skipped', documentId, reason: 'superseded' };
   }
@@ -56,7 +56,7 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   if (delivery.receiveCount >= deps.limits.maxAttempts) {
     // The shard's last allowed delivery: give up on the document rather than leave it PROCESSING.
     const message = `Pages ${pages.first}–${pages.last} could not be extracted in ${delivery.receiveCount - 1} attempts.`;
-    await deps.repository.transition(documentId, guard, { status: 'FAILED', error: { code: 'POISON', message } });
+    await deps.documents.transition(documentId, guard, { status: 'FAILED', error: { code: 'POISON', message } });
     return { status: 'dead-letter', documentId };
   }
 
@@ -78,7 +78,7 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   } catch (error) {
     if (!(error instanceof PermanentFailure)) throw error;
     const message = `Pages ${pages.first}–${pages.last}: ${error.message}`;
-    const failed = await deps.repository.transition(documentId, guard, { status: 'FAILED', error: { code: error.code, message } });
+    const failed = await deps.documents.transition(documentId, guard, { status: 'FAILED', error: { code: error.code, message } });
     return failed ? { status: 'failed', documentId, code: error.code } : { status: 'skipped', documentId, reason: 'superseded' };
   }
   return finishShard({ documentId, generation }, index, count, deps);

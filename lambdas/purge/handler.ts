@@ -6,7 +6,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadPurgeSettings } from '../shared/api-env.js';
 import { dynamoDbClient, s3Client } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { PurgeRequest } from '../shared/purge-request.js';
 import { purgeDocument, type PurgeDependencies } from './purge-document.js';
@@ -14,7 +15,8 @@ import { purgeDocument, type PurgeDependencies } from './purge-document.js';
 const settings = loadPurgeSettings();
 
 const dependencies: PurgeDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  documents: new DocumentStore(dynamoDbClient, settings.tableName),
+  pages: new PageStore(dynamoDbClient, settings.tableName),
   s3: s3Client,
   bucketName: settings.bucketName,
 };

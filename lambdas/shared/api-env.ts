@@ -60,8 +60,6 @@ export interface PurgeSettings {
 export interface SweepSettings extends PurgeSettings {
   /** How long a document is kept after its creation; unset, documents never expire. */
   readonly documentRetentionSeconds?: number;
-  /** Delete expired documents here, where nothing else would (the local runtime). */
-  readonly sweepExpiredDocuments: boolean;
 }
 
 const apiSchema = z.object({
@@ -97,7 +95,6 @@ const apiSchema = z.object({
 const purgeSchema = z.object({ [API_ENV.tableName]: name, [API_ENV.bucketName]: name });
 const sweepSchema = purgeSchema.extend({
   [API_ENV.documentRetentionSeconds]: positiveInt.optional(),
-  [API_ENV.sweepExpiredDocuments]: z.enum(['true', 'false']).default('false'),
 });
 
 function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, functionName: string): z.output<T> {
@@ -152,6 +149,5 @@ export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSe
     tableName: values[API_ENV.tableName],
     bucketName: values[API_ENV.bucketName],
     documentRetentionSeconds: values[API_ENV.documentRetentionSeconds],
-    sweepExpiredDocuments: values[API_ENV.sweepExpiredDocuments] === 'true',
   };
 }

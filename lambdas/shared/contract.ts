@@ -165,11 +165,6 @@ export const API_ENV = {
   deletedRetentionSeconds: 'DELETED_RETENTION_SECONDS',
   /** How long a document is kept after its creation, in seconds; its record and pages expire then. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
-  /**
-   * `true` makes the sweeper delete expired documents itself (records, pages and objects). Only
-   * the local runtime sets it: on AWS, DynamoDB TTL and the bucket's lifecycle rules do that work.
-   */
-  sweepExpiredDocuments: 'SWEEP_EXPIRED_DOCUMENTS',
   /** The audit table, where the API records every state change and every admin read of another owner's data. */
   auditTableName: 'AUDIT_TABLE_NAME',
   /** Days an audit entry is kept before DynamoDB TTL removes it. */

@@ -22,7 +22,7 @@ import { collectStats } from '../../cli/commands/stats.js';
 import { localTarget } from '../../cli/ops/target.js';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import type { DocumentEventDetail } from '../../lambdas/shared/document-events.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import type { BusEvent } from '../../local/event-bus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';

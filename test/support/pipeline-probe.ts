@@ -4,7 +4,8 @@
  */
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_LAYOUT, TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
-import { DocumentRepository, type DocumentRecord, type PageRecord } from '../../lambdas/shared/document-repository.js';
+import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord, PageRecord } from '../../lambdas/shared/document-model.js';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import type { TestRuntime } from './local-runtime.js';
 import { waitFor } from './local-runtime.js';

@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALL_FULL_SCOPES, fullScope, API_SCOPES } from '../../lambdas/api/routes.js';
 import { DocumentList, DocumentResponse, ErrorResponse, PageList, UploadCreated } from '../../lambdas/api/schemas.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 

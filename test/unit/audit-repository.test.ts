@@ -7,7 +7,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, Sc
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AuditRepository, MAX_DAYS_PER_PAGE, type AuditEntry } from '../../lambdas/shared/audit-repository.js';
-import { InvalidCursorError } from '../../lambdas/shared/document-repository.js';
+import { InvalidCursorError } from '../../lambdas/shared/listing.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const audit = new AuditRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'audit', 90);

@@ -19,7 +19,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decideClaim } from '../../lambdas/extract/claim.js';
 import { API_ENV, EXTRACT_ENV } from '../../lambdas/shared/contract.js';
-import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { sweep } from '../../lambdas/sweep/sweep.js';
 import {
   apiEnvironment,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { loadFigures } from '../reliability/load/load-figures.js';
 import type { PlannedUpload } from '../reliability/load/load-plan.js';
 import { reconcileLoad, type Submission } from '../reliability/load/load-reconciliation.js';

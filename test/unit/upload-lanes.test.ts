@@ -19,7 +19,7 @@ import { DocumentSummary, UploadCreated } from '../../lambdas/api/schemas.js';
 import { loadApiSettings } from '../../lambdas/shared/api-env.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
