@@ -11,16 +11,19 @@ import type { PriceTable } from '../shared/prices.js';
 import type { UsageMeter } from '../shared/usage-store.js';
 import type { ApiObjects } from './object-access.js';
 
+/** A store's public methods: what the operations call, and all a stand-in must provide. */
+type Store<T> = Pick<T, keyof T>;
+
 /** Everything the operations need from outside, so they run against mocks, emulators or AWS alike. */
 export interface ApiDependencies {
   readonly settings: ApiSettings;
   /** Document records and their state changes. */
-  readonly documents: DocumentStore;
-  readonly pages: PageStore;
+  readonly documents: Store<DocumentStore>;
+  readonly pages: Store<PageStore>;
   /** An owner's documents, and every record for the detailed health check. */
-  readonly listing: DocumentListing;
-  readonly idempotency: IdempotencyStore;
-  readonly quotas: UploadQuotaStore;
+  readonly listing: Store<DocumentListing>;
+  readonly idempotency: Store<IdempotencyStore>;
+  readonly quotas: Store<UploadQuotaStore>;
   /** The audit trail: append and query only. */
   readonly audit: AuditRepository;
   /** Webhook subscriptions and their delivery log. */
