@@ -123,6 +123,7 @@ async function recordAs(documentId: string, key: string, sequencer: string, fiel
     documentId,
     ownerId: key.split('/')[1],
     source: 'drop-folder',
+    lane: 'bulk',
     status: 'PROCESSING',
     bucket: local.outputs.BucketName,
     objectKey: key,

@@ -5,6 +5,7 @@ import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 const record = (overrides: Partial<DocumentRecord> = {}): DocumentRecord => ({
   documentId: 'doc-1',
   source: 'drop-folder',
+  lane: 'bulk',
   status: 'PROCESSING',
   sequencer: '0000000000000010',
   generation: 1,

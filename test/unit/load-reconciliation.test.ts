@@ -40,6 +40,7 @@ const record = (overrides: Partial<DocumentRecord>): DocumentRecord => ({
   ownerId: 'u1',
   status: 'COMPLETED',
   source: 'api',
+  lane: 'interactive',
   pageCount: 3,
   generation: 1,
   attempts: 1,
