@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { DocumentSource, FailureCode } from '../shared/contract.js';
-import type { DocumentMetadata, DocumentRecord, PageRecord, S3Pointer } from '../shared/document-model.js';
+import type { DocumentMetadata, DocumentRecord, S3Pointer } from '../shared/document-model.js';
 import type { DocumentStore } from '../shared/document-store.js';
 import type { PageStore } from '../shared/page-store.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
-import { classifyObjectKey, laneOfKey, pageLayoutKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
+import { classifyObjectKey, laneOfKey, spilledMetadataKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
 import { checkPdfBytes } from './pdf-checks.js';
-import type { ParsedPage } from './pdf-document.js';
 import type { Extract, ExtractionBounds } from './pdf-extractor.js';
 import { PageWriter } from './page-writer.js';
 import { finishShard, type ShardDependencies } from './process-shard.js';
