@@ -68,7 +68,7 @@ export class TaskStore {
             ExclusiveStartKey: startKey,
           }),
         );
-        tasks.push(...(result.Items ?? []).map((item) => stripKeys(item) as unknown as PendingTask));
+        tasks.push(...(result.Items ?? []).map(toTask));
         startKey = result.LastEvaluatedKey;
       } while (startKey && tasks.length < limit);
     }
@@ -78,4 +78,10 @@ export class TaskStore {
   async deleteTask(task: PendingTask): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: taskKey(task) }));
   }
+}
+
+/** A task as read back: without its key and its TTL, which only the table needs. */
+function toTask(item: Record<string, unknown>): PendingTask {
+  const { [TABLE_LAYOUT.ttlAttribute]: _expiresAt, ...task } = stripKeys(item);
+  return task as unknown as PendingTask;
 }
