@@ -33,16 +33,19 @@ async function processRecord(record: SQSRecord): Promise<void> {
     metrics.addMetric('MalformedPurgeRequests', MetricUnit.Count, 1);
     return;
   }
+  // The lines about this document carry its id as the correlation id, as the API's line for the
+  // deletion did. Records run side by side, so the keys go on each line, not on the logger.
+  const about = { correlation_id: request.documentId, documentId: request.documentId };
   const outcome = await purgeDocument(request, dependencies);
   if (!outcome) {
-    logger.warn('Not purging a document that is not deleted', { documentId: request.documentId });
+    logger.warn('Not purging a document that is not deleted', about);
     return;
   }
-  logger.info('Document purged', { ...outcome });
+  logger.info('Document purged', { ...about, ...outcome });
   metrics.addMetric('DocumentsPurged', MetricUnit.Count, 1);
 }
 
-/** Purges deleted documents, one message at a time; a failed one is retried, then dead-lettered. */
+/** Purges deleted documents, each message on its own; a failed one is retried, then dead-lettered. */
 const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
 
