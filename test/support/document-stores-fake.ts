@@ -38,8 +38,9 @@ export class InMemoryDocumentTable {
 
   constructor(readonly options: InMemoryOptions = {}) {}
 
-  nowSeconds(): number {
-    return Math.floor((this.options.now ?? Date.now)() / 1000);
+  /** The clock of `options`, else the table's, in epoch milliseconds. */
+  nowMs(options: InMemoryOptions = this.options): number {
+    return (options.now ?? this.options.now ?? Date.now)();
   }
 
   /** Stores records as they are, with their own expiry if any. */
@@ -64,16 +65,24 @@ export function inMemoryDocumentStores(options: InMemoryOptions = {}) {
 }
 
 export class InMemoryDocumentStore implements Store<DocumentStore> {
-  constructor(private readonly table: InMemoryDocumentTable) {}
+  constructor(
+    private readonly table: InMemoryDocumentTable,
+    /** Stands for the store's own options; the table's when absent. */
+    private readonly options: InMemoryOptions = table.options,
+  ) {}
+
+  private nowSeconds(): number {
+    return Math.floor(this.table.nowMs(this.options) / 1000);
+  }
 
   async get(documentId: string, options: GetOptions = {}): Promise<DocumentRecord | undefined> {
     const record = this.table.records.get(documentId);
-    if (!record || (!options.includeExpired && hasExpired(record.expiresAt, this.table.nowSeconds()))) return undefined;
+    if (!record || (!options.includeExpired && hasExpired(record.expiresAt, this.nowSeconds()))) return undefined;
     return structuredClone(record);
   }
 
   expiryFor(createdAt: string): number | undefined {
-    const retention = this.table.options.documentRetentionSeconds;
+    const retention = this.options.documentRetentionSeconds;
     return retention === undefined ? undefined : Math.floor(Date.parse(createdAt) / 1000) + retention;
   }
 
@@ -103,12 +112,12 @@ export class InMemoryDocumentStore implements Store<DocumentStore> {
     removals: readonly (keyof DocumentRecord)[] = [],
   ): Promise<boolean> {
     const current = this.table.records.get(documentId);
-    if (!current || hasExpired(current.expiresAt, this.table.nowSeconds())) return false;
+    if (!current || hasExpired(current.expiresAt, this.nowSeconds())) return false;
     const { statusIn, ...exact } = expected;
     if (Object.entries(exact).some(([field, value]) => current[field as keyof DocumentRecord] !== value)) return false;
     if (statusIn && !statusIn.includes(current.status)) return false;
     const next: Mutable<Partial<DocumentRecord>> = { ...current };
-    for (const [field, value] of Object.entries({ ...changes, updatedAt: changes.updatedAt ?? new Date((this.table.options.now ?? Date.now)()).toISOString() })) {
+    for (const [field, value] of Object.entries({ ...changes, updatedAt: changes.updatedAt ?? new Date(this.table.nowMs(this.options)).toISOString() })) {
       if (value !== undefined) (next as Record<string, unknown>)[field] = value;
     }
     for (const field of removals) delete next[field];
@@ -154,7 +163,15 @@ export class InMemoryDocumentStore implements Store<DocumentStore> {
 }
 
 export class InMemoryPageStore implements Store<PageStore> {
-  constructor(private readonly table: InMemoryDocumentTable) {}
+  constructor(
+    private readonly table: InMemoryDocumentTable,
+    /** Stands for the store's own options; the table's when absent. */
+    private readonly options: InMemoryOptions = table.options,
+  ) {}
+
+  private nowSeconds(): number {
+    return Math.floor(this.table.nowMs(this.options) / 1000);
+  }
 
   async putPages(documentId: string, pages: readonly PageRecord[], expiresAt?: number): Promise<void> {
     for (const page of pages) {
@@ -164,7 +181,7 @@ export class InMemoryPageStore implements Store<PageStore> {
 
   async listPages(documentId: string, generation: number, options: { readonly limit: number; readonly afterPageNumber: number }): Promise<PageRun> {
     const pages = this.pagesOf(documentId)
-      .filter((page) => page.generation === generation && page.pageNumber > options.afterPageNumber && !hasExpired(page.expiresAt, this.table.nowSeconds()))
+      .filter((page) => page.generation === generation && page.pageNumber > options.afterPageNumber && !hasExpired(page.expiresAt, this.nowSeconds()))
       .sort((a, b) => a.pageNumber - b.pageNumber);
     return { pages: pages.slice(0, options.limit), hasMore: pages.length > options.limit };
   }
@@ -181,7 +198,15 @@ export class InMemoryPageStore implements Store<PageStore> {
 }
 
 export class InMemoryDocumentListing implements Store<DocumentListing> {
-  constructor(private readonly table: InMemoryDocumentTable) {}
+  constructor(
+    private readonly table: InMemoryDocumentTable,
+    /** Stands for the store's own options; the table's when absent. */
+    private readonly options: InMemoryOptions = table.options,
+  ) {}
+
+  private nowSeconds(): number {
+    return Math.floor(this.table.nowMs(this.options) / 1000);
+  }
 
   async listByOwner(
     ownerId: string,
@@ -189,7 +214,7 @@ export class InMemoryDocumentListing implements Store<DocumentListing> {
   ): Promise<Listing<DocumentRecord>> {
     const listed = [...this.table.records.values()]
       .filter((record) => record.ownerId === ownerId && !this.table.unlisted.has(record.documentId))
-      .filter((record) => !hasExpired(record.expiresAt, this.table.nowSeconds()))
+      .filter((record) => !hasExpired(record.expiresAt, this.nowSeconds()))
       .filter((record) => options.status === undefined || record.status === options.status)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.documentId.localeCompare(a.documentId));
     const start = options.cursor === undefined ? 0 : listed.findIndex((record) => record.documentId === cursorDocument(options.cursor!)) + 1;

@@ -1,0 +1,17 @@
+/**
+ * The in-memory stand-ins of the document, task and page stores that the core tests use keep to
+ * the same specifications as the stores on DynamoDB Local (`test/support/*-spec.ts`).
+ */
+import { specifyDocumentStore } from '../support/document-store-spec.js';
+import { InMemoryDocumentListing, InMemoryDocumentStore, InMemoryDocumentTable, InMemoryPageStore, InMemoryTaskStore } from '../support/document-stores-fake.js';
+import { specifyPageStore } from '../support/page-store-spec.js';
+
+const table = new InMemoryDocumentTable();
+
+specifyDocumentStore(() => ({
+  documents: (options) => new InMemoryDocumentStore(table, options),
+  tasks: () => new InMemoryTaskStore(table),
+  listing: (options) => new InMemoryDocumentListing(table, options),
+}));
+
+specifyPageStore(() => ({ pages: (options) => new InMemoryPageStore(table, options) }));
