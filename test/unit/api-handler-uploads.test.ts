@@ -7,6 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import { describe, expect, it } from 'vitest';
 import { UploadCreated } from '../../lambdas/api/schemas.js';
 import { call, ddb, documentTableCalls, expectError, json, MB, OWNER, s3, useApiHandler } from '../support/api-handler-harness.js';
+import { fieldsSet } from '../support/dynamo-updates.js';
 import { makePdf } from '../support/pdf-factory.js';
 
 useApiHandler();
@@ -110,14 +111,14 @@ describe('POST /v1/documents (direct upload)', () => {
   });
 
   it('returns the first answer again for a repeated Idempotency-Key and request', async () => {
-    // Arrange: the key was completed with a stored answer for the same request
+    // Arrange: the mocked table keeps the key's item as the claim wrote it and the completion changed it
     let stored: Record<string, unknown> | undefined;
     ddb.on(PutCommand, { TableName: 'documents' }).callsFake((input) => {
       stored = input.Item;
       return {};
     });
     ddb.on(UpdateCommand).callsFake((input) => {
-      stored = { ...stored, status: 'COMPLETED', response: input.ExpressionAttributeValues[':response'] };
+      stored = { ...stored, ...fieldsSet(input) };
       return {};
     });
     ddb.on(GetCommand).callsFake((input) => (String(input.Key.pk).startsWith('IDEMPOTENCY#') && stored ? { Item: stored } : {}));

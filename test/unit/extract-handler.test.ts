@@ -4,7 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readCorpusFile } from '../support/corpus.js';
-import { fieldsSet } from '../support/dynamo-updates.js';
+import { fieldsAdded, fieldsSet } from '../support/dynamo-updates.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -36,6 +36,10 @@ beforeEach(() => {
   ddb.on(BatchWriteCommand).resolves({});
 });
 
+/** Updates of document records, leaving out the usage items the handler also updates. */
+const documentUpdates = () => ddb.commandCalls(UpdateCommand).filter((call) => String(call.args[0].input.Key?.pk).startsWith('DOC#'));
+const usageUpdates = () => ddb.commandCalls(UpdateCommand).filter((call) => String(call.args[0].input.Key?.pk).startsWith('USAGE#'));
+
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'extract', awsRequestId: 'req-1' } as unknown as Context;
 
 const sqsRecord = (messageId: string, body: unknown, receiveCount = 1): SQSRecord =>
@@ -63,7 +67,7 @@ const objectCreated = (key: string, size: number, sequencer = '00000000000000000
 });
 
 /** The fields each update of a record set, in order. */
-const recordChanges = () => ddb.commandCalls(UpdateCommand).map((call) => fieldsSet(call.args[0].input));
+const recordChanges = () => documentUpdates().map((call) => fieldsSet(call.args[0].input));
 
 // Only the part of the SDK's stream the store uses.
 const body = (bytes: Uint8Array) => ({ transformToByteArray: async () => bytes }) as never;
@@ -118,6 +122,20 @@ describe('extraction handler', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(recordChanges().at(-1)).toMatchObject({ status: 'FAILED', error: { code: 'TOO_LARGE' } });
+  });
+
+  it("adds a failed document to its owner's usage of the day, with the failed file's size", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+
+    await handler({ Records: [sqsRecord('big', objectCreated('incoming/u1/huge.pdf', 50 * 1024 * 1024))] }, context);
+
+    const [usage] = usageUpdates();
+    expect(usage?.args[0].input.Key).toEqual({ pk: 'USAGE#u1', sk: expect.stringMatching(/^DAY#\d{4}-\d{2}-\d{2}$/) });
+    const added = fieldsAdded(usage!.args[0].input);
+    expect(added).toMatchObject({ documentsFailed: 1, sourceBytes: 50 * 1024 * 1024 });
+    expect(added).not.toHaveProperty('documentsCompleted');
   });
 
   it('records POISON on the last delivery of a transient failure, and still fails the message so it reaches the DLQ', async () => {
