@@ -216,11 +216,13 @@ export class InMemoryDocumentListing implements Store<DocumentListing> {
       .filter((record) => record.ownerId === ownerId && !this.table.unlisted.has(record.documentId))
       .filter((record) => !hasExpired(record.expiresAt, this.nowSeconds()))
       .filter((record) => options.status === undefined || record.status === options.status)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.documentId.localeCompare(a.documentId));
-    const start = options.cursor === undefined ? 0 : listed.findIndex((record) => record.documentId === cursorDocument(options.cursor!)) + 1;
-    const items = listed.slice(start, start + options.limit);
-    const more = listed.length > start + options.limit;
-    return { items, ...(more ? { nextCursor: Buffer.from(JSON.stringify({ d: items.at(-1)!.documentId })).toString('base64url') } : {}) };
+      .sort((a, b) => (position(a) < position(b) ? 1 : -1));
+    // Newest first; a cursor names the last document listed, and the next page starts after it.
+    const after = options.cursor === undefined ? undefined : cursorPosition(options.cursor);
+    const rest = after === undefined ? listed : listed.filter((record) => position(record) < after);
+    const items = rest.slice(0, options.limit);
+    const more = rest.length > options.limit;
+    return { items, ...(more ? { nextCursor: issueCursor(items.at(-1)!) } : {}) };
   }
 
   async withSameContent(ownerId: string, sha256: string, limit: number): Promise<string[]> {
@@ -235,14 +237,26 @@ export class InMemoryDocumentListing implements Store<DocumentListing> {
   }
 }
 
-function cursorDocument(cursor: string): string {
+/** Where a record sorts in the owner index: by creation time, then id. */
+const position = (record: DocumentRecord) => `${record.createdAt}#${record.documentId}`;
+
+/** A cursor of the shape the listing issues: its version, the last listed creation time and id. */
+function issueCursor(record: DocumentRecord): string {
+  return Buffer.from(JSON.stringify({ v: 1, c: record.createdAt, d: record.documentId })).toString('base64url');
+}
+
+/** Where a cursor resumes (`<createdAt>#<documentId>`), refusing one the listing would not have issued. */
+function cursorPosition(cursor: string): string {
+  let payload: { v?: unknown; c?: unknown; d?: unknown } | undefined;
   try {
-    const { d } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { d?: unknown };
-    if (typeof d === 'string') return d;
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof payload;
   } catch {
-    // Not one this listing issued: refused below.
+    // Refused below.
   }
-  throw new InvalidCursorError('The cursor is not one this API issued.');
+  const valid =
+    payload?.v === 1 && typeof payload.c === 'string' && !Number.isNaN(Date.parse(payload.c)) && typeof payload.d === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(payload.d);
+  if (!valid) throw new InvalidCursorError('The cursor is not one this API issued.');
+  return `${payload!.c as string}#${payload!.d as string}`;
 }
 
 export class InMemoryTaskStore implements Store<TaskStore> {

@@ -2,6 +2,7 @@
  * The in-memory stand-ins of the document, task and page stores that the core tests use keep to
  * the same specifications as the stores on DynamoDB Local (`test/support/*-spec.ts`).
  */
+import { specifyDocumentListing } from '../support/document-listing-spec.js';
 import { specifyDocumentStore } from '../support/document-store-spec.js';
 import { InMemoryDocumentListing, InMemoryDocumentStore, InMemoryDocumentTable, InMemoryPageStore, InMemoryTaskStore } from '../support/document-stores-fake.js';
 import { specifyPageStore } from '../support/page-store-spec.js';
@@ -15,3 +16,8 @@ specifyDocumentStore(() => ({
 }));
 
 specifyPageStore(() => ({ pages: (options) => new InMemoryPageStore(table, options) }));
+
+specifyDocumentListing(() => ({
+  listing: (options) => new InMemoryDocumentListing(table, options),
+  documents: (options) => new InMemoryDocumentStore(table, options),
+}));
