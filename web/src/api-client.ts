@@ -2,6 +2,7 @@
  * The API as the page uses it (see docs/openapi.yaml). Uploads go through XMLHttpRequest, the
  * one browser API that reports upload progress; everything else through fetch.
  */
+import type { DocumentProgress } from './document-progress.js';
 import { describeFailure } from './uploads.js';
 import type { WebhookList } from './webhooks.js';
 
@@ -13,6 +14,8 @@ export interface DocumentSummary {
   readonly size?: number;
   readonly pageCount?: number;
   readonly error?: { readonly code: string; readonly message: string };
+  /** PROCESSING documents read in shards: how far extraction has come. */
+  readonly progress?: DocumentProgress;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

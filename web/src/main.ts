@@ -6,6 +6,7 @@
 import { ApiClient, ApiFailure, type DocumentSummary, type Page } from './api-client.js';
 import { PAGE_CONFIG_FILE, parsePageConfig, type PageConfig } from './page-config.js';
 import { cognitoLogoutUrl, completeCognitoSignIn, currentSession, endSession, signInLocally, startCognitoSignIn, type Session } from './session.js';
+import { progressElements } from './progress-view.js';
 import { formatBytes, isTerminal, planUpload, pollDelayMs, progressPercent, type UploadRoute } from './uploads.js';
 import { webhookRow } from './webhooks.js';
 
@@ -390,7 +391,7 @@ function renderDocument(doc: DocumentSummary): void {
   remove.addEventListener('click', () => void deleteDocument(doc.documentId));
   actions.append(show, remove);
 
-  row.replaceChildren(title, status, details, actions);
+  row.replaceChildren(title, status, ...progressElements(doc), details, actions);
   ui.documentsEmpty.hidden = true;
 }
 
