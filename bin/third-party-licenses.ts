@@ -78,11 +78,16 @@ export function packagesOf(inputs: readonly string[]): BundledPackage[] {
   return [...roots].map(describePackage).sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 
-/** The nearest directory above a file whose `package.json` names a package (not a nested `{"type":"module"}` one). */
+/**
+ * The nearest directory above a file whose `package.json` names a package and its version: not a
+ * nested `{"type":"module"}` one, nor one that repeats the name for a build folder
+ * (gpt-tokenizer's `esm/package.json` is `{"name":"gpt-tokenizer","type":"module"}`).
+ */
 function packageRoot(file: string): string | undefined {
   for (let dir = dirname(file); dir.includes(`${sep}node_modules${sep}`); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && typeof readManifest(dir).name === 'string') return dir;
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const manifest = readManifest(dir);
+    if (typeof manifest.name === 'string' && typeof manifest.version === 'string') return dir;
   }
   return undefined;
 }

@@ -310,6 +310,18 @@ export interface OcrConfig {
   readonly textractTps?: number;
 }
 
+/** Markdown and retrieval chunks of every completed document (lambdas/extract/document-markdown.ts). */
+export interface MarkdownConfig {
+  /** Off: completed documents get no Markdown or chunks (`GET …/markdown` answers 404 MARKDOWN_NOT_AVAILABLE). */
+  readonly enabled: boolean;
+  /** Most tokens in a chunk (at least 16), counted with `tokenizer`. */
+  readonly chunkMaxTokens: number;
+  /** Tokens of a chunk's end repeated at the start of the next in the same section (0 to below half the budget). */
+  readonly chunkOverlapTokens: number;
+  /** The `gpt-tokenizer` encoding chunks are counted with: `o200k_base` (GPT-4o and later) or `cl100k_base` (GPT-4, most embedding models). */
+  readonly tokenizer: 'o200k_base' | 'cl100k_base';
+}
+
 /** Signed webhooks: subscriptions per user and how deliveries are tried. */
 export interface WebhooksConfig {
   /** Subscriptions one user may have. */
@@ -343,6 +355,7 @@ export interface EnvironmentConfig {
   readonly web: WebConfig;
   readonly ocr: OcrConfig;
   readonly webhooks: WebhooksConfig;
+  readonly markdown: MarkdownConfig;
 }
 
 const MB = 1024 * 1024;
@@ -384,6 +397,13 @@ const baseApi = {
   memoryMb: 1024,
   executionLogLevel: 'ERROR',
 } as const;
+
+/**
+ * 512 tokens with 64 of overlap: a common retrieval chunk size, within every embedding model's
+ * input. cl100k_base is the encoding of the common embedding models (OpenAI's text-embedding-3
+ * and ada-002), and half the size of o200k_base in the bundle.
+ */
+const baseMarkdown: MarkdownConfig = { enabled: true, chunkMaxTokens: 512, chunkOverlapTokens: 64, tokenizer: 'cl100k_base' };
 
 const baseWebhooks: WebhooksConfig = {
   maxPerUser: 10,
@@ -445,6 +465,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     web: { enabled: true },
     ocr: { ...baseOcr, maxPagesPerDocument: 5 },
     webhooks: baseWebhooks,
+    markdown: baseMarkdown,
   },
   staging: {
     envName: 'staging',
@@ -502,6 +523,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     web: { enabled: false },
     ocr: baseOcr,
     webhooks: baseWebhooks,
+    markdown: baseMarkdown,
   },
   prod: {
     envName: 'prod',
@@ -561,6 +583,7 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     // prod's 3008 MB gives the pool two workers: twice the pages within the document deadline.
     ocr: { ...baseOcr, maxPagesPerDocument: 20 },
     webhooks: baseWebhooks,
+    markdown: baseMarkdown,
   },
 };
 
@@ -708,6 +731,13 @@ export function validateConfig(config: EnvironmentConfig): void {
   problems.push(...retentionAndDeploymentProblems(config));
   problems.push(...ocrConfigProblems(config));
   problems.push(...webhookProblems(config));
+  const { markdown } = config;
+  check(Number.isInteger(markdown.chunkMaxTokens) && markdown.chunkMaxTokens >= 16, 'markdown.chunkMaxTokens must be a whole number of at least 16');
+  check(
+    Number.isInteger(markdown.chunkOverlapTokens) && markdown.chunkOverlapTokens >= 0 && markdown.chunkOverlapTokens < markdown.chunkMaxTokens / 2,
+    'markdown.chunkOverlapTokens must be a whole number from 0 to below half of chunkMaxTokens',
+  );
+  check(['o200k_base', 'cl100k_base'].includes(markdown.tokenizer), "markdown.tokenizer must be 'o200k_base' or 'cl100k_base'");
 
   if (problems.length > 0) {
     throw new Error(`Invalid ${config.envName} config:\n- ${problems.join('\n- ')}`);
@@ -781,6 +811,10 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.documentRetentionSeconds]: String(documentRetentionSeconds(config)),
     [EXTRACT_ENV.reuseIdenticalDocuments]: String(config.usage.reuseIdenticalDocuments),
     [EXTRACT_ENV.usageRetentionSeconds]: String(config.usage.retentionDays * 86_400),
+    [EXTRACT_ENV.markdownEnabled]: String(config.markdown.enabled),
+    [EXTRACT_ENV.markdownMaxTokens]: String(config.markdown.chunkMaxTokens),
+    [EXTRACT_ENV.markdownOverlapTokens]: String(config.markdown.chunkOverlapTokens),
+    [EXTRACT_ENV.markdownTokenizer]: config.markdown.tokenizer,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.extract,
     POWERTOOLS_METRICS_NAMESPACE: deriveSettings(config).metricsNamespace,
     POWERTOOLS_LOG_LEVEL: config.observability.logLevel,

@@ -47,6 +47,7 @@ import {
   WebhookList,
   WebhookSummary,
 } from '../lambdas/api/webhook-schemas.js';
+import { ChunkList, ChunkResponse } from '../lambdas/api/markdown-schemas.js';
 
 /** Named schemas, as `#/components/schemas/<name>`. */
 export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -65,6 +66,8 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   PageList,
   PageLayout: PageLayoutResponse,
   TableList,
+  Chunk: ChunkResponse,
+  ChunkList,
   DeleteAccepted,
   ReprocessAccepted,
   QueueDepth,
@@ -84,7 +87,14 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   Usage: UsageResponse,
 };
 
-type Success = { readonly status: number; readonly schema?: string; readonly description: string; readonly headers?: Record<string, string> };
+type Success = {
+  readonly status: number;
+  readonly schema?: string;
+  readonly description: string;
+  readonly headers?: Record<string, string>;
+  /** A body that is not JSON: its media type, a string. */
+  readonly mediaType?: string;
+};
 
 /**
  * What each operation answers: its success, and the errors it (or the gateway in front of it)
@@ -117,6 +127,14 @@ export const OPERATION_RESPONSES: Readonly<Record<OperationId, { readonly succes
   },
   getPageLayout: {
     success: { status: 200, schema: 'PageLayout', description: "The page's lines and words with their boxes" },
+    errors: [400, 404, 409],
+  },
+  getDocumentMarkdown: {
+    success: { status: 200, mediaType: 'text/markdown', description: 'The Markdown (a 303 to a short-lived URL of it when too large to inline)' },
+    errors: [404, 409],
+  },
+  listDocumentChunks: {
+    success: { status: 200, schema: 'ChunkList', description: 'Chunks in order, from the cursor' },
     errors: [400, 404, 409],
   },
   downloadDocumentFile: {
@@ -271,6 +289,7 @@ function operation(route: Route): Record<string, unknown> {
         ? { headers: Object.fromEntries(Object.entries(spec.success.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
         : {}),
       ...(spec.success.schema ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${spec.success.schema}` } } } } : {}),
+      ...(spec.success.mediaType ? { content: { [spec.success.mediaType]: { schema: { type: 'string' } } } } : {}),
     },
   };
   for (const status of errorStatuses) {

@@ -143,6 +143,7 @@ export class PdfPipelineStack extends Stack {
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       ocrLanguages: config.ocr.engine === 'tesseract' ? config.ocr.languages : undefined,
+      markdownTokenizer: config.markdown.enabled ? config.markdown.tokenizer : undefined,
       environment: {
         ...extractionEnvironment(config),
         [EXTRACT_ENV.tableName]: table.tableName,

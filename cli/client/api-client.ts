@@ -15,6 +15,7 @@ import type {
   UploadCreated,
   UsageResponse,
 } from '../../lambdas/api/schemas.js';
+import type { ChunkList } from '../../lambdas/api/markdown-schemas.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 
 export type DocumentView = z.infer<typeof DocumentResponse>;
@@ -24,6 +25,8 @@ export type PageView = PageListView['pages'][number];
 export type PageLayoutView = z.infer<typeof PageLayoutResponse>;
 export type TableListView = z.infer<typeof TableList>;
 export type UsageView = z.infer<typeof UsageResponse>;
+export type ChunkListView = z.infer<typeof ChunkList>;
+export type ChunkView = ChunkListView['chunks'][number];
 export type UploadForm = z.infer<typeof UploadCreated>['upload'];
 
 /** A refusal by the API, in its error shape, with the exit code it maps to. */
@@ -182,6 +185,21 @@ export class ApiClient {
   async tableCsv(documentId: string, table: number): Promise<string> {
     const path = `/v1/documents/${encodeURIComponent(documentId)}/tables`;
     return (await this.request('GET', path, { query: { format: 'csv', table } })).text();
+  }
+
+  /** The document's Markdown; one too large to inline is read from the short-lived URL the API redirects to. */
+  async getMarkdown(documentId: string): Promise<string> {
+    const response = await this.request('GET', `/v1/documents/${encodeURIComponent(documentId)}/markdown`, { accept: [200, 303] });
+    const location = response.headers.get('location');
+    if (response.status === 303 && location) {
+      await response.body?.cancel();
+      return (await this.fetchSigned(location)).text();
+    }
+    return response.text();
+  }
+
+  async listChunks(documentId: string, query: { limit?: number; cursor?: string } = {}): Promise<ChunkListView> {
+    return (await this.json<ChunkListView>('GET', `/v1/documents/${encodeURIComponent(documentId)}/chunks`, { query })).body;
   }
 
   /** A page's layout; one too large to inline is read from the short-lived URL the API redirects to. */

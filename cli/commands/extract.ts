@@ -7,10 +7,13 @@ import type { ParsedDocument, ParsedPage } from '../../lambdas/extract/pdf-docum
 import { ExtractionPool, poolSizeForMemory } from '../../lambdas/extract/pdf-extractor.js';
 import { classifyParseError } from '../../lambdas/extract/pdf-document.js';
 import { PermanentFailure } from '../../lambdas/shared/errors.js';
+import { buildDocumentMarkdown, markdownPage } from '../../lambdas/extract/document-markdown.js';
+import type { Chunk } from '../../lambdas/extract/markdown/chunks.js';
+import type { MarkdownPage } from '../../lambdas/extract/markdown/types.js';
 
 /** What `extract --json` prints for one file: one NDJSON line. */
 export type ExtractLine =
-  | { file: string; pageCount: number; pages: ExtractedPage[]; metadata: ParsedDocument['metadata'] }
+  | { file: string; pageCount: number; pages: ExtractedPage[]; metadata: ParsedDocument['metadata']; markdown?: string; chunks?: readonly Chunk[] }
   | { file: string; error: { code: string; message: string } };
 
 /** A page as printed: its layout only when asked for (it is several times the text's size). */
@@ -19,6 +22,8 @@ type ExtractedPage = Omit<ParsedPage, 'layout'> & { layout?: ParsedPage['layout'
 interface ExtractOptions {
   json?: boolean;
   layout?: boolean;
+  /** The document's Markdown and chunks too (with the dev environment's chunk settings). */
+  markdown?: boolean;
   maxPages: number;
 }
 
@@ -52,6 +57,7 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
         checkPdfBytes(bytes, extraction.maxPdfBytes);
         let document: ParsedDocument = { pageCount: 0, metadata: {} };
         const pages: ExtractedPage[] = [];
+        const markdownPages: MarkdownPage[] = [];
         await pool.extract(
           bytes,
           {
@@ -62,10 +68,21 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
           },
           {
             document: (parsed) => (document = parsed),
-            page: ({ layout, ...page }) => pages.push(options.layout ? { ...page, layout } : page),
+            page: ({ layout, ...page }) => {
+              pages.push(options.layout ? { ...page, layout } : page);
+              if (options.markdown) markdownPages.push(markdownPage({ ...page, layout }));
+            },
           },
         );
-        emit({ file, pageCount: document.pageCount, pages, metadata: document.metadata });
+        const { markdown } = CONFIGS.dev;
+        const built = options.markdown
+          ? await buildDocumentMarkdown(markdownPages, { documentId: file, generation: 1 }, {
+              maxTokens: markdown.chunkMaxTokens,
+              overlapTokens: markdown.chunkOverlapTokens,
+              tokenizer: markdown.tokenizer,
+            })
+          : undefined;
+        emit({ file, pageCount: document.pageCount, pages, metadata: document.metadata, ...(built ? { markdown: built.markdown, chunks: built.chunks } : {}) });
       } catch (error) {
         failures += 1;
         const failure = classifyParseError(error);
@@ -85,6 +102,7 @@ export function registerExtract(program: Command): void {
     .argument('<files...>', 'PDF files')
     .option('--json', 'print one JSON object per file (NDJSON)')
     .option('--layout', "with --json: each page's layout too (lines and words with boxes)")
+    .option('--markdown', 'print the document as Markdown (with --json: `markdown` and `chunks` too)')
     .option('--max-pages <n>', 'refuse files with more pages', positiveInteger, CONFIGS.dev.extraction.maxPages)
     .action(async (files: string[], options: ExtractOptions) => {
       const { failures } = await extractFiles(files, options, (line) => {
@@ -94,7 +112,8 @@ export function registerExtract(program: Command): void {
           process.stderr.write(`${line.file}: FAILED ${line.error.code}: ${line.error.message}\n`);
         } else {
           const header = files.length > 1 ? `==> ${line.file} (${line.pageCount} pages) <==\n` : '';
-          process.stdout.write(`${header}${line.pages.map((page) => page.text).join('\n\f')}\n`);
+          const body = line.markdown ?? `${line.pages.map((page) => page.text).join('\n\f')}\n`;
+          process.stdout.write(`${header}${body}`);
         }
       });
       process.exitCode = failures > 0 ? 1 : 0;

@@ -77,6 +77,16 @@ export class ApiObjects {
     }
   }
 
+  /** An object as text, or undefined when it is larger than `maxBytes` (then nothing is read). */
+  async readTextWithin(pointer: S3Pointer, maxBytes: number): Promise<string | undefined> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
+    if ((response.ContentLength ?? 0) > maxBytes) {
+      await response.Body?.transformToWebStream().cancel().catch(() => undefined);
+      return undefined;
+    }
+    return response.Body ? response.Body.transformToString('utf8') : '';
+  }
+
   async readText(pointer: S3Pointer): Promise<string> {
     const response = await this.client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
     return response.Body ? response.Body.transformToString('utf8') : '';

@@ -15,6 +15,7 @@ import { listAuditEntries } from './operations/audit.js';
 import { deleteDocument, downloadDocumentFile, getDocument, listDocumentPages, listDocuments } from './operations/documents.js';
 import { getPageLayout } from './operations/layout.js';
 import { listDocumentTables } from './operations/tables.js';
+import { getDocumentMarkdown, listDocumentChunks } from './operations/markdown.js';
 import { authorize } from './operations/guards.js';
 import { getHealthDetail } from './operations/health-detail.js';
 import { getHealth } from './operations/health.js';
@@ -46,6 +47,8 @@ export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   listDocumentPages,
   getPageLayout,
   listDocumentTables,
+  getDocumentMarkdown,
+  listDocumentChunks,
   downloadDocumentFile,
   deleteDocument,
   reprocessDocument,

@@ -35,6 +35,8 @@ export type OperationId =
   | 'listDocumentPages'
   | 'getPageLayout'
   | 'listDocumentTables'
+  | 'getDocumentMarkdown'
+  | 'listDocumentChunks'
   | 'downloadDocumentFile'
   | 'deleteDocument'
   | 'reprocessDocument'
@@ -172,6 +174,23 @@ export const ROUTES = [
     summary: 'Every table of the document in page order, tables cut by a page break joined; `?format=csv&table=N` one table as CSV',
     scope: API_SCOPES.read,
     queryParameters: ['format', 'table'],
+    audit: 'other-owner',
+  },
+  {
+    operationId: 'getDocumentMarkdown',
+    method: 'GET',
+    path: '/v1/documents/{id}/markdown',
+    summary: 'The document as Markdown (`text/markdown`): headings, paragraphs, lists and tables in reading order, a comment at each page break',
+    scope: API_SCOPES.read,
+    audit: 'other-owner',
+  },
+  {
+    operationId: 'listDocumentChunks',
+    method: 'GET',
+    path: '/v1/documents/{id}/chunks',
+    summary: "The document's retrieval chunks in order, each with its heading path, pages and boxes",
+    scope: API_SCOPES.read,
+    queryParameters: ['limit', 'cursor'],
     audit: 'other-owner',
   },
   {

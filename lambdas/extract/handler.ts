@@ -13,6 +13,7 @@ import { loadExtractSettings } from '../shared/env.js';
 import { TransientFailure } from '../shared/errors.js';
 import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { loadTokenCounter } from './markdown/tokenizer.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
 import { ocrParallelPages } from './ocr/ocr-sizing.js';
@@ -46,6 +47,8 @@ const extractionPool = new ExtractionPool({
     : { ocr: { ...settings.ocr, engine: settings.ocr.engine, parallelPages: ocrParallelPages(settings.functionMemoryMb, poolSize, availableParallelism()) } }),
 });
 extractionPool.warm();
+// The tokenizer's ranks take a while to load: during init, not in the first document's time.
+if (settings.markdown.enabled) loadTokenCounter(settings.markdown.tokenizer).catch(() => undefined); // a failure shows on the first document
 
 const documents = new DocumentStore(dynamoDbClient, settings.tableName, { documentRetentionSeconds: settings.documentRetentionSeconds });
 const listing = new DocumentListing(dynamoDbClient, settings.tableName);
@@ -74,6 +77,7 @@ const dependencies: ProcessingDependencies = {
         },
       }
     : {}),
+  markdown: settings.markdown,
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PermanentFailure } from '../shared/errors.js';
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
-/** The S3 operations extraction needs: read an original, write a spilled result. */
+/** The S3 operations extraction needs: read an original, write a spilled result, read results back for the Markdown. */
 export class ObjectStore {
   constructor(private readonly client: S3Client) {}
 
@@ -41,6 +42,19 @@ export class ObjectStore {
   async writeGzipJson(bucket: string, key: string, value: unknown): Promise<void> {
     const body = await gzipAsync(JSON.stringify(value));
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip' }));
+  }
+
+  /** Reads a result written before (a spilled page's text or tables), as UTF-8 text. */
+  async readText(bucket: string, key: string): Promise<string> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return response.Body ? response.Body.transformToString('utf8') : '';
+  }
+
+  /** Reads a value `writeGzipJson` wrote (a page's layout). */
+  async readGzipJson(bucket: string, key: string): Promise<unknown> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+    return JSON.parse((await gunzipAsync(body)).toString('utf8')) as unknown;
   }
 
   /** Copies an object within a bucket, server-side (nothing passes through the function). */

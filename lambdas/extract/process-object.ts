@@ -6,6 +6,8 @@ import type { PageStore } from '../shared/page-store.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
 import { classifyObjectKey, laneOfKey, spilledMetadataKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
+import { completionMarkdown, markdownPage, type MarkdownSettings } from './document-markdown.js';
+import type { MarkdownPage } from './markdown/types.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
 import { checkPdfBytes } from './pdf-checks.js';
@@ -43,6 +45,8 @@ export interface ProcessingDependencies {
   readonly producedBy?: ProducedBy;
   /** Completes identical uploads from earlier results (`reuse-identical.ts`); without it, every document is extracted. */
   readonly reuse?: ReuseFinder;
+  /** Markdown and retrieval chunks of completed documents; without it, none are written. */
+  readonly markdown?: MarkdownSettings;
 }
 
 /** Per-delivery facts from the queue and the invocation. */
@@ -55,8 +59,17 @@ export interface DeliveryContext {
 export type ProcessingOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
-  /** `reusedFrom`: completed from this identical document's results, without extraction. */
-  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number; readonly ocrPages?: number; readonly reusedFrom?: string }
+  | {
+      readonly status: 'completed';
+      readonly documentId: string;
+      readonly pageCount: number;
+      readonly bytes: number;
+      readonly ocrPages?: number;
+      /** Completed from this identical document's results, without extraction. */
+      readonly reusedFrom?: string;
+      /** Why the document completed without Markdown, when the writer failed on it. */
+      readonly markdownError?: string;
+    }
   | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
   /** A long document split into shards: this invocation read the first, the rest are queued. */
   | { readonly status: 'sharded'; readonly documentId: string; readonly shards: number }
@@ -68,6 +81,8 @@ export type ProcessingOutcome =
 /** Metadata above this goes to S3, keeping the record small for every list and read. */
 export const INLINE_METADATA_LIMIT_BYTES = 64_000;
 const MAX_CLAIM_TRIES = 5;
+/** The fields of a generation's results, removed when the document is extracted afresh. */
+const PREVIOUS_RESULT_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages', 'markdownRef', 'chunksRef', 'chunkCount'] as const;
 
 
 /**
@@ -229,7 +244,7 @@ async function claimDocument(
       case 'revive': {
         const generation = decision.action === 'restart' ? current.generation + 1 : current.generation;
         const changes = { ...objectFields, status: 'PROCESSING' as const, attempts: 1, generation };
-        if (await documents.transition(documentId, expected, changes, ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages'])) {
+        if (await documents.transition(documentId, expected, changes, [...PREVIOUS_RESULT_FIELDS])) {
           return claim(generation, 1);
         }
         continue;
@@ -289,6 +304,8 @@ async function extractDocument(
   let sharding: Promise<number> | undefined;
   const progress = deps.shards?.store;
   let ocrPages = 0;
+  // A document read whole keeps its pages for the Markdown; a sharded one is assembled from storage at completion.
+  const markdownPages: MarkdownPage[] = [];
   const writer = new PageWriter(claim, deps, async (pages) => {
     if (sharding) await progress?.addPagesDone(claim.documentId, claim.generation, pages);
   });
@@ -306,6 +323,7 @@ async function extractDocument(
       },
       page: (page) => {
         if (page.textSource === 'ocr') ocrPages += 1;
+        if (deps.markdown?.enabled && !sharding) markdownPages.push(markdownPage(page));
         writer.add(page);
       },
     },
@@ -314,14 +332,16 @@ async function extractDocument(
   await writer.finish();
   if (sharding) return finishShard(claim, 0, await sharding, deps);
 
+  const markdown = await completionMarkdown(claim, markdownPages, deps);
   const recorded = await documents.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
-    { status: 'COMPLETED', pageCount, ocrPages, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)) },
+    { status: 'COMPLETED', pageCount, ocrPages, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)), ...markdown.fields },
     ['error', 'lastError'],
   );
+  const markdownError = markdown.status === 'failed' ? { markdownError: markdown.reason } : {};
   return recorded
-    ? { status: 'completed', documentId: claim.documentId, pageCount, bytes: bytes.byteLength, ocrPages }
+    ? { status: 'completed', documentId: claim.documentId, pageCount, bytes: bytes.byteLength, ocrPages, ...markdownError }
     : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
 }
 

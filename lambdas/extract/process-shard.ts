@@ -9,7 +9,9 @@
  * document completes. A shard of a generation the document has left (reprocessed, deleted,
  * failed) does nothing.
  */
+import type { DocumentRecord } from '../shared/document-model.js';
 import type { ShardProgressStore } from '../shared/shard-progress.js';
+import { completionMarkdown } from './document-markdown.js';
 import { PermanentFailure } from '../shared/errors.js';
 import { PageWriter } from './page-writer.js';
 import type { ExtractionBounds } from './pdf-extractor.js';
@@ -24,9 +26,19 @@ export interface ShardDependencies {
   readonly settings: ShardSettings;
 }
 
+/** Every shard of this generation counted, the document not yet recorded COMPLETED. */
+function allShardsDone(record: DocumentRecord | undefined, generation: number): boolean {
+  return (
+    record !== undefined && record.generation === generation && record.status === 'PROCESSING' && record.deletedAt === undefined &&
+    record.shardGeneration === generation && (record.shardsDone ?? 0) >= (record.shardCount ?? Number.POSITIVE_INFINITY)
+  );
+}
+
 /**
  * Counts shard `index` done; the shard whose count completes the plan completes the document,
- * exactly once (the count is atomic and conditional on the generation).
+ * exactly once (the count is atomic and conditional on the generation), with the document's
+ * Markdown assembled from every shard's stored pages. A completion cut short after the count
+ * (the Markdown's writes or the record's failed) is finished by the redelivery of the same shard.
  */
 export async function finishShard(
   document: { readonly documentId: string; readonly generation: number },
@@ -36,14 +48,18 @@ export async function finishShard(
 ): Promise<ProcessingOutcome> {
   const { documentId, generation } = document;
   const recording = await deps.shards!.store.recordShardDone(documentId, generation, index);
-  if (recording.outcome === 'not-recorded') return { status: 'skipped', documentId, reason: 'superseded' };
-  if (recording.shardsDone < recording.shardCount) {
+  if (recording.outcome === 'not-recorded') {
+    if (!allShardsDone(await deps.documents.get(documentId), generation)) return { status: 'skipped', documentId, reason: 'superseded' };
+  } else if (recording.shardsDone < recording.shardCount) {
     return index === 0 ? { status: 'sharded', documentId, shards: count } : { status: 'shard-done', documentId, shard: index };
   }
-  const completed = await deps.documents.transition(documentId, { generation, status: 'PROCESSING' }, { status: 'COMPLETED' }, ['error', 'lastError']);
+  const markdown = await completionMarkdown(document, 'stored', deps);
+  const guard = { generation, status: 'PROCESSING' as const };
+  const completed = await deps.documents.transition(documentId, guard, { status: 'COMPLETED', ...markdown.fields }, ['error', 'lastError']);
   if (!completed) return { status: 'skipped', documentId, reason: 'superseded' };
   const record = await deps.documents.get(documentId);
-  return { status: 'completed', documentId, pageCount: record?.pageCount ?? 0, bytes: record?.size ?? 0 };
+  const markdownError = markdown.status === 'failed' ? { markdownError: markdown.reason } : {};
+  return { status: 'completed', documentId, pageCount: record?.pageCount ?? 0, bytes: record?.size ?? 0, ...markdownError };
 }
 
 export async function processShard(message: ShardMessage, delivery: DeliveryContext, deps: ProcessingDependencies): Promise<ProcessingOutcome> {
@@ -52,7 +68,9 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   if (!record || record.generation !== generation || record.status !== 'PROCESSING' || record.deletedAt !== undefined) {
     return { status: 'skipped', documentId, reason: 'superseded' };
   }
-  if (record.shardGeneration === generation && record.doneShards?.has(index)) return { status: 'skipped', documentId, reason: 'duplicate' };
+  if (record.shardGeneration === generation && record.doneShards?.has(index)) {
+    return allShardsDone(record, generation) ? finishShard(message, index, count, deps) : { status: 'skipped', documentId, reason: 'duplicate' };
+  }
   const guard = { generation, status: 'PROCESSING' as const };
 
   if (delivery.receiveCount >= deps.limits.maxAttempts) {

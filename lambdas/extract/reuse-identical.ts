@@ -13,6 +13,7 @@ import { copyReusedResults, type ReuseDecision, type ReuseRequest } from '../sha
 import type { ExtractionSettings } from '../shared/extractor-version.js';
 import { EXTRACTOR_VERSION, settingsDigest } from '../shared/extractor-version.js';
 import { classifyObjectKey } from '../shared/s3-keys.js';
+import { completionMarkdown } from './document-markdown.js';
 import type { ProcessingDependencies, ProcessingOutcome } from './process-object.js';
 import type { CreatedObject } from './s3-event.js';
 
@@ -71,6 +72,8 @@ export async function completeFromIdentical(
     pages: deps.pages,
     copyObject: (bucket, fromKey, toKey) => deps.objects.copy(bucket, fromKey, toKey),
   });
+  // Written afresh from the copied pages, not copied: chunk ids name the document they belong to.
+  const markdown = await completionMarkdown(claim, 'stored', deps);
   const recorded = await deps.documents.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
@@ -83,10 +86,18 @@ export async function completeFromIdentical(
       ...(source.ocrPages !== undefined ? { ocrPages: source.ocrPages } : {}),
       ...(results.metadata !== undefined ? { metadata: results.metadata } : {}),
       ...(results.metadataRef ? { metadataRef: results.metadataRef } : {}),
+      ...markdown.fields,
     },
     ['error', 'lastError'],
   );
   return recorded
-    ? { status: 'completed', documentId: claim.documentId, pageCount: results.pageCount, bytes: content.size, reusedFrom: results.reusedFrom }
+    ? {
+        status: 'completed',
+        documentId: claim.documentId,
+        pageCount: results.pageCount,
+        bytes: content.size,
+        reusedFrom: results.reusedFrom,
+        ...(markdown.status === 'failed' ? { markdownError: markdown.reason } : {}),
+      }
     : { status: 'skipped', documentId: claim.documentId, reason: 'superseded' };
 }

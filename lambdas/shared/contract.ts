@@ -139,6 +139,11 @@ export const EXTRACT_ENV = {
   reuseIdenticalDocuments: 'REUSE_IDENTICAL_DOCUMENTS',
   /** How long a day's usage figures are kept after the day, in seconds (the usage items' TTL). */
   usageRetentionSeconds: 'USAGE_RETENTION_SECONDS',
+  /** Markdown and retrieval chunks of completed documents: on or off, chunk budget, overlap, tokenizer. */
+  markdownEnabled: 'MARKDOWN_ENABLED',
+  markdownMaxTokens: 'MARKDOWN_CHUNK_MAX_TOKENS',
+  markdownOverlapTokens: 'MARKDOWN_CHUNK_OVERLAP_TOKENS',
+  markdownTokenizer: 'MARKDOWN_TOKENIZER',
 } as const;
 
 /**

@@ -30,6 +30,13 @@ export interface DocumentEventDetail {
   readonly errorCode?: FailureCode;
   /** Set when `status` is COMPLETED. */
   readonly pageCount?: number;
+  /**
+   * Set when COMPLETED with Markdown: the document's Markdown (`text/markdown`) and retrieval
+   * chunks (JSON Lines) in S3, for an indexing consumer with read access to the bucket; through
+   * the API, `GET /v1/documents/{id}/markdown` and `/chunks`.
+   */
+  readonly markdown?: { readonly bucket: string; readonly key: string };
+  readonly chunks?: { readonly bucket: string; readonly key: string; readonly count: number };
   readonly generation: number;
   /** When the terminal status was recorded (the record's `updatedAt`). */
   readonly occurredAt: string;
@@ -54,6 +61,9 @@ interface DocumentImage {
   readonly status?: unknown;
   readonly error?: { readonly code?: unknown } | null;
   readonly pageCount?: unknown;
+  readonly markdownRef?: { readonly bucket?: unknown; readonly key?: unknown } | null;
+  readonly chunksRef?: { readonly bucket?: unknown; readonly key?: unknown } | null;
+  readonly chunkCount?: unknown;
   readonly generation?: unknown;
   readonly updatedAt?: unknown;
   readonly deletedAt?: unknown;
@@ -92,11 +102,24 @@ export function documentEventFor(
       ? { errorCode: newImage.error.code as FailureCode }
       : {}),
     ...(status === 'COMPLETED' && typeof newImage.pageCount === 'number' ? { pageCount: newImage.pageCount } : {}),
+    ...(status === 'COMPLETED' ? markdownPointers(newImage) : {}),
     generation,
     occurredAt,
     eventKey: `${documentId}:${generation}:${status}:${occurredAt}`,
   };
   return { detailType: DOCUMENT_EVENT_TYPES[status], detail };
+}
+
+function pointer(value: DocumentImage['markdownRef']): { bucket: string; key: string } | undefined {
+  return typeof value?.bucket === 'string' && typeof value.key === 'string' ? { bucket: value.bucket, key: value.key } : undefined;
+}
+
+/** The Markdown and chunk objects a completed record points to, when it has them. */
+function markdownPointers(image: DocumentImage): Pick<DocumentEventDetail, 'markdown' | 'chunks'> {
+  const markdown = pointer(image.markdownRef);
+  const chunks = pointer(image.chunksRef);
+  if (!markdown || !chunks) return {};
+  return { markdown, chunks: { ...chunks, count: typeof image.chunkCount === 'number' ? image.chunkCount : 0 } };
 }
 
 /**

@@ -121,6 +121,10 @@ export interface DocumentRecord {
   readonly pagesDone?: number;
   /** Pages whose text came from OCR (documents read in one invocation). */
   readonly ocrPages?: number;
+  /** The generation's Markdown and retrieval chunks (see extract/document-markdown.ts). */
+  readonly markdownRef?: S3Pointer;
+  readonly chunksRef?: S3Pointer;
+  readonly chunkCount?: number;
 }
 
 /** One extracted page, stored as its own item beside the document record. */

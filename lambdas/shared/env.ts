@@ -27,9 +27,24 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
+  [EXTRACT_ENV.markdownEnabled]: z._default(z.enum(['true', 'false']), 'false'),
+  [EXTRACT_ENV.markdownMaxTokens]: z._default(positiveInt, 512),
+  [EXTRACT_ENV.markdownOverlapTokens]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 64),
+  [EXTRACT_ENV.markdownTokenizer]: z._default(z.enum(['o200k_base', 'cl100k_base']), 'cl100k_base'),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });
+
+/** The environment's `markdown` settings (lib/config.ts). */
+export interface MarkdownSettings {
+  readonly enabled: boolean;
+  /** Most tokens in a chunk, counted with `tokenizer`. */
+  readonly maxTokens: number;
+  /** Tokens of a chunk's end repeated at the start of the next within a section. */
+  readonly overlapTokens: number;
+  /** A `gpt-tokenizer` encoding (extract/markdown/tokenizer.ts). */
+  readonly tokenizer: 'o200k_base' | 'cl100k_base';
+}
 
 export interface ExtractSettings {
   readonly tableName: string;
@@ -61,6 +76,8 @@ export interface ExtractSettings {
   readonly reuseIdenticalDocuments: boolean;
   /** How long a day's usage figures are kept after the day; unset, they are kept until deleted. */
   readonly usageRetentionSeconds?: number;
+  /** Markdown and retrieval chunks of completed documents (see extract/document-markdown.ts). */
+  readonly markdown: MarkdownSettings;
 }
 
 /**
@@ -95,5 +112,11 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
     reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',
     usageRetentionSeconds: values[EXTRACT_ENV.usageRetentionSeconds],
+    markdown: {
+      enabled: values[EXTRACT_ENV.markdownEnabled] === 'true',
+      maxTokens: values[EXTRACT_ENV.markdownMaxTokens],
+      overlapTokens: values[EXTRACT_ENV.markdownOverlapTokens],
+      tokenizer: values[EXTRACT_ENV.markdownTokenizer],
+    },
   };
 }

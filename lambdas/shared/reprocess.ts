@@ -20,7 +20,7 @@ import { objectCreatedMessage } from './s3-notification.js';
 export const REPROCESS_CONFIGURATION_ID = 'pdf-pipeline-reprocess';
 
 /** The fields of the previous generation's outcome, removed when a new one starts. */
-export const REPROCESS_REMOVED_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages'] as const;
+export const REPROCESS_REMOVED_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages', 'markdownRef', 'chunksRef', 'chunkCount'] as const;
 
 /** Reads and conditional writes before giving up on a record that keeps changing. */
 const MAX_TRIES = 3;

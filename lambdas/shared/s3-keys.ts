@@ -66,3 +66,13 @@ export function pageLayoutKey(documentId: string, generation: number, pageNumber
 export function spilledMetadataKey(documentId: string, generation: number): string {
   return `${KEY_PREFIXES.results}${documentId}/g${generation}/metadata.json`;
 }
+
+/** Where a document's Markdown (`text/markdown`) is kept, once per generation. */
+export function documentMarkdownKey(documentId: string, generation: number): string {
+  return `${KEY_PREFIXES.results}${documentId}/g${generation}/document.md`;
+}
+
+/** Where a document's retrieval chunks (JSON Lines, one chunk a line) are kept, once per generation. */
+export function documentChunksKey(documentId: string, generation: number): string {
+  return `${KEY_PREFIXES.results}${documentId}/g${generation}/chunks.jsonl`;
+}

@@ -62,6 +62,12 @@ export interface ExtractionProps {
    * @default - no OCR assets shipped
    */
   readonly ocrLanguages?: readonly string[];
+  /**
+   * The tokenizer encoding the Markdown's chunks are counted with, shipped beside the handler as
+   * `tokenizer-<name>.mjs` (only this one: each is megabytes of ranks).
+   * @default - none shipped: Markdown off
+   */
+  readonly markdownTokenizer?: 'o200k_base' | 'cl100k_base';
 }
 
 /**
@@ -98,7 +104,12 @@ export class Extraction extends Construct {
       extraBundles: [
         { entry: 'lambdas/extract/extract-worker.ts', outfile: 'extract-worker.mjs' },
         ...(props.ocrLanguages ? [OCR_WORKER_BUNDLE] : []),
+        ...(props.markdownTokenizer
+          ? [{ entry: `lambdas/extract/markdown/encodings/${props.markdownTokenizer}.ts`, outfile: `tokenizer-${props.markdownTokenizer}.mjs`, data: true }]
+          : []),
       ],
+      // Loaded from beside the bundle (above) rather than bundled into it.
+      externalModules: ['gpt-tokenizer/encoding/o200k_base', 'gpt-tokenizer/encoding/cl100k_base'],
       bundledAssets: [
         { from: 'node_modules/@embedpdf/pdfium/dist/pdfium.wasm', to: 'pdfium/pdfium.wasm' },
         { from: 'node_modules/@embedpdf/pdfium/LICENSE.pdfium', to: 'pdfium/LICENSE.pdfium' },

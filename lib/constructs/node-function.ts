@@ -22,6 +22,12 @@ export interface ExtraBundle {
   readonly entry: string;
   /** Output file name inside the bundle, e.g. `extract-worker.mjs`. */
   readonly outfile: string;
+  /**
+   * Data more than code (a tokenizer's ranks): built without a source map, and with none of the
+   * function's external modules left out (the main bundle leaves it out to load it from here).
+   * @default false
+   */
+  readonly data?: boolean;
 }
 
 /** A directory copied into the bundle, e.g. data files a library loads at run time. */
@@ -167,7 +173,7 @@ export class NodeFunction extends Construct {
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => [
             ...(props.extraBundles ?? []).map((bundle) =>
-              esbuildCommand(inputDir, join(inputDir, bundle.entry), join(outputDir, bundle.outfile), externalModules),
+              esbuildCommand(inputDir, join(inputDir, bundle.entry), join(outputDir, bundle.outfile), bundle.data ? [] : externalModules, !bundle.data),
             ),
             ...(props.bundledAssets ?? []).map((directory) =>
               copyCommand(join(inputDir, directory.from), join(outputDir, directory.to)),
@@ -188,7 +194,7 @@ export class NodeFunction extends Construct {
 }
 
 /** The esbuild call for an extra bundle, with the options NodejsFunction uses for `index.mjs`. */
-function esbuildCommand(inputDir: string, entry: string, outfile: string, externalModules: readonly string[]): string {
+function esbuildCommand(inputDir: string, entry: string, outfile: string, externalModules: readonly string[], sourceMap = true): string {
   return [
     join(inputDir, 'node_modules', '.bin', 'esbuild'),
     '--bundle',
@@ -198,8 +204,7 @@ function esbuildCommand(inputDir: string, entry: string, outfile: string, extern
     `--target=${ESBUILD_TARGET}`,
     `--main-fields=${ESBUILD_MAIN_FIELDS.join(',')}`,
     '--minify',
-    '--sourcemap',
-    '--sources-content=false',
+    ...(sourceMap ? ['--sourcemap', '--sources-content=false'] : []),
     ...externalModules.map((module) => `--external:${module}`),
     `--banner:js=${REQUIRE_SHIM}`,
     `--outfile=${outfile}`,

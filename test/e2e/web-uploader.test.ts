@@ -207,7 +207,7 @@ describe('web uploader (Chromium)', () => {
     await page.reload();
     await documentRow(page, SMALL_PDF).waitFor();
     const reached: Array<{ name: string; outline: string }> = [];
-    for (let step = 0; step < 6; step += 1) {
+    for (let step = 0; step < 7; step += 1) {
       await page.keyboard.press('Tab');
       reached.push(
         await page.evaluate(() => {
@@ -224,15 +224,39 @@ describe('web uploader (Chromium)', () => {
     expect(focusAfterSignIn).toBe('choose-files');
     expect(multiple).toBe(true);
     const names = reached.map((entry) => entry.name);
-    expect(names.slice(0, 6)).toEqual([
+    expect(names.slice(0, 7)).toEqual([
       'Skip to content',
       'sign-out',
       'choose-files',
       'refresh',
       `Show text of ${SMALL_PDF}`,
+      `Show ${SMALL_PDF} as Markdown`,
       `Delete ${SMALL_PDF}`,
     ]);
-    for (const entry of reached.slice(0, 6)) expect(entry.outline, entry.name).toBe('solid');
+    for (const entry of reached.slice(0, 7)) expect(entry.outline, entry.name).toBe('solid');
+    expect(problems.errors).toEqual([]);
+  }, BROWSER_TEST_TIMEOUT_MS);
+
+  it("shows a document's Markdown as headings, paragraphs and a table, its text never read as HTML", async () => {
+    // Arrange
+    const context = await browser.newContext();
+    const { page, problems } = await openPage(context, local.outputs.WebUrl!);
+    await signIn(page, 'markdown-reader');
+    await page.locator('#file-input').setInputFiles(corpusFile(LARGER_PDF));
+    await completed(page, LARGER_PDF);
+
+    // Act
+    await documentRow(page, LARGER_PDF).getByRole('button', { name: `Show ${LARGER_PDF} as Markdown` }).click();
+    await page.locator('#pages li.markdown h3').first().waitFor();
+    const headings = await page.locator('#pages li.markdown').locator('h3, h4').allTextContents();
+    const header = await page.locator('#pages li.markdown table thead th').allTextContents();
+    const injected = await page.locator('#pages li.markdown script, #pages li.markdown img').count();
+    await context.close();
+
+    // Assert
+    expect(headings).toEqual(['Two-Column Document with Lorem Ipsum', 'Abstract']);
+    expect(header).toEqual(['Country', 'Population (millions)', 'Area (km2)', 'Capital', 'Official Language']);
+    expect(injected).toBe(0);
     expect(problems.errors).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
 

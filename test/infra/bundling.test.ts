@@ -4,7 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,11 +86,24 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
 
     afterAll(() => rmSync(isolated, { recursive: true, force: true }));
 
+    it('ships the configured tokenizer encoding beside the handler, alone and without a source map, and it counts', () => {
+      const script = join(isolated, 'count-tokens.mjs');
+      writeFileSync(script, `const { countTokens } = await import('./tokenizer-cl100k_base.mjs'); console.log(countTokens('Retrieval chunks, counted offline.'));\n`);
+
+      const output = execFileSync(process.execPath, [script], { cwd: isolated });
+
+      expect(CONFIGS.dev.markdown.tokenizer).toBe('cl100k_base');
+      expect(readdirSync(isolated).filter((file) => file.startsWith('tokenizer-'))).toEqual(['tokenizer-cl100k_base.mjs']);
+      expect(Number(output.toString().trim())).toBeGreaterThan(3);
+    });
+
     it('loads the handler module with the environment the stack sets', () => {
       const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_SHARD_QUEUE_URL: 'q1', BULK_SHARD_QUEUE_URL: 'q2', PATH: process.env.PATH };
-      const script = `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');`;
+      // A script file, not `--input-type=module -e`: worker threads inherit the flag, which they cannot use.
+      const script = join(isolated, 'load-handler.mjs');
+      writeFileSync(script, `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');\n`);
 
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: isolated });
+      const output = execFileSync(process.execPath, [script], { env, cwd: isolated });
 
       expect(output.toString()).toContain('loaded');
     });

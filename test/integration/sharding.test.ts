@@ -57,6 +57,7 @@ describe('a long document in shards', () => {
     const record = await documentIn(client, body.documentId, ['COMPLETED', 'FAILED'], 120_000);
     const pages = await allPages(client, body.documentId);
     const stored = await probe.documents.get(body.documentId);
+    const markdown = await client.call<string>('getDocumentMarkdown', { id: body.documentId });
 
     // Assert
     expect(record).toMatchObject({ status: 'COMPLETED', pageCount: 45 });
@@ -65,6 +66,10 @@ describe('a long document in shards', () => {
     expect(pages.map((page) => page.text.trim())).toEqual(numberedPages(45, 'Long'));
     expect(stored).toMatchObject({ shardCount: 5, shardsDone: 5, pagesDone: 45 });
     expect([...(stored?.doneShards ?? [])].sort()).toEqual([0, 1, 2, 3, 4]);
+    // The Markdown is the whole document's, assembled from every shard's stored pages at completion.
+    expect(stored?.markdownRef?.key).toBe(`results/${body.documentId}/g1/document.md`);
+    const expected = numberedPages(45, 'Long').map((text, index) => `<!-- page ${index + 1} -->\n\n${text}`).join('\n\n');
+    expect(markdown.body).toBe(`${expected}\n`);
   }, LONG_TEST_MS);
 
   it('keeps the pages of the current generation only after a reprocess', async () => {
@@ -82,6 +87,7 @@ describe('a long document in shards', () => {
     expect(reprocess.status).toBe(202);
     expect(pages).toHaveLength(25);
     expect(pages.map((page) => page.text.trim())).toEqual(numberedPages(25, 'Again'));
+    expect((await probe.documents.get(body.documentId))?.chunksRef?.key).toBe(`results/${body.documentId}/g2/chunks.jsonl`);
   }, LONG_TEST_MS);
 });
 

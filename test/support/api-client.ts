@@ -86,7 +86,9 @@ export class ApiClient {
 
 async function readAnswer<T>(response: Response): Promise<ApiAnswer<T>> {
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  // A text answer (Markdown, CSV) is its text; anything else is JSON.
+  const isText = (response.headers.get('content-type') ?? '').startsWith('text/');
+  return { status: response.status, headers: response.headers, body: (isText ? text : text ? JSON.parse(text) : undefined) as T };
 }
 
 /**

@@ -3,6 +3,7 @@
  * precision and recall, and reading-order accuracy of paragraphs. Shared by the tests and the
  * bench so both measure the same thing.
  */
+import { findPageTables } from '../../lambdas/extract/page-tables.js';
 import { parsePdf, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
 import type { Block, MarkdownPage } from '../../lambdas/extract/markdown/types.js';
 import type { ExpectedBlock, StructuredPdf } from './structured-pdf.js';
@@ -54,10 +55,10 @@ function longestIncreasing(values: readonly number[]): number {
   return tails.length;
 }
 
-/** Extracts a PDF's pages with the extractor's parser, as the Markdown writer receives them. */
+/** Extracts a PDF's pages with the extractor's parser and table finder, as the Markdown writer receives them. */
 export async function extractPages(bytes: Uint8Array, maxPages = 2000): Promise<ParsedPage[]> {
   const pages: ParsedPage[] = [];
-  await parsePdf(bytes, { maxPages }, { document: () => undefined, page: (page) => pages.push(page) });
+  await parsePdf(bytes, { maxPages, findTables: findPageTables }, { document: () => undefined, page: (page) => pages.push(page) });
   return pages;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_EVENT_TYPES, documentEventFor, TERMINAL_RECORD_FILTER } from '../../lambdas/shared/document-events.js';
+import { documentPayload } from '../../lambdas/shared/webhooks/events.js';
 import { passesFilters } from '../../local/event-pattern.js';
 
 /** A document item as the table stream shows it (unmarshalled). */
@@ -35,6 +36,33 @@ describe('documentEventFor', () => {
         eventKey: 'd1:1:COMPLETED:2026-11-23T10:00:05.000Z',
       },
     });
+  });
+
+  it("names the completed generation's Markdown and chunk objects, for an indexing consumer", () => {
+    // Arrange
+    const markdownRef = { bucket: 'docs', key: 'results/d1/g2/document.md' };
+    const chunksRef = { bucket: 'docs', key: 'results/d1/g2/chunks.jsonl' };
+
+    // Act
+    const event = documentEventFor(
+      item({ status: 'PROCESSING', generation: 2 }),
+      item({ status: 'COMPLETED', generation: 2, pageCount: 3, markdownRef, chunksRef, chunkCount: 7 }),
+    );
+
+    // Assert
+    expect(event?.detail).toMatchObject({ markdown: markdownRef, chunks: { ...chunksRef, count: 7 } });
+  });
+
+  it('names no Markdown for a document completed without it, nor for a failure', () => {
+    const completed = documentEventFor(item({ status: 'PROCESSING' }), item({ status: 'COMPLETED', pageCount: 1 }));
+    const failed = documentEventFor(
+      item({ status: 'PROCESSING' }),
+      item({ status: 'FAILED', error: { code: 'CORRUPT' }, markdownRef: { bucket: 'docs', key: 'results/d1/g1/document.md' } }),
+    );
+
+    expect(completed?.detail).not.toHaveProperty('markdown');
+    expect(failed?.detail).not.toHaveProperty('markdown');
+    expect(failed?.detail).not.toHaveProperty('chunks');
   });
 
   it('emits Document Failed with the error code, and no message', () => {
@@ -102,5 +130,24 @@ describe('the stream filter', () => {
     expect(passesFilters([TERMINAL_RECORD_FILTER], lambdaRecord({ sk: { S: 'DOCUMENT' }, status: { S: 'PROCESSING' } }))).toBe(false);
     expect(passesFilters([TERMINAL_RECORD_FILTER], lambdaRecord({ sk: { S: 'PAGE#000001' }, status: { S: 'COMPLETED' } }))).toBe(false);
     expect(passesFilters([TERMINAL_RECORD_FILTER], lambdaRecord(undefined))).toBe(false);
+  });
+});
+
+describe('documentPayload', () => {
+  it("links a completed document's Markdown and chunks when it has them, never their storage keys", () => {
+    const event = documentEventFor(
+      item({ status: 'PROCESSING' }),
+      item({ status: 'COMPLETED', pageCount: 1, markdownRef: { bucket: 'docs', key: 'k.md' }, chunksRef: { bucket: 'docs', key: 'k.jsonl' }, chunkCount: 1 }),
+    )!;
+
+    const payload = documentPayload('document.completed', event.detail, 'https://api.example.com/api');
+
+    expect(payload.data.links).toEqual({
+      document: 'https://api.example.com/api/v1/documents/d1',
+      pages: 'https://api.example.com/api/v1/documents/d1/pages',
+      markdown: 'https://api.example.com/api/v1/documents/d1/markdown',
+      chunks: 'https://api.example.com/api/v1/documents/d1/chunks',
+    });
+    expect(JSON.stringify(payload)).not.toContain('k.md');
   });
 });

@@ -110,6 +110,19 @@ export class ApiClient {
     return pages;
   }
 
+  /** The document as Markdown (`text/markdown`); the browser follows a redirect for a large one. */
+  async markdown(documentId: string): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.apiUrl}/v1/documents/${encodeURIComponent(documentId)}/markdown`, { headers: this.authorization() });
+    } catch {
+      throw new ApiFailure(0, undefined, describeFailure(0, undefined));
+    }
+    const text = await response.text();
+    if (!response.ok) throw failure(response.status, parseJson(text), response.headers.get('Retry-After'));
+    return text;
+  }
+
   /** The file in the request body; the key protects against a retried request making a second document. */
   uploadDirect(file: File, onProgress: ProgressListener): Promise<{ documentId: string }> {
     const query = new URLSearchParams({ filename: file.name });

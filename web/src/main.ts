@@ -9,6 +9,7 @@ import { cognitoLogoutUrl, completeCognitoSignIn, currentSession, endSession, si
 import { progressElements } from './progress-view.js';
 import { formatBytes, isTerminal, planUpload, pollDelayMs, progressPercent, type UploadRoute } from './uploads.js';
 import { webhookRow } from './webhooks.js';
+import { markdownButton, showMarkdown, type MarkdownViewer } from './markdown-view.js';
 
 /** Uploads at once: enough to keep a connection busy, few enough that each shows progress. */
 const PARALLEL_UPLOADS = 3;
@@ -389,7 +390,8 @@ function renderDocument(doc: DocumentSummary): void {
   remove.textContent = 'Delete';
   remove.setAttribute('aria-label', `Delete ${name}`);
   remove.addEventListener('click', () => void deleteDocument(doc.documentId));
-  actions.append(show, remove);
+  const markdown = markdownButton(name, doc.status === 'COMPLETED', () => void showMarkdown(doc.documentId, name, (id) => api.markdown(id), markdownViewer()));
+  actions.append(show, markdown, remove);
 
   row.replaceChildren(title, status, ...progressElements(doc), details, actions);
   ui.documentsEmpty.hidden = true;
@@ -471,6 +473,10 @@ function renderPage(page: Page): HTMLLIElement {
   item.append(text);
   return item;
 }
+
+const markdownViewer = (): MarkdownViewer => ({
+  viewer: ui.viewer, heading: ui.viewerHeading, status: ui.viewerStatus, content: ui.pages, announce, fail: handleFailure,
+});
 
 function closeViewer(restoreFocus = true): void {
   const documentId = ui.viewer.dataset.documentId;

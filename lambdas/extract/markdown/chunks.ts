@@ -69,16 +69,15 @@ export function chunkBlocks(blocks: readonly Block[], options: ChunkOptions): Ch
   }
   const pieceLimit = Math.max(8, Math.floor(options.maxTokens * PIECE_SHARE));
   const pieces = toSections(blocks, options.countTokens, pieceLimit).flatMap((section) =>
-    packSection(section.units, options).map((units) => ({ path: section.path, units })),
+    packSection(section.units, options).map((piece) => ({ path: section.path, ...piece })),
   );
-  return pieces.map(({ path, units }, index) => {
-    const text = render(units);
+  return pieces.map(({ path, units, text, tokenCount }, index) => {
     return {
       id: chunkId(options.documentId, options.generation, index, text),
       index,
       headingPath: path,
       ...provenance(units),
-      tokenCount: options.countTokens(text),
+      tokenCount,
       text,
     };
   });
@@ -102,7 +101,11 @@ function toSections(blocks: readonly Block[], count: TokenCounter, pieceLimit: n
       const level = block.level ?? 1;
       while (path.length > 0 && path.at(-1)!.level >= level) path.pop();
       path.push({ level, text: block.text });
-      sections.push({ path: path.map((entry) => entry.text), units: [unit('heading', block.markdown)] });
+      // Headings with nothing between them (a chapter's title, then its first section's) open one section together.
+      const previous = sections.at(-1)!;
+      const bare = previous.units.length > 0 && previous.units.every((each) => each.kind === 'heading');
+      if (bare) sections.pop();
+      sections.push({ path: path.map((entry) => entry.text), units: [...(bare ? previous.units : []), unit('heading', block.markdown)] });
       return;
     }
     const units = sections.at(-1)!.units;
@@ -135,13 +138,20 @@ function splitLong(unit: Unit, count: TokenCounter, limit: number): Unit[] {
   if (unit.tokens <= limit) return [unit];
   const pieces: Unit[] = [];
   let words: string[] = [];
+  let tokens = 0;
   const push = () => {
-    const text = words.join(' ');
-    if (text !== '') pieces.push({ ...unit, text, tokens: count(text) });
+    if (words.length > 0) pieces.push({ ...unit, text: words.join(' '), tokens });
     words = [];
+    tokens = 0;
   };
+  // Each word is counted once, with the space before it: the tokenizers cut text before a space
+  // that follows a non-space (see tokenizer.ts), so a piece's count is the sum of its words'
+  // (its first word counted without the space), and no piece is counted again.
   for (const word of unit.text.split(/\s+/)) {
-    if (words.length > 0 && count([...words, word].join(' ')) > limit) push();
+    if (word === '') continue;
+    const spaced = count(` ${word}`);
+    if (words.length > 0 && tokens + spaced > limit) push();
+    tokens += words.length === 0 ? count(word) : spaced;
     words.push(word);
   }
   push();
@@ -154,13 +164,15 @@ function cost(unit: Unit, previous: Unit | undefined): number {
   return unit.tokens + header + (previous === undefined ? 0 : 1);
 }
 
-function packSection(units: readonly Unit[], options: ChunkOptions): Unit[][] {
+function packSection(units: readonly Unit[], options: ChunkOptions): Fitted[] {
   const chunks: Unit[][] = [];
   let current: Unit[] = [];
   let tokens = 0;
   for (let index = 0; index < units.length; index += 1) {
-    // A heading and the unit after it go in together.
-    const step = units[index]!.kind === 'heading' && index + 1 < units.length ? [units[index]!, units[index + 1]!] : [units[index]!];
+    // Headings and the unit after them go in together.
+    let end = index;
+    while (end < units.length && units[end]!.kind === 'heading') end += 1;
+    const step = units.slice(index, Math.min(units.length, Math.max(end, index) + 1));
     const stepCost = (after: Unit | undefined) => step.reduce((sum, unit, at) => sum + cost(unit, at === 0 ? after : step[at - 1]), 0);
     if (current.length > 0 && tokens + stepCost(current.at(-1)) > options.maxTokens) {
       chunks.push(current);
@@ -195,16 +207,29 @@ function overlapOf(chunk: readonly Unit[], overlapTokens: number): Unit[] {
  * Counts are summed per unit, which a joint can put one token off; the rendered text is counted
  * exactly, and a chunk over budget hands its last units to a chunk of their own.
  */
-function fitExactly(chunk: Unit[], options: ChunkOptions): Unit[][] {
-  const result: Unit[][] = [];
+function fitExactly(chunk: Unit[], options: ChunkOptions): Fitted[] {
+  const result: Fitted[] = [];
   let rest = chunk;
   while (rest.length > 0) {
     let end = rest.length;
-    while (end > 1 && options.countTokens(render(rest.slice(0, end))) > options.maxTokens) end -= 1;
-    result.push(rest.slice(0, end));
+    let text = render(rest);
+    let tokenCount = options.countTokens(text);
+    while (end > 1 && tokenCount > options.maxTokens) {
+      end -= 1;
+      text = render(rest.slice(0, end));
+      tokenCount = options.countTokens(text);
+    }
+    result.push({ units: rest.slice(0, end), text, tokenCount });
     rest = rest.slice(end);
   }
   return result;
+}
+
+/** A chunk's units, its text and the text's exact count. */
+interface Fitted {
+  readonly units: Unit[];
+  readonly text: string;
+  readonly tokenCount: number;
 }
 
 function render(units: readonly Unit[]): string {

@@ -3,7 +3,8 @@
  * usually the reading order; lines move only when the page clearly has two columns (a gutter
  * that most lines keep to either side of) and the stream interleaves them.
  */
-import { lineWidth, splitLine, toTextLine, type TextLine } from './text-lines.js';
+import { unionBoxes, type Box } from '../../shared/page-layout.js';
+import { lineWidth, splitLine, type TextLine } from './text-lines.js';
 
 /** Lines narrower than this share of the page (page numbers, labels) neither make nor break a gutter. */
 const MIN_LINE_SHARE = 0.15;
@@ -17,21 +18,21 @@ const MAX_CROSSING_SHARE = 0.25;
 /** Words further apart than this many ems are in different columns or cells. */
 const FRAGMENT_GAP_EMS = 1.5;
 
-/** A line cut at its wide gaps between words. */
-function fragments(line: TextLine): TextLine[] {
+/** The boxes of a line cut at its wide gaps between words (only boxes: this runs for every line). */
+function fragments(line: TextLine): { readonly box: Box }[] {
   const size = line.size || 10;
-  const pieces: (typeof line.source)[number][][] = [];
-  for (const word of line.source) {
+  const pieces: Box[][] = [];
+  for (const { box } of line.source) {
     const last = pieces.at(-1)?.at(-1);
-    if (last === undefined || word.box[0] - last.box[2] > size * FRAGMENT_GAP_EMS) pieces.push([word]);
-    else pieces.at(-1)!.push(word);
+    if (last === undefined || box[0] - last[2] > size * FRAGMENT_GAP_EMS) pieces.push([box]);
+    else pieces.at(-1)!.push(box);
   }
-  return pieces.length <= 1 ? [line] : pieces.map((words) => toTextLine(line.pageNumber, words));
+  return pieces.length <= 1 ? [line] : pieces.map((boxes) => ({ box: unionBoxes(boxes) }));
 }
 
 /** The x of the gutter between two columns, or undefined when the page is not clearly in two. */
-export function findGutter(lines: readonly TextLine[], pageWidth: number): number | undefined {
-  const measured = lines.filter((line) => lineWidth(line) >= pageWidth * MIN_LINE_SHARE);
+export function findGutter(lines: readonly { readonly box: Box }[], pageWidth: number): number | undefined {
+  const measured = lines.filter((line) => line.box[2] - line.box[0] >= pageWidth * MIN_LINE_SHARE);
   if (measured.length < MIN_COLUMN_LINES * 2) return undefined;
   let best: { x: number; crossing: number; run: number } | undefined;
   let runStart = -1;
@@ -89,7 +90,9 @@ export function orderColumns(pageLines: readonly TextLine[], pageWidth: number, 
   const groups = new Map<number, TextLine[]>();
   for (const line of lines) {
     const k = key(line);
-    groups.set(k, [...(groups.get(k) ?? []), line]);
+    const group = groups.get(k);
+    if (group) group.push(line);
+    else groups.set(k, [line]);
   }
   return [...groups.keys()]
     .sort((a, b) => a - b)

@@ -101,7 +101,8 @@ function breaksBefore(line: TextLine, previous: TextLine, next: TextLine | undef
     return !(staysIndented || brokenWord);
   }
   // A line that ends a sentence with room left for the next line's first word ended the paragraph.
-  const right = Math.max(line.box[2], ...group.lines.map((each) => each.box[2]));
+  let right = line.box[2];
+  for (const each of group.lines) if (each.box[2] > right) right = each.box[2];
   const firstWord = line.source[0];
   const firstWordWidth = firstWord ? firstWord.box[2] - firstWord.box[0] : 0;
   return right - previous.box[2] > firstWordWidth + size * 0.5 && ENDS_SENTENCE.test(previous.text);
@@ -117,7 +118,8 @@ export function joinLines(lines: readonly TextLine[]): string {
   let text = '';
   for (const line of lines) {
     if (text === '') text = line.text;
-    else if (/\p{L}-$/u.test(text) && /^\p{Ll}/u.test(line.text)) text = text.slice(0, -1) + line.text;
+    // Only the text's end is looked at: a paragraph grows line by line, and a search from its start would cost its square.
+    else if (/\p{L}-$/u.test(text.slice(-3)) && /^\p{Ll}/u.test(line.text)) text = text.slice(0, -1) + line.text;
     else text += ` ${line.text}`;
   }
   return text;

@@ -94,15 +94,23 @@ function isHeadingCandidate(group: LineGroup, metrics: DocumentMetrics): boolean
 
 /**
  * The heading level of each heading style (size and weight), 1 for the largest. A candidate
- * heading followed straight away by one of the same or a higher level, heads nothing: it is a
- * title page's name or date line, and reads as a paragraph.
+ * heading followed straight away by one of the same or a higher level heads nothing, and one
+ * that follows one of its own style straight away neither: they are a title page's names or
+ * date lines, and read as paragraphs.
  */
 function headingLevels(pages: readonly PageItems[], metrics: DocumentMetrics): Map<LineGroup, number> {
   const sequence = pages.flatMap((page) => page.items.map((item) => ({ item, page: page.pageNumber })));
   const candidates = new Set(sequence.flatMap(({ item }) => (item.kind === 'group' && isHeadingCandidate(item.group, metrics) ? [item.group] : [])));
   const rank = rankStyles([...candidates].map((group) => group.lines[0]!));
+  const position = new Map(sequence.flatMap(({ item }, index) => (item.kind === 'group' ? [[item.group, index] as const] : [])));
+  const sameStyleCandidate = (at: number, group: LineGroup) => {
+    const other = sequence[at];
+    return other?.page === sequence[position.get(group)!]!.page && other.item.kind === 'group' && candidates.has(other.item.group) && styleKey(other.item.group.lines[0]!) === styleKey(group.lines[0]!);
+  };
   const headings = [...candidates].filter((group) => {
-    const index = sequence.findIndex(({ item }) => item.kind === 'group' && item.group === group);
+    const index = position.get(group)!;
+    // The second of two same-styled lines in a row (two authors' names) is no more a heading than the first.
+    if (sameStyleCandidate(index - 1, group)) return false;
     const next = sequence[index + 1];
     if (next === undefined || next.page !== sequence[index]!.page || next.item.kind !== 'group' || !candidates.has(next.item.group)) return true;
     return rank.get(styleKey(next.item.group.lines[0]!))! > rank.get(styleKey(group.lines[0]!))!;

@@ -47,5 +47,12 @@ export function findRunningLines(pages: readonly (readonly TextLine[])[]): Set<T
       if (repeats.length > 0 || isPageNumber(line.text)) running.add(line);
     }
   }
+  // A page that would be left with nothing is all body (a form letter's pages, a numbered list of
+  // one-line pages): its repeating lines stay, only bare page numbers go.
+  pages.forEach((lines) => {
+    if (lines.length > 0 && lines.every((line) => running.has(line))) {
+      for (const line of lines) if (!isPageNumber(line.text)) running.delete(line);
+    }
+  });
   return running;
 }

@@ -8,6 +8,8 @@ import type { MarkdownTable } from './types.js';
 
 /** A line belongs to a table found without a box when this share of its words are the table's. */
 const TABLE_WORD_SHARE = 0.8;
+/** Inside the table's box, a line is the table's when this share of its words are. */
+const BOXED_WORD_SHARE = 0.5;
 
 const tokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
@@ -16,14 +18,19 @@ const tokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? 
  * table takes the place of its first line); empty when it cannot be placed.
  */
 export function tableLines(table: MarkdownTable, lines: readonly TextLine[]): number[] {
+  const words = new Set(table.rows.flatMap((row) => row.flatMap(tokens)));
+  const share = (line: TextLine) => {
+    const lineTokens = tokens(line.text);
+    return lineTokens.length === 0 ? 1 : lineTokens.filter((token) => words.has(token)).length / lineTokens.length;
+  };
   if (table.box) {
     const [left, top, right, bottom] = table.box;
+    // A line in the box that is mostly not the table's words (a footnote under it) stays text.
     return lines.flatMap((line, index) => {
       const [x, y] = [(line.box[0] + line.box[2]) / 2, (line.box[1] + line.box[3]) / 2];
-      return x >= left && x <= right && y >= top && y <= bottom ? [index] : [];
+      return x >= left && x <= right && y >= top && y <= bottom && share(line) >= BOXED_WORD_SHARE ? [index] : [];
     });
   }
-  const words = new Set(table.rows.flatMap((row) => row.flatMap(tokens)));
   const inTable = lines.map((line) => {
     const lineTokens = tokens(line.text);
     return lineTokens.length > 0 && lineTokens.filter((token) => words.has(token)).length / lineTokens.length >= TABLE_WORD_SHARE;

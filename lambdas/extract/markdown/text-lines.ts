@@ -36,24 +36,45 @@ export function splitLine(line: TextLine, x: number, minGapEms = 1.5): TextLine[
 }
 
 export function toTextLine(pageNumber: number, source: readonly LayoutWord[]): TextLine {
-  const line = { words: source, box: unionBoxes(source.map((word) => word.box)) };
-  const words = line.words.map((word) => word.text.trim()).filter((text) => text !== '');
-  const sizeChars = new Map<number, number>();
+  // One pass, no intermediate arrays: this runs for every line of every page.
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  const words: string[] = [];
+  const sizes: number[] = [];
+  const sizeChars: number[] = [];
   let boldChars = 0;
   let chars = 0;
-  for (const word of line.words) {
+  for (const word of source) {
+    const [l, t, r, b] = word.box;
+    if (l < left) left = l;
+    if (t < top) top = t;
+    if (r > right) right = r;
+    if (b > bottom) bottom = b;
+    const text = word.text.trim();
+    if (text !== '') words.push(text);
     const length = word.text.length;
     chars += length;
     if (word.bold) boldChars += length;
     const size = roundSize(word.size ?? 0);
-    sizeChars.set(size, (sizeChars.get(size) ?? 0) + length);
+    const at = sizes.indexOf(size);
+    if (at < 0) {
+      sizes.push(size);
+      sizeChars.push(length);
+    } else {
+      sizeChars[at]! += length;
+    }
   }
-  const size = [...sizeChars].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
+  // The size most characters have; the larger of two equally common ones.
+  let size = 0;
+  let most = -1;
+  sizes.forEach((candidate, index) => {
+    const count = sizeChars[index]!;
+    if (count > most || (count === most && candidate > size)) [size, most] = [candidate, count];
+  });
   return {
     pageNumber,
     text: words.join(' '),
     words,
-    box: line.box,
+    box: source.length > 0 ? [left, top, right, bottom] : unionBoxes([]),
     size,
     bold: chars > 0 && boldChars / chars >= 0.6,
     source,

@@ -41,9 +41,10 @@ export function messageIdFor(eventKey: string, webhookId: string): string {
 }
 
 /** The links a payload carries, to the document's resources in the API. */
-function documentLinks(apiUrl: string, documentId: string, completed: boolean): Record<string, string> {
+function documentLinks(apiUrl: string, documentId: string, completed: boolean, markdown: boolean): Record<string, string> {
   const base = `${apiUrl.replace(/\/+$/, '')}/v1/documents/${encodeURIComponent(documentId)}`;
-  return completed ? { document: base, pages: `${base}/pages` } : { document: base };
+  if (!completed) return { document: base };
+  return { document: base, pages: `${base}/pages`, ...(markdown ? { markdown: `${base}/markdown`, chunks: `${base}/chunks` } : {}) };
 }
 
 /** The payload of a document event: ids, status, page count or error code, links. */
@@ -57,7 +58,7 @@ export function documentPayload(type: WebhookEventType, detail: DocumentEventDet
       ...(detail.pageCount !== undefined ? { pageCount: detail.pageCount } : {}),
       ...(detail.errorCode !== undefined ? { errorCode: detail.errorCode } : {}),
       generation: detail.generation,
-      links: documentLinks(apiUrl, detail.documentId, detail.status === 'COMPLETED'),
+      links: documentLinks(apiUrl, detail.documentId, detail.status === 'COMPLETED', detail.markdown !== undefined),
     },
   };
 }

@@ -1,0 +1,2 @@
+/** The o200k_base encoding as a module of its own, shipped beside the extractor's bundle (see tokenizer.ts). */
+export { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
