@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deriveDocumentId } from '../lambdas/extract/document-id.js';
 import { TERMINAL_STATUSES } from '../lambdas/shared/contract.js';
-import { DocumentRepository } from '../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../lambdas/shared/document-store.js';
 import { createAwsClients, endpointsFromOutputs } from '../local/aws-clients.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { makePdf } from '../test/support/pdf-factory.js';
@@ -93,7 +93,7 @@ interface PhaseResult {
 
 interface Bench {
   readonly runtime: LocalRuntime;
-  readonly documents: DocumentRepository;
+  readonly documents: DocumentStore;
   readonly token: string;
   readonly stop: () => Promise<void>;
 }
@@ -111,7 +111,7 @@ async function startBench(): Promise<Bench> {
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   return {
     runtime,
-    documents: new DocumentRepository(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName),
+    documents: new DocumentStore(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName),
     token: await runtime.api.authority.issue('bench-user'),
     stop: async () => {
       clients.destroy();

@@ -22,7 +22,8 @@ import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { deriveDocumentId } from '../lambdas/extract/document-id.js';
 import { ExtractionPool } from '../lambdas/extract/pdf-extractor.js';
-import { DocumentRepository } from '../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../lambdas/shared/document-store.js';
+import { PageStore } from '../lambdas/shared/page-store.js';
 import { CONFIGS } from '../lib/config.js';
 import { createAwsClients, endpointsFromOutputs, type AwsClients } from '../local/aws-clients.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
@@ -131,7 +132,9 @@ async function run(mode: string, pdf: Uint8Array, name: string, pagesPerShard?: 
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   try {
     await warm(runtime, clients);
-    const documents = new DocumentRepository(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName);
+    const table = DynamoDBDocumentClient.from(clients.dynamoDb);
+    const documents = new DocumentStore(table, runtime.outputs.TableName);
+    const pageStore = new PageStore(table, runtime.outputs.TableName);
     const key = `incoming/bench/${name}`;
     const startedAt = performance.now();
     await clients.s3.send(new PutObjectCommand({ Bucket: runtime.outputs.BucketName, Key: key, Body: pdf }));
@@ -148,7 +151,7 @@ async function run(mode: string, pdf: Uint8Array, name: string, pagesPerShard?: 
         }
         const log = readFileSync(join(stateDir, 'logs', 'extract.log'), 'utf8');
         const durations = [...log.matchAll(/REPORT RequestId: \S+ Duration: ([\d.]+) ms/g)].map((match) => Number(match[1]));
-        const { pages } = await documents.listPages(documentId, record.generation, { limit: 10_000, afterPageNumber: 0 });
+        const { pages } = await pageStore.listPages(documentId, record.generation, { limit: 10_000, afterPageNumber: 0 });
         return {
           mode,
           msToCompleted,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_STAGE_NAME, ROUTES } from '../lambdas/api/routes.js';
 import { AuditRepository } from '../lambdas/shared/audit-repository.js';
+import { PageStore } from '../lambdas/shared/page-store.js';
 import type { Lane } from '../lambdas/shared/contract.js';
 import type { EnvironmentConfig } from '../lib/config.js';
 import type { AwsClients, EmulatorEndpoints } from './aws-clients.js';
@@ -20,6 +21,7 @@ import { startLocalGateway, type LocalGateway } from './gateway/server.js';
 import { LambdaInvoker } from './lambda-invoker.js';
 import { errorMessage, type Log } from './log.js';
 import { deadLetterQueueAttributes, ensureQueue, queueAttributes } from './resources.js';
+import { expireItems } from './ttl-emulation.js';
 import { EMULATOR_ACCOUNT_ID, LOCAL_NAMES, type FunctionSettings, type QueueSettings } from './settings.js';
 import { API_ENV, API_FUNCTION, apiEnvironment, apiWebhookEnvironment } from '../lambdas/api/contract.js';
 import { PURGE_FUNCTION, purgeEnvironment } from '../lambdas/purge/contract.js';
@@ -220,16 +222,23 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       timeoutSeconds: sweeper.timeoutSeconds,
       maxEnvironments: 1, // one run at a time, as the schedule's target
       stack: stackEnvironments.sweep,
-      // DynamoDB Local never expires items and fauxqs has no lifecycle rules: the sweeper does both.
-      emulator: { [SWEEP_ENV.sweepExpiredDocuments]: 'true' },
     });
     stops.push(() => sweepInvoker.stop(options.shutdownGraceMs));
-    // DynamoDB Local never expires items: the schedule also does what TTL does for the audit trail.
-    const auditTrail = new AuditRepository(DynamoDBDocumentClient.from(clients.dynamoDb), resources.auditTableName, config.audit.retentionDays);
+    // DynamoDB Local never expires items and fauxqs has no lifecycle rules: the schedule also does
+    // what TTL and the lifecycle rules do, for the document table and the audit trail.
+    const tableClient = DynamoDBDocumentClient.from(clients.dynamoDb);
+    const auditTrail = new AuditRepository(tableClient, resources.auditTableName, config.audit.retentionDays);
+    const ttl = {
+      client: tableClient,
+      tableName: resources.tableName,
+      pages: new PageStore(tableClient, resources.tableName),
+      s3: clients.s3,
+      bucketName: resources.bucketName,
+    };
     let sweeping: Promise<void> | undefined;
     const sweepNow = () =>
-      (sweeping ??= sweepInvoker
-        .invoke(scheduledEvent(region))
+      (sweeping ??= expireItems(ttl, new Date())
+        .then(() => sweepInvoker.invoke(scheduledEvent(region)))
         .then((outcome) => {
           if (outcome.status === 'failed') options.log(`sweeper: ${outcome.reason}: ${outcome.message}`);
         })

@@ -22,7 +22,7 @@ export async function reprocessOnTarget(target: OpsTarget, documentId: string, o
   return reprocessDocument(
     documentId,
     {
-      repository: target.documents,
+      documents: target.documents,
       sqs: target.sqs,
       queueFor: (lane) => target.lanes[lane].queueUrl,
       now: () => new Date(),
@@ -49,7 +49,7 @@ export async function reprocessByVersionOnTarget(
   const summary = await reprocessOlderThan(
     options.extractorOlderThan,
     {
-      records: () => target.documents.scanDocuments(),
+      records: () => target.listing.scanDocuments(),
       reprocess: (documentId) => reprocessOnTarget(target, documentId, { lane: 'bulk' }),
       take: (count) => limiter.take(count),
       progress: ({ done, total, documentId, outcome, queued }) => print(`[${done}/${total}] ${documentId}: ${outcome} (${queued} queued)`),

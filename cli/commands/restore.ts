@@ -38,7 +38,8 @@ export async function restoreOnTarget(target: OpsTarget, documentId: string, opt
   const { bucketName, s3 } = bucketOf(target, options);
   try {
     return await restoreDocument(documentId, {
-      repository: target.documents,
+      documents: target.documents,
+      pages: target.pages,
       s3,
       sqs: target.sqs,
       bucketName,

@@ -48,7 +48,7 @@ export async function collectStats(target: OpsTarget, options: { readonly lane?:
     ]);
     lanes[lane] = { queue, deadLetterQueue };
   }
-  const { total, byStatus, failedByCode, deleted } = await countDocuments(target.documents.scanDocuments());
+  const { total, byStatus, failedByCode, deleted } = await countDocuments(target.listing.scanDocuments());
 
   const byType: Record<string, number> = {};
   for (const line of readLines(target.layout?.eventLog)) {

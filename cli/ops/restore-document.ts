@@ -19,7 +19,9 @@ import {
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import { DOCUMENT_STATUSES, KEY_PREFIXES, type DocumentSource, type Lane } from '../../lambdas/shared/contract.js';
-import { hasExpired, type DocumentRecord, type DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { hasExpired, type DocumentRecord } from '../../lambdas/shared/document-model.js';
+import type { DocumentStore } from '../../lambdas/shared/document-store.js';
+import type { PageStore } from '../../lambdas/shared/page-store.js';
 import { classifyObjectKey, laneOfKey } from '../../lambdas/shared/s3-keys.js';
 import { objectCreatedMessage } from '../../lambdas/shared/s3-notification.js';
 
@@ -33,7 +35,8 @@ export const RESTORE_CONFIGURATION_ID = 'pdf-pipeline-restore';
 const RESTORE_SEQUENCER = '0';
 
 export interface RestoreDependencies {
-  readonly repository: DocumentRepository;
+  readonly documents: Pick<DocumentStore, 'get' | 'expiryFor' | 'replace'>;
+  readonly pages: Pick<PageStore, 'deletePages'>;
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   /** The document bucket. */
@@ -67,7 +70,7 @@ export type RestoreOutcome =
   | { readonly kind: 'changed' };
 
 export async function restoreDocument(documentId: string, deps: RestoreDependencies): Promise<RestoreOutcome> {
-  const stored = await deps.repository.get(documentId, { includeExpired: true });
+  const stored = await deps.documents.get(documentId, { includeExpired: true });
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
   if (stored?.deletedAt !== undefined) return { kind: 'deleted' };
   if (stored && hasExpired(stored.expiresAt, nowSeconds)) return { kind: 'expired' };
@@ -99,13 +102,13 @@ export async function restoreDocument(documentId: string, deps: RestoreDependenc
     // Kept from the record when it has them; else the original's upload time stands for its creation.
     createdAt: stored?.createdAt ?? original.lastModified.toISOString(),
     updatedAt: now,
-    expiresAt: stored?.expiresAt ?? deps.repository.expiryFor(stored?.createdAt ?? original.lastModified.toISOString()),
+    expiresAt: stored?.expiresAt ?? deps.documents.expiryFor(stored?.createdAt ?? original.lastModified.toISOString()),
   };
   if (hasExpired(record.expiresAt, nowSeconds)) return { kind: 'expired' };
 
   // Pages of any earlier generation go first: a record written from scratch starts at generation 1 again.
-  await deps.repository.deletePages(documentId);
-  if (!(await deps.repository.replace(withoutUndefined(record), stored && { generation: stored.generation }))) return { kind: 'changed' };
+  await deps.pages.deletePages(documentId);
+  if (!(await deps.documents.replace(withoutUndefined(record), stored && { generation: stored.generation }))) return { kind: 'changed' };
 
   await deps.sqs.send(
     new SendMessageCommand({

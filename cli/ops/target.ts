@@ -11,7 +11,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LANES, type Lane } from '../../lambdas/shared/contract.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { DocumentListing } from '../../lambdas/shared/document-listing.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
+import { PageStore } from '../../lambdas/shared/page-store.js';
 import { CONFIGS, deriveSettings, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import type { LocalOutputs } from '../../local/aws-clients.js';
 import { DEFAULT_STATE_DIR, RUNTIME_ENV_VARS } from '../../local/settings.js';
@@ -46,7 +48,10 @@ export interface OpsTarget {
   readonly lanes: Readonly<Record<Lane, LaneQueueUrls>>;
   readonly tableName: string;
   readonly sqs: SQSClient;
-  readonly documents: DocumentRepository;
+  readonly documents: DocumentStore;
+  readonly pages: PageStore;
+  /** Every record of the table, for statistics. */
+  readonly listing: DocumentListing;
   /**
    * Every message of a queue, without receiving any (the emulator's inspection endpoint), so
    * receive counts and visibility stay untouched. Local only: SQS has no such call.
@@ -100,7 +105,7 @@ export function localTarget(stateDir = process.env[RUNTIME_ENV_VARS.stateDir] ||
     lanes: lanesFrom(outputs as unknown as StackOutputs, layout.outputsFile),
     tableName: outputs.TableName,
     sqs,
-    documents: new DocumentRepository(DynamoDBDocumentClient.from(dynamoDb), outputs.TableName),
+    ...documentStores(DynamoDBDocumentClient.from(dynamoDb), outputs.TableName),
     inspectQueue: (queueUrl) => inspectFauxqsQueue(outputs.AwsEndpoint, queueUrl),
     layout,
     destroy: () => {
@@ -141,12 +146,17 @@ export function awsTarget(envName: EnvironmentName, outputsDir = 'cdk-outputs'):
     lanes,
     tableName: TableName,
     sqs,
-    documents: new DocumentRepository(DynamoDBDocumentClient.from(dynamoDb), TableName),
+    ...documentStores(DynamoDBDocumentClient.from(dynamoDb), TableName),
     destroy: () => {
       sqs.destroy();
       dynamoDb.destroy();
     },
   };
+}
+
+/** The stores of a target's document table that the operators' commands use. */
+function documentStores(client: DynamoDBDocumentClient, tableName: string): Pick<OpsTarget, 'documents' | 'pages' | 'listing'> {
+  return { documents: new DocumentStore(client, tableName), pages: new PageStore(client, tableName), listing: new DocumentListing(client, tableName) };
 }
 
 /** Each lane's queue URLs from an outputs file, or an error naming the ones it lacks. */

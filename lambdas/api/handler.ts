@@ -5,10 +5,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../shared/audit-repository.js';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentListing } from '../shared/document-listing.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { IdempotencyStore } from '../shared/idempotency-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { priceTableFor } from '../shared/prices.js';
 import { UsageStore } from '../shared/usage-store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { UploadQuotaStore } from '../shared/upload-quota-store.js';
 import { WebhookStore } from '../shared/webhook-store.js';
 import type { ApiDependencies } from './dependencies.js';
 import { ApiObjects } from './object-access.js';
@@ -19,9 +23,11 @@ const settings = loadApiSettings();
 
 const dependencies: ApiDependencies = {
   settings,
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
-    documentRetentionSeconds: settings.documentRetentionSeconds,
-  }),
+  documents: new DocumentStore(dynamoDbClient, settings.tableName, { documentRetentionSeconds: settings.documentRetentionSeconds }),
+  pages: new PageStore(dynamoDbClient, settings.tableName),
+  listing: new DocumentListing(dynamoDbClient, settings.tableName),
+  idempotency: new IdempotencyStore(dynamoDbClient, settings.tableName),
+  quotas: new UploadQuotaStore(dynamoDbClient, settings.tableName),
   audit: new AuditRepository(dynamoDbClient, settings.auditTableName, settings.auditRetentionDays),
   webhooks: new WebhookStore(dynamoDbClient, settings.tableName, settings.webhooks.deliveryRetentionSeconds),
   objects: new ApiObjects(s3Client),

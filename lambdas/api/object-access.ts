@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { S3Pointer } from '../shared/document-repository.js';
+import type { S3Pointer } from '../shared/document-model.js';
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
 

@@ -4,7 +4,7 @@
  * renders every outcome (success or error) in one place.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { InvalidCursorError } from '../shared/document-repository.js';
+import { InvalidCursorError } from '../shared/listing.js';
 import { isTransientAwsError } from '../shared/errors.js';
 import { logger } from '../shared/powertools.js';
 import type { ApiDependencies } from './dependencies.js';

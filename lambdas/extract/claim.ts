@@ -1,5 +1,5 @@
 import { TERMINAL_STATUSES } from '../shared/contract.js';
-import { hasExpired, type DocumentRecord } from '../shared/document-repository.js';
+import { hasExpired, type DocumentRecord } from '../shared/document-model.js';
 import { compareSequencers } from './s3-event.js';
 
 /** What to do with an object event, given the document record as last read. */

@@ -17,7 +17,8 @@
  * retried with the document.
  */
 import type { MarkdownSettings } from './contract.js';
-import type { DocumentRepository, PageRecord, PageTable, S3Pointer } from '../shared/document-repository.js';
+import type { PageRecord, PageTable, S3Pointer } from '../shared/document-model.js';
+import type { PageStore } from '../shared/page-store.js';
 import { LAYOUT_VERSION, type PageLayout } from '../shared/page-layout.js';
 import { documentChunksKey, documentMarkdownKey } from '../shared/s3-keys.js';
 import { chunkBlocks, chunksToJsonl, type Chunk } from './markdown/chunks.js';
@@ -94,7 +95,7 @@ export async function writeDocumentMarkdown(
 export interface CompletionDependencies {
   readonly markdown?: MarkdownSettings;
   readonly objects: Pick<ObjectStore, 'write' | 'readGzipJson' | 'readText'>;
-  readonly repository: Pick<DocumentRepository, 'listPages'>;
+  readonly pages: Pick<PageStore, 'listPages'>;
   readonly limits: { readonly resultsBucket: string };
 }
 
@@ -120,7 +121,7 @@ export function markdownPage(page: { readonly pageNumber: number; readonly layou
 const PAGES_PER_READ = 100;
 
 export interface StoredPagesDependencies {
-  readonly repository: Pick<DocumentRepository, 'listPages'>;
+  readonly pages: Pick<PageStore, 'listPages'>;
   readonly objects: Pick<ObjectStore, 'readGzipJson' | 'readText'>;
 }
 
@@ -133,7 +134,7 @@ export async function readStoredPages(target: DocumentTarget, deps: StoredPagesD
   const pages: MarkdownPage[] = [];
   let afterPageNumber = 0;
   for (;;) {
-    const listed = await deps.repository.listPages(target.documentId, target.generation, { limit: PAGES_PER_READ, afterPageNumber });
+    const listed = await deps.pages.listPages(target.documentId, target.generation, { limit: PAGES_PER_READ, afterPageNumber });
     pages.push(...(await Promise.all(listed.pages.map((page) => storedPage(page, deps)))));
     if (!listed.hasMore || listed.pages.length === 0) return pages;
     afterPageNumber = listed.pages.at(-1)!.pageNumber;

@@ -6,7 +6,9 @@ import middy from '@middy/core';
 import { availableParallelism } from 'node:os';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentListing } from '../shared/document-listing.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { TransientFailure } from '../shared/errors.js';
 import { METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -48,10 +50,12 @@ extractionPool.warm();
 // The tokenizer's ranks take a while to load: during init, not in the first document's time.
 if (settings.markdown.enabled) loadTokenCounter(settings.markdown.tokenizer).catch(() => undefined); // a failure shows on the first document
 
+const documents = new DocumentStore(dynamoDbClient, settings.tableName, { documentRetentionSeconds: settings.documentRetentionSeconds });
+const listing = new DocumentListing(dynamoDbClient, settings.tableName);
+
 const dependencies: ProcessingDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
-    documentRetentionSeconds: settings.documentRetentionSeconds,
-  }),
+  documents,
+  pages: new PageStore(dynamoDbClient, settings.tableName),
   objects: new ObjectStore(s3Client),
   // Each OCR page is measured as it is recorded, shards included (seconds, confidence, Textract pages).
   extract: observeOcrPages(extractionPool.extract, (page) => {
@@ -69,7 +73,7 @@ const dependencies: ProcessingDependencies = {
     ? {
         reuse: {
           find: (request) =>
-            findReusableDocument(dynamoDbClient, settings.tableName, request, { enabled: true, nowSeconds: Math.floor(Date.now() / 1000) }),
+            findReusableDocument({ listing, documents }, request, { enabled: true, nowSeconds: Math.floor(Date.now() / 1000) }),
         },
       }
     : {}),

@@ -2,7 +2,8 @@
  * Writes a document's pages as the extractor delivers them: in batches, each page's layout to
  * S3, and text or tables too large for an item spilled to S3 with a pointer.
  */
-import type { DocumentRepository, PageRecord } from '../shared/document-repository.js';
+import type { PageStore } from '../shared/page-store.js';
+import type { PageRecord } from '../shared/document-model.js';
 import { pageLayoutKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
 import type { ObjectStore } from './object-store.js';
 import type { ParsedPage } from './pdf-document.js';
@@ -19,7 +20,7 @@ export interface PageWriterTarget {
 }
 
 export interface PageWriterDependencies {
-  readonly repository: Pick<DocumentRepository, 'putPages'>;
+  readonly pages: Pick<PageStore, 'putPages'>;
   readonly objects: Pick<ObjectStore, 'write' | 'writeGzipJson'>;
   readonly limits: { readonly resultsBucket: string };
 }
@@ -56,7 +57,7 @@ export class PageWriter {
 
   private async write(pages: readonly ParsedPage[]): Promise<void> {
     const records = await Promise.all(pages.map((page) => this.toRecord(page)));
-    await this.deps.repository.putPages(this.claim.documentId, records, this.claim.expiresAt);
+    await this.deps.pages.putPages(this.claim.documentId, records, this.claim.expiresAt);
     await this.onWritten(records.length);
   }
 

@@ -3,7 +3,7 @@
  * metadata), then each page's text, layout and tables, in page order, so pages never pile up in
  * memory. Content is read, never executed: PDFium runs no JavaScript here and renders nothing.
  */
-import type { DocumentMetadata, PageTable } from '../shared/document-repository.js';
+import type { DocumentMetadata, PageTable } from '../shared/document-model.js';
 import { PermanentFailure } from '../shared/errors.js';
 import { LAYOUT_VERSION, roundCoordinate, type LayoutLine, type PageGraphics, type PageLayout, type TextSource } from '../shared/page-layout.js';
 import type { GreyImage, PageSize } from './ocr/grey-image.js';

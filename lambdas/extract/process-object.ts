@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { DocumentSource, FailureCode } from '../shared/contract.js';
-import type {
-  DocumentMetadata,
-  DocumentRecord,
-  DocumentRepository,
-  PageRecord,
-  S3Pointer,
-} from '../shared/document-repository.js';
+import type { DocumentMetadata, DocumentRecord, S3Pointer } from '../shared/document-model.js';
+import type { DocumentStore } from '../shared/document-store.js';
+import type { PageStore } from '../shared/page-store.js';
 import { PermanentFailure, TransientFailure, isTransientAwsError } from '../shared/errors.js';
-import { classifyObjectKey, laneOfKey, pageLayoutKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from '../shared/s3-keys.js';
+import { classifyObjectKey, laneOfKey, spilledMetadataKey } from '../shared/s3-keys.js';
 import { decideClaim } from './claim.js';
 import { completionMarkdown, markdownPage, type MarkdownSettings } from './document-markdown.js';
 import type { MarkdownPage } from './markdown/types.js';
 import { deriveDocumentId } from './document-id.js';
 import type { ObjectStore } from './object-store.js';
 import { checkPdfBytes } from './pdf-checks.js';
-import type { ParsedPage } from './pdf-document.js';
 import type { Extract, ExtractionBounds } from './pdf-extractor.js';
 import { PageWriter } from './page-writer.js';
 import { finishShard, type ShardDependencies } from './process-shard.js';
@@ -37,7 +32,9 @@ export interface ProcessingLimits {
 
 /** Everything the core needs from outside, so it can run against mocks, emulators or AWS alike. */
 export interface ProcessingDependencies {
-  readonly repository: DocumentRepository;
+  readonly documents: Pick<DocumentStore, 'get' | 'create' | 'transition' | 'expiryFor'>;
+  /** Pages written as they are extracted, and read to copy an identical document's. */
+  readonly pages: Pick<PageStore, 'putPages' | 'listPages'>;
   readonly objects: ObjectStore;
   readonly extract: Extract;
   readonly limits: ProcessingLimits;
@@ -131,7 +128,7 @@ export async function processCreatedObject(
     keyKind.kind === 'upload' ? keyKind.documentId : deriveDocumentId(object.bucket, object.key, object.versionId);
 
   if (keyKind.kind === 'no-owner') {
-    const created = await deps.repository.create({
+    const created = await deps.documents.create({
       ...newRecord(documentId, object, 'drop-folder', now),
       filename: keyKind.filename,
       sourceKey: object.key,
@@ -174,7 +171,8 @@ function newRecord(documentId: string, object: CreatedObject, source: DocumentSo
   return {
     documentId,
     source,
-    lane: laneOfKey(object.key),
+    // Every key the extractor takes (uploads of either lane, the drop folder) is under a lane's prefix.
+    lane: laneOfKey(object.key) ?? 'interactive',
     status: 'PROCESSING',
     bucket: object.bucket,
     objectKey: object.key,
@@ -196,7 +194,7 @@ async function claimDocument(
   deps: ProcessingDependencies,
   now: string,
 ): Promise<Claim | ProcessingOutcome> {
-  const { repository, limits } = deps;
+  const { documents, limits } = deps;
   const documentId = fresh.documentId;
   const objectFields = {
     bucket: object.bucket,
@@ -210,7 +208,7 @@ async function claimDocument(
 
   for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
     // Expired records included: an expired document is skipped, never created afresh.
-    const record = await repository.get(documentId, { includeExpired: true });
+    const record = await documents.get(documentId, { includeExpired: true });
     const decision = decideClaim(record, {
       sequencer: object.sequencer,
       receiveCount: delivery.receiveCount,
@@ -222,14 +220,14 @@ async function claimDocument(
       generation,
       sequencer: object.sequencer,
       attempt,
-      expiresAt: record ? record.expiresAt : repository.expiryFor(fresh.createdAt),
+      expiresAt: record ? record.expiresAt : documents.expiryFor(fresh.createdAt),
     });
 
     switch (decision.action) {
       case 'skip':
         return { status: 'skipped', documentId, reason: decision.reason };
       case 'create':
-        if (await repository.create({ ...fresh, ...deps.producedBy })) return claim(1, 1);
+        if (await documents.create({ ...fresh, ...deps.producedBy })) return claim(1, 1);
         continue;
     }
 
@@ -238,7 +236,7 @@ async function claimDocument(
     const expected = { generation: current.generation, status: current.status, attempts: current.attempts };
     switch (decision.action) {
       case 'claim':
-        if (await repository.transition(documentId, expected, { ...objectFields, status: 'PROCESSING', attempts: decision.attempt })) {
+        if (await documents.transition(documentId, expected, { ...objectFields, status: 'PROCESSING', attempts: decision.attempt })) {
           return claim(current.generation, decision.attempt);
         }
         continue;
@@ -246,7 +244,7 @@ async function claimDocument(
       case 'revive': {
         const generation = decision.action === 'restart' ? current.generation + 1 : current.generation;
         const changes = { ...objectFields, status: 'PROCESSING' as const, attempts: 1, generation };
-        if (await repository.transition(documentId, expected, changes, [...PREVIOUS_RESULT_FIELDS])) {
+        if (await documents.transition(documentId, expected, changes, [...PREVIOUS_RESULT_FIELDS])) {
           return claim(generation, 1);
         }
         continue;
@@ -262,7 +260,7 @@ async function claimDocument(
             message: `Gave up after ${decision.attempt - 1} attempts that did not finish.${reason}`,
           },
         };
-        if (await repository.transition(documentId, expected, changes)) return { status: 'dead-letter', documentId };
+        if (await documents.transition(documentId, expected, changes)) return { status: 'dead-letter', documentId };
         continue;
       }
       case 'dead-letter':
@@ -278,7 +276,7 @@ async function extractDocument(
   delivery: DeliveryContext,
   deps: ProcessingDependencies,
 ): Promise<ProcessingOutcome> {
-  const { limits, objects, repository } = deps;
+  const { limits, objects, documents } = deps;
   const now = deps.now ?? Date.now;
 
   if (object.size === 0) throw new PermanentFailure('NOT_A_PDF', 'The file is empty.');
@@ -335,7 +333,7 @@ async function extractDocument(
   if (sharding) return finishShard(claim, 0, await sharding, deps);
 
   const markdown = await completionMarkdown(claim, markdownPages, deps);
-  const recorded = await repository.transition(
+  const recorded = await documents.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
     { status: 'COMPLETED', pageCount, ocrPages, sha256, size: bytes.byteLength, ...(await metadataFields(claim, metadata, deps)), ...markdown.fields },
@@ -376,7 +374,7 @@ async function sendShards(
   const { store, queue } = deps.shards!;
   const guard = { generation: claim.generation, status: 'PROCESSING' as const, sequencer: claim.sequencer };
   const { metadata, ...facts } = known;
-  if (!(await deps.repository.transition(claim.documentId, guard, { ...facts, ...(await metadataFields(claim, metadata, deps)) }))) {
+  if (!(await deps.documents.transition(claim.documentId, guard, { ...facts, ...(await metadataFields(claim, metadata, deps)) }))) {
     throw new TransientFailure('The document changed while its shards were being planned.');
   }
   await store.startShards(claim.documentId, claim.generation, shards.length, known.pageCount);
@@ -398,7 +396,7 @@ async function sendShards(
 }
 
 async function recordFailure(claim: Claim, code: FailureCode, message: string, deps: ProcessingDependencies) {
-  await deps.repository.transition(
+  await deps.documents.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
     { status: 'FAILED', error: { code, message } },
@@ -421,13 +419,13 @@ async function handleRetryableError(
   const lastDelivery = delivery.receiveCount >= deps.limits.maxAttempts;
   try {
     if (lastDelivery) {
-      await deps.repository.transition(claim.documentId, guard, {
+      await deps.documents.transition(claim.documentId, guard, {
         status: 'FAILED',
         error: { code: 'POISON', message: `Gave up after ${claim.attempt} attempts. Last error: ${message}` },
       });
       return { status: 'dead-letter', documentId: claim.documentId };
     }
-    await deps.repository.transition(claim.documentId, guard, { lastError: message.slice(0, 1000) });
+    await deps.documents.transition(claim.documentId, guard, { lastError: message.slice(0, 1000) });
   } catch {
     // The store may be what is failing; the redelivery will try again.
   }

@@ -9,7 +9,7 @@
  * document completes. A shard of a generation the document has left (reprocessed, deleted,
  * failed) does nothing.
  */
-import type { DocumentRecord } from '../shared/document-repository.js';
+import type { DocumentRecord } from '../shared/document-model.js';
 import type { ShardProgressStore } from '../shared/shard-progress.js';
 import { completionMarkdown } from './document-markdown.js';
 import { PermanentFailure } from '../shared/errors.js';
@@ -49,22 +49,22 @@ export async function finishShard(
   const { documentId, generation } = document;
   const recording = await deps.shards!.store.recordShardDone(documentId, generation, index);
   if (recording.outcome === 'not-recorded') {
-    if (!allShardsDone(await deps.repository.get(documentId), generation)) return { status: 'skipped', documentId, reason: 'superseded' };
+    if (!allShardsDone(await deps.documents.get(documentId), generation)) return { status: 'skipped', documentId, reason: 'superseded' };
   } else if (recording.shardsDone < recording.shardCount) {
     return index === 0 ? { status: 'sharded', documentId, shards: count } : { status: 'shard-done', documentId, shard: index };
   }
   const markdown = await completionMarkdown(document, 'stored', deps);
   const guard = { generation, status: 'PROCESSING' as const };
-  const completed = await deps.repository.transition(documentId, guard, { status: 'COMPLETED', ...markdown.fields }, ['error', 'lastError']);
+  const completed = await deps.documents.transition(documentId, guard, { status: 'COMPLETED', ...markdown.fields }, ['error', 'lastError']);
   if (!completed) return { status: 'skipped', documentId, reason: 'superseded' };
-  const record = await deps.repository.get(documentId);
+  const record = await deps.documents.get(documentId);
   const markdownError = markdown.status === 'failed' ? { markdownError: markdown.reason } : {};
   return { status: 'completed', documentId, pageCount: record?.pageCount ?? 0, bytes: record?.size ?? 0, ...markdownError };
 }
 
 export async function processShard(message: ShardMessage, delivery: DeliveryContext, deps: ProcessingDependencies): Promise<ProcessingOutcome> {
   const { documentId, generation, index, count, pages, object } = message;
-  const record = await deps.repository.get(documentId);
+  const record = await deps.documents.get(documentId);
   if (!record || record.generation !== generation || record.status !== 'PROCESSING' || record.deletedAt !== undefined) {
     return { status: 'skipped', documentId, reason: 'superseded' };
   }
@@ -76,7 +76,7 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   if (delivery.receiveCount >= deps.limits.maxAttempts) {
     // The shard's last allowed delivery: give up on the document rather than leave it PROCESSING.
     const message = `Pages ${pages.first}–${pages.last} could not be extracted in ${delivery.receiveCount - 1} attempts.`;
-    await deps.repository.transition(documentId, guard, { status: 'FAILED', error: { code: 'POISON', message } });
+    await deps.documents.transition(documentId, guard, { status: 'FAILED', error: { code: 'POISON', message } });
     return { status: 'dead-letter', documentId };
   }
 
@@ -99,7 +99,7 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
   } catch (error) {
     if (!(error instanceof PermanentFailure)) throw error;
     const message = `Pages ${pages.first}–${pages.last}: ${error.message}`;
-    const failed = await deps.repository.transition(documentId, guard, { status: 'FAILED', error: { code: error.code, message } });
+    const failed = await deps.documents.transition(documentId, guard, { status: 'FAILED', error: { code: error.code, message } });
     return failed ? { status: 'failed', documentId, code: error.code } : { status: 'skipped', documentId, reason: 'superseded' };
   }
   return finishShard({ documentId, generation }, index, count, deps);

@@ -7,7 +7,8 @@
  * A reprocessed document may be completed this way too: reuse needs the very extractor version and
  * settings the new generation would run with, so extracting again would give the same results.
  */
-import type { DocumentRecord } from '../shared/document-repository.js';
+import type { DocumentRecord } from '../shared/document-model.js';
+import type { ExtractSettings } from './contract.js';
 import { copyReusedResults, type ReuseDecision, type ReuseRequest } from '../shared/document-reuse.js';
 import type { ExtractionSettings } from '../shared/extractor-version.js';
 import { EXTRACTOR_VERSION, settingsDigest } from '../shared/extractor-version.js';
@@ -15,7 +16,6 @@ import { classifyObjectKey } from '../shared/s3-keys.js';
 import { completionMarkdown } from './document-markdown.js';
 import type { ProcessingDependencies, ProcessingOutcome } from './process-object.js';
 import type { CreatedObject } from './s3-event.js';
-import type { ExtractSettings } from './contract.js';
 
 /** What produced a generation's results, written on the record when the extractor claims it. */
 export interface ProducedBy {
@@ -69,12 +69,12 @@ export async function completeFromIdentical(
 
   const source: DocumentRecord = decision.from;
   const results = await copyReusedResults(source, claim, {
-    repository: deps.repository,
+    pages: deps.pages,
     copyObject: (bucket, fromKey, toKey) => deps.objects.copy(bucket, fromKey, toKey),
   });
   // Written afresh from the copied pages, not copied: chunk ids name the document they belong to.
   const markdown = await completionMarkdown(claim, 'stored', deps);
-  const recorded = await deps.repository.transition(
+  const recorded = await deps.documents.transition(
     claim.documentId,
     { generation: claim.generation, status: 'PROCESSING', sequencer: claim.sequencer },
     {

@@ -6,7 +6,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadPurgeSettings, PURGE_METRICS } from './contract.js';
 import { dynamoDbClient, s3Client } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { PurgeRequest } from '../shared/purge-request.js';
 import { purgeDocument, type PurgeDependencies } from './purge-document.js';
@@ -14,7 +15,8 @@ import { purgeDocument, type PurgeDependencies } from './purge-document.js';
 const settings = loadPurgeSettings();
 
 const dependencies: PurgeDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName),
+  documents: new DocumentStore(dynamoDbClient, settings.tableName),
+  pages: new PageStore(dynamoDbClient, settings.tableName),
   s3: s3Client,
   bucketName: settings.bucketName,
 };
@@ -31,16 +33,19 @@ async function processRecord(record: SQSRecord): Promise<void> {
     metrics.addMetric(PURGE_METRICS.malformedRequests, MetricUnit.Count, 1);
     return;
   }
+  // The lines about this document carry its id as the correlation id, as the API's line for the
+  // deletion did. Records run side by side, so the keys go on each line, not on the logger.
+  const about = { correlation_id: request.documentId, documentId: request.documentId };
   const outcome = await purgeDocument(request, dependencies);
   if (!outcome) {
-    logger.warn('Not purging a document that is not deleted', { documentId: request.documentId });
+    logger.warn('Not purging a document that is not deleted', about);
     return;
   }
-  logger.info('Document purged', { ...outcome });
+  logger.info('Document purged', { ...about, ...outcome });
   metrics.addMetric(PURGE_METRICS.documentsPurged, MetricUnit.Count, 1);
 }
 
-/** Purges deleted documents, one message at a time; a failed one is retried, then dead-lettered. */
+/** Purges deleted documents, each message on its own; a failed one is retried, then dead-lettered. */
 const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
 

@@ -1,11 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KEY_PREFIXES } from '../shared/contract.js';
-import type { DocumentRepository } from '../shared/document-repository.js';
+import type { DocumentStore } from '../shared/document-store.js';
 import { deleteAllVersions } from '../shared/object-purge.js';
+import type { PageStore } from '../shared/page-store.js';
 import type { PurgeRequest } from '../shared/purge-request.js';
 
 export interface PurgeDependencies {
-  readonly repository: DocumentRepository;
+  readonly documents: Pick<DocumentStore, 'get' | 'markPurged'>;
+  readonly pages: Pick<PageStore, 'deletePages'>;
   readonly s3: S3Client;
   /** The bucket spilled results live in. */
   readonly bucketName: string;
@@ -28,7 +30,7 @@ export interface PurgeOutcome {
  * A document that is not deleted is left alone: a purge request never outranks the record.
  */
 export async function purgeDocument(request: PurgeRequest, deps: PurgeDependencies): Promise<PurgeOutcome | undefined> {
-  const record = await deps.repository.get(request.documentId);
+  const record = await deps.documents.get(request.documentId);
   if (record && record.deletedAt === undefined) return undefined;
 
   const bucket = request.bucket ?? record?.bucket;
@@ -37,7 +39,7 @@ export async function purgeDocument(request: PurgeRequest, deps: PurgeDependenci
   const resultObjects = await deleteAllVersions(deps.s3, deps.bucketName, {
     prefix: `${KEY_PREFIXES.results}${request.documentId}/`,
   });
-  const pages = await deps.repository.deletePages(request.documentId);
-  await deps.repository.markPurged(request.documentId, (deps.now ?? (() => new Date()))().toISOString());
+  const pages = await deps.pages.deletePages(request.documentId);
+  await deps.documents.markPurged(request.documentId, (deps.now ?? (() => new Date()))().toISOString());
   return { documentId: request.documentId, objectVersions, resultObjects, pages };
 }

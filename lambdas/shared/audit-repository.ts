@@ -7,9 +7,10 @@
  * An entry never holds document content, filenames, tokens or request headers: only ids, the
  * operation, the outcome and the request id that ties it to the access and function logs.
  */
-import { BatchWriteCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_TABLE_LAYOUT } from './contract.js';
-import { InvalidCursorError, type Listing } from './document-repository.js';
+import { batchWrite } from './dynamo-writes.js';
+import { InvalidCursorError, type Listing } from './listing.js';
 
 /** One audited action. */
 export interface AuditEntry {
@@ -52,7 +53,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * filling the page hands a cursor that starts where it stopped.
  */
 export const MAX_DAYS_PER_PAGE = 31;
-const BATCH_WRITE_LIMIT = 25;
 const CURSOR_VERSION = 1;
 /** `<ISO time>#<entry id>`: the sort key of every entry, in the table and both indexes. */
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z(#[A-Za-z0-9-]{1,64})?$/;
@@ -168,16 +168,7 @@ export class AuditRepository {
         }),
       );
       const keys = result.Items ?? [];
-      for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
-        let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} audit deletions unprocessed`);
-          const { UnprocessedItems } = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-          );
-          pending = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-        }
-      }
+      await batchWrite(this.client, this.tableName, keys.map((Key) => ({ DeleteRequest: { Key } })));
       deleted += keys.length;
       startKey = result.LastEvaluatedKey;
     } while (startKey);

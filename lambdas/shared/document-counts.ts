@@ -4,7 +4,7 @@
  * so callers bound it with a deadline and a count on anything but a small table.
  */
 import { DOCUMENT_STATUSES, type DocumentStatus } from './contract.js';
-import type { DocumentRecord } from './document-repository.js';
+import type { DocumentRecord } from './document-model.js';
 
 export interface DocumentCounts {
   /** Documents counted, tombstones apart. */

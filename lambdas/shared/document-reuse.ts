@@ -15,9 +15,10 @@
  * copies' PUTs (a few hundredths of a cent per 1,000 pages) at the price of reference counting in
  * purge and retention; what reuse saves, the extraction time and any OCR pages, it saves either way.
  */
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_LAYOUT } from './contract.js';
-import { documentKey, hasExpired, type DocumentRecord, type DocumentRepository, type PageRecord, type S3Pointer } from './document-repository.js';
+import type { DocumentListing } from './document-listing.js';
+import { hasExpired, type DocumentRecord, type PageRecord, type S3Pointer } from './document-model.js';
+import type { DocumentStore } from './document-store.js';
+import type { PageStore } from './page-store.js';
 import { pageLayoutKey, spilledMetadataKey, spilledPageKey, spilledTablesKey } from './s3-keys.js';
 
 /** What is known of a new upload once its bytes are read. */
@@ -76,38 +77,24 @@ const MAX_CANDIDATES = 10;
  * decision for the last candidate read (or `no-candidate`) when none is accepted.
  */
 export async function findReusableDocument(
-  client: DynamoDBDocumentClient,
-  tableName: string,
+  stores: {
+    readonly listing: Pick<DocumentListing, 'withSameContent'>;
+    readonly documents: Pick<DocumentStore, 'get'>;
+  },
   upload: ReuseRequest,
   options: { readonly enabled: boolean; readonly nowSeconds: number },
 ): Promise<ReuseDecision> {
   if (!options.enabled) return decideReuse(upload, undefined, options);
-  const { contentIndex } = TABLE_LAYOUT;
-  const { Items = [] } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: contentIndex.name,
-      KeyConditionExpression: '#sha = :sha AND #owner = :owner',
-      ExpressionAttributeNames: { '#sha': contentIndex.partitionKey, '#owner': contentIndex.sortKey },
-      ExpressionAttributeValues: { ':sha': upload.sha256, ':owner': `OWNER#${upload.ownerId}` },
-      Limit: MAX_CANDIDATES + 1,
-    }),
-  );
+  const candidates = await stores.listing.withSameContent(upload.ownerId, upload.sha256, MAX_CANDIDATES + 1);
   let decision = decideReuse(upload, undefined, options);
-  for (const item of Items) {
-    const documentId = String(item[TABLE_LAYOUT.partitionKey]).slice('DOC#'.length);
+  for (const documentId of candidates) {
     if (documentId === upload.documentId) continue;
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: documentKey(documentId), ConsistentRead: true }));
-    decision = decideReuse(upload, Item ? stripIndexKeys(Item) : undefined, options);
+    // Expired ones too: `decideReuse` refuses them by name.
+    const candidate = await stores.documents.get(documentId, { includeExpired: true });
+    decision = decideReuse(upload, candidate, options);
     if (decision.reuse) return decision;
   }
   return decision;
-}
-
-function stripIndexKeys(item: Record<string, unknown>): DocumentRecord {
-  const record = { ...item };
-  for (const attribute of [TABLE_LAYOUT.partitionKey, TABLE_LAYOUT.sortKey, TABLE_LAYOUT.ownerIndex.partitionKey]) delete record[attribute];
-  return record as unknown as DocumentRecord;
 }
 
 /** One server-side object copy a reuse needs. */
@@ -148,7 +135,7 @@ export function reusedPage(page: PageRecord, target: ReuseTarget): { readonly pa
 }
 
 export interface ReuseDependencies {
-  readonly repository: DocumentRepository;
+  readonly pages: Pick<PageStore, 'listPages' | 'putPages'>;
   /** Server-side copy within a bucket (`ObjectStore.copy`). */
   readonly copyObject: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
 }
@@ -181,11 +168,11 @@ export async function copyReusedResults(
   let objectsCopied = 0;
   let after = 0;
   for (;;) {
-    const { pages, hasMore } = await deps.repository.listPages(source.documentId, source.generation, { limit: PAGE_BATCH, afterPageNumber: after });
+    const { pages, hasMore } = await deps.pages.listPages(source.documentId, source.generation, { limit: PAGE_BATCH, afterPageNumber: after });
     const moved = pages.map((page) => reusedPage(page, target));
     const copies = moved.flatMap((entry) => entry.copies);
     await Promise.all(copies.map((copy) => deps.copyObject(copy.bucket, copy.fromKey, copy.toKey)));
-    await deps.repository.putPages(target.documentId, moved.map((entry) => entry.page), target.expiresAt);
+    await deps.pages.putPages(target.documentId, moved.map((entry) => entry.page), target.expiresAt);
     pagesWritten += pages.length;
     objectsCopied += copies.length;
     if (!hasMore || pages.length === 0) break;

@@ -8,7 +8,7 @@
  * The selection reads the table once (a scan: an operator's tool, never a request path), keeps the
  * ids of the documents to reprocess, then queues them one at a time, reporting progress after each.
  */
-import type { DocumentRecord } from './document-repository.js';
+import type { DocumentRecord } from './document-model.js';
 import { isExtractorVersion, isOlderExtractor } from './extractor-version.js';
 import type { ReprocessOutcome } from './reprocess.js';
 
@@ -51,7 +51,7 @@ export interface VersionReprocessProgress {
 }
 
 export interface VersionReprocessDependencies {
-  /** The table's document records (`DocumentRepository.scanDocuments`). */
+  /** The table's document records (`DocumentListing.scanDocuments`). */
   readonly records: () => AsyncIterable<DocumentRecord>;
   /** Reprocesses one document in the bulk lane (`reprocessDocument` with `lane: 'bulk'`). */
   readonly reprocess: (documentId: string) => Promise<ReprocessOutcome>;

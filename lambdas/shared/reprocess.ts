@@ -12,8 +12,8 @@
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TERMINAL_STATUSES, type DocumentStatus, type Lane } from './contract.js';
-import type { DocumentRecord, DocumentRepository } from './document-repository.js';
-import { documentLane } from './s3-keys.js';
+import type { DocumentRecord } from './document-model.js';
+import type { DocumentStore } from './document-store.js';
 import { objectCreatedMessage } from './s3-notification.js';
 
 /** `configurationId` of the notifications a reprocess sends, so they can be told from S3's own. */
@@ -26,7 +26,7 @@ export const REPROCESS_REMOVED_FIELDS = ['error', 'lastError', 'pageCount', 'met
 const MAX_TRIES = 3;
 
 export interface ReprocessDependencies {
-  readonly repository: DocumentRepository;
+  readonly documents: Pick<DocumentStore, 'get' | 'transition'>;
   readonly sqs: SQSClient;
   /** The extraction queue of a lane. */
   readonly queueFor: (lane: Lane) => string;
@@ -65,7 +65,7 @@ export async function reprocessDocument(
   options: ReprocessOptions = {},
 ): Promise<ReprocessOutcome> {
   for (let tries = 0; tries < MAX_TRIES; tries += 1) {
-    const record = await deps.repository.get(documentId);
+    const record = await deps.documents.get(documentId);
     if (!record || (options.canSee && !options.canSee(record))) return { kind: 'not-found' };
     if (record.deletedAt !== undefined) return { kind: 'deleted' };
     if (!TERMINAL_STATUSES.includes(record.status)) return { kind: 'busy', status: record.status };
@@ -73,7 +73,7 @@ export async function reprocessDocument(
     if (typeof object === 'string') return { kind: 'not-reprocessable', reason: object };
 
     const generation = record.generation + 1;
-    const started = await deps.repository.transition(
+    const started = await deps.documents.transition(
       documentId,
       { generation: record.generation, status: record.status },
       { status: 'QUEUED', generation, attempts: 0, updatedAt: deps.now().toISOString() },
@@ -84,14 +84,14 @@ export async function reprocessDocument(
     try {
       await deps.sqs.send(
         new SendMessageCommand({
-          QueueUrl: deps.queueFor(options.lane ?? documentLane(record)),
+          QueueUrl: deps.queueFor(options.lane ?? record.lane),
           MessageBody: objectCreatedMessage(object, { configurationId: REPROCESS_CONFIGURATION_ID, eventTime: deps.now() }),
         }),
       );
     } catch (error) {
       // No message, no extraction: end the new generation FAILED so the document can be
       // reprocessed again, unless the extractor already claimed it (then the message did go).
-      const undone = await deps.repository
+      const undone = await deps.documents
         .transition(
           documentId,
           { generation, status: 'QUEUED', attempts: 0 },

@@ -42,14 +42,6 @@ export function uploadKey(ownerId: string, documentId: string, lane: Lane = 'int
   return `${UPLOAD_PREFIXES[lane]}${ownerId}/${documentId}.pdf`;
 }
 
-/**
- * A document's lane: the one recorded on it, else (a record from before there were lanes) the
- * lane its key feeds today.
- */
-export function documentLane(record: { readonly lane?: Lane; readonly objectKey?: string }): Lane {
-  return record.lane ?? (record.objectKey === undefined ? undefined : laneOfKey(record.objectKey)) ?? 'interactive';
-}
-
 /** The lane whose queue an object's notification goes to, by its prefix; none for keys no lane takes. */
 export function laneOfKey(key: string): Lane | undefined {
   return LANES.find((lane) => LANE_PREFIXES[lane].some((prefix) => key.startsWith(prefix)));

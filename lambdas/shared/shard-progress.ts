@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentKey } from './document-repository.js';
+import { documentKey } from './document-keys.js';
 
 export type ShardRecording =
   | { readonly outcome: 'recorded'; readonly shardsDone: number; readonly shardCount: number }

@@ -26,7 +26,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_LAYOUT } from './contract.js';
-import { InvalidCursorError, type Listing } from './document-repository.js';
+import { isConditionFailure } from './dynamo-writes.js';
+import { InvalidCursorError, type Listing } from './listing.js';
 import type { DeliveryAttempt, DeliveryRef, DeliveryStatus, WebhookDelivery, WebhookSecret, WebhookSubscription } from './webhooks/model.js';
 
 export type {
@@ -52,11 +53,6 @@ const subscriptionKey = (ownerId: string, webhookId: string) => ({ [PK]: SUBSCRI
 const countKey = (ownerId: string) => ({ [PK]: SUBSCRIPTIONS_PARTITION, [SK]: `COUNT#${ownerId}` });
 const deliveryPartition = (webhookId: string) => `WEBHOOK#${webhookId}`;
 export const deliveryKeyOf = (createdAt: string, messageId: string) => `DELIVERY#${createdAt}#${messageId}`;
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error).name === 'ConditionalCheckFailedException' ||
-  ((error as Error).name === 'TransactionCanceledException' &&
-    ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;

@@ -23,11 +23,6 @@ export const SWEEP_ENV = {
   bucketName: 'BUCKET_NAME',
   /** How long a document is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
-  /**
-   * `true` makes the sweeper delete expired documents itself (records, pages and objects). Only
-   * the local runtime sets it: on AWS, DynamoDB TTL and the bucket's lifecycle rules do that work.
-   */
-  sweepExpiredDocuments: 'SWEEP_EXPIRED_DOCUMENTS',
 } as const;
 
 /** Metrics the sweeper emits, one datapoint of each per run. */
@@ -36,8 +31,6 @@ export const SWEEP_METRICS = {
   uploadsExpired: 'UploadsExpired',
   /** Count: purges of deleted documents that had been lost and were requested again. */
   purgesRetried: 'PurgesRetried',
-  /** Count: expired documents deleted by the sweeper itself (the local runtime only). */
-  documentsExpired: 'DocumentsExpired',
 } as const;
 
 /** Where the documents the sweeper looks after are: what the stack (or the local runtime) created. */
@@ -65,8 +58,6 @@ export interface SweepSettings {
   readonly bucketName: string;
   /** How long a document is kept after its creation; unset, documents never expire. */
   readonly documentRetentionSeconds?: number;
-  /** Delete expired documents here, where nothing else would (the local runtime). */
-  readonly sweepExpiredDocuments: boolean;
 }
 
 const name = z.string().min(1);
@@ -74,7 +65,6 @@ const sweepSchema = z.object({
   [SWEEP_ENV.tableName]: name,
   [SWEEP_ENV.bucketName]: name,
   [SWEEP_ENV.documentRetentionSeconds]: z.coerce.number().int().positive().optional(),
-  [SWEEP_ENV.sweepExpiredDocuments]: z.enum(['true', 'false']).default('false'),
 });
 
 export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
@@ -83,6 +73,5 @@ export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSe
     tableName: values[SWEEP_ENV.tableName],
     bucketName: values[SWEEP_ENV.bucketName],
     documentRetentionSeconds: values[SWEEP_ENV.documentRetentionSeconds],
-    sweepExpiredDocuments: values[SWEEP_ENV.sweepExpiredDocuments] === 'true',
   };
 }

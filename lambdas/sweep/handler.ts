@@ -5,35 +5,34 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { loadSweepSettings, SWEEP_METRICS } from './contract.js';
 import { dynamoDbClient, s3Client } from '../shared/clients.js';
-import { DocumentRepository } from '../shared/document-repository.js';
+import { DocumentStore } from '../shared/document-store.js';
+import { PageStore } from '../shared/page-store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { TaskStore } from '../shared/task-store.js';
 import { sweep, type SweepDependencies, type SweepOutcome } from './sweep.js';
 
 const settings = loadSweepSettings();
 
 const dependencies: SweepDependencies = {
-  repository: new DocumentRepository(dynamoDbClient, settings.tableName, {
+  documents: new DocumentStore(dynamoDbClient, settings.tableName, {
     documentRetentionSeconds: settings.documentRetentionSeconds,
   }),
+  pages: new PageStore(dynamoDbClient, settings.tableName),
+  tasks: new TaskStore(dynamoDbClient, settings.tableName),
   s3: s3Client,
   bucketName: settings.bucketName,
   now: () => new Date(),
-  sweepExpired: settings.sweepExpiredDocuments,
 };
 
 /** Time kept back so a sweep stops between tasks rather than being cut off inside one. */
 const RESERVE_MS = 10_000;
 
-/**
- * Runs on a schedule (EventBridge): expires abandoned uploads and finishes lost purges; where
- * nothing enforces TTL (the local runtime), also removes expired documents and items.
- */
+/** Runs on a schedule (EventBridge): expires abandoned uploads and finishes lost purges. */
 const run = async (_event: ScheduledEvent, context: Context): Promise<SweepOutcome> => {
   const outcome = await sweep(dependencies, () => context.getRemainingTimeInMillis() > RESERVE_MS);
   logger.info('Sweep finished', { ...outcome });
   metrics.addMetric(SWEEP_METRICS.uploadsExpired, MetricUnit.Count, outcome.expired);
   metrics.addMetric(SWEEP_METRICS.purgesRetried, MetricUnit.Count, outcome.purged);
-  if (dependencies.sweepExpired) metrics.addMetric(SWEEP_METRICS.documentsExpired, MetricUnit.Count, outcome.documentsExpired);
   return outcome;
 };
 

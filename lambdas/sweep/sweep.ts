@@ -1,21 +1,18 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { KEY_PREFIXES } from '../shared/contract.js';
-import type { DocumentRepository, PendingTask } from '../shared/document-repository.js';
+import type { DocumentStore } from '../shared/document-store.js';
 import { deleteAllVersions } from '../shared/object-purge.js';
+import type { PageStore } from '../shared/page-store.js';
+import type { PendingTask, TaskStore } from '../shared/task-store.js';
 import { purgeDocument } from '../purge/purge-document.js';
 
 export interface SweepDependencies {
-  readonly repository: DocumentRepository;
+  readonly documents: Pick<DocumentStore, 'get' | 'transition' | 'markPurged'>;
+  readonly pages: Pick<PageStore, 'deletePages'>;
+  readonly tasks: Pick<TaskStore, 'dueTasks' | 'deleteTask'>;
   readonly s3: S3Client;
   readonly bucketName: string;
   readonly now: () => Date;
-  /**
-   * Delete expired documents (records, pages, originals, spilled results) and every other expired
-   * item of the table: the work DynamoDB TTL and the bucket's lifecycle rules do on AWS, for
-   * where nothing does it (DynamoDB Local, fauxqs). @default false
-   */
-  readonly sweepExpired?: boolean;
 }
 
 export interface SweepOutcome {
@@ -27,14 +24,9 @@ export interface SweepOutcome {
   readonly settled: number;
   /** Tasks left for the next sweep (object arrived but not yet claimed, or a record changed meanwhile). */
   readonly deferred: number;
-  /** Expired documents removed with their pages and objects (only with `sweepExpired`). */
-  readonly documentsExpired: number;
-  /** Other expired items removed: tombstones, tasks, idempotency keys, quota counters. */
-  readonly itemsExpired: number;
 }
 
 const TASKS_PER_ROUND = 100;
-const EXPIRED_PER_ROUND = 100;
 
 /**
  * One sweep over the due tasks:
@@ -45,12 +37,11 @@ const EXPIRED_PER_ROUND = 100;
  * Tasks are removed once settled; `hasTime` stops the sweep between tasks.
  */
 export async function sweep(deps: SweepDependencies, hasTime: () => boolean = () => true): Promise<SweepOutcome> {
-  const outcome = { expired: 0, purged: 0, settled: 0, deferred: 0, documentsExpired: 0, itemsExpired: 0 };
-  if (deps.sweepExpired) await sweepExpired(deps, outcome, hasTime);
+  const outcome = { expired: 0, purged: 0, settled: 0, deferred: 0 };
   for (const kind of ['upload', 'purge'] as const) {
     const seen = new Set<string>();
     for (;;) {
-      const tasks = (await deps.repository.dueTasks(kind, deps.now(), TASKS_PER_ROUND)).filter(
+      const tasks = (await deps.tasks.dueTasks(kind, deps.now(), TASKS_PER_ROUND)).filter(
         (task) => !seen.has(task.documentId),
       );
       if (tasks.length === 0) break;
@@ -65,76 +56,43 @@ export async function sweep(deps: SweepDependencies, hasTime: () => boolean = ()
   return outcome;
 }
 
-/**
- * Removes what has expired, as DynamoDB TTL and the bucket's lifecycle rules would: an expired
- * document's original and spilled results first, then its pages, then the record itself, so
- * a sweep cut short leaves the record to find again. Every other expired item simply goes.
- */
-async function sweepExpired(
-  deps: SweepDependencies,
-  outcome: { documentsExpired: number; itemsExpired: number },
-  hasTime: () => boolean,
-): Promise<void> {
-  const now = deps.now();
-  for (;;) {
-    const items = await deps.repository.expiredItems(now, EXPIRED_PER_ROUND);
-    if (items.length === 0) break;
-    for (const item of items) {
-      if (!hasTime()) return;
-      const document = item.document;
-      if (document) {
-        if (document.bucket && document.objectKey) {
-          await deleteAllVersions(deps.s3, document.bucket, { key: document.objectKey });
-        }
-        await deleteAllVersions(deps.s3, deps.bucketName, { prefix: `${KEY_PREFIXES.results}${document.documentId}/` });
-        await deps.repository.deletePages(document.documentId);
-      }
-      // Written again since it was found (a fresh TTL): not expired after all, and left alone.
-      if (!(await deps.repository.deleteExpired(item.key, now))) continue;
-      if (document && document.deletedAt === undefined) outcome.documentsExpired += 1;
-      else outcome.itemsExpired += 1;
-    }
-    if (items.length < EXPIRED_PER_ROUND) break;
-  }
-}
-
 async function settleUpload(task: PendingTask, deps: SweepDependencies): Promise<keyof SweepOutcome> {
-  const record = await deps.repository.get(task.documentId);
+  const record = await deps.documents.get(task.documentId);
   if (!record || record.deletedAt !== undefined) {
     // Deleted before (or while) its upload arrived: nothing may stay behind.
     if (task.bucket && task.objectKey) await deleteAllVersions(deps.s3, task.bucket, { key: task.objectKey });
-    await deps.repository.deleteTask(task);
+    await deps.tasks.deleteTask(task);
     return 'settled';
   }
   const waiting = (record.status === 'UPLOADING' || record.status === 'QUEUED') && record.sequencer === undefined;
   if (!waiting) {
-    await deps.repository.deleteTask(task);
+    await deps.tasks.deleteTask(task);
     return 'settled';
   }
   if (record.bucket && record.objectKey && (await objectExists(deps.s3, record.bucket, record.objectKey))) {
     return 'deferred'; // arrived; the extractor claims it soon
   }
-  const expired = await deps.repository.transition(
+  const expired = await deps.documents.transition(
     record.documentId,
     { status: record.status, generation: record.generation, attempts: record.attempts },
     { status: 'FAILED', error: { code: 'UPLOAD_EXPIRED', message: 'No file arrived before the upload expired.' } },
   );
   if (!expired) return 'deferred'; // claimed meanwhile; looked at again next time
-  await deps.repository.deleteTask(task);
+  await deps.tasks.deleteTask(task);
   return 'expired';
 }
 
 async function settlePurge(task: PendingTask, deps: SweepDependencies): Promise<keyof SweepOutcome> {
-  const record = await deps.repository.get(task.documentId);
+  const record = await deps.documents.get(task.documentId);
   if (record?.purgedAt !== undefined || (record && record.deletedAt === undefined)) {
-    await deps.repository.deleteTask(task);
+    await deps.tasks.deleteTask(task);
     return 'settled';
   }
   await purgeDocument(
     { documentId: task.documentId, bucket: task.bucket, objectKey: task.objectKey },
-    { repository: deps.repository, s3: deps.s3, bucketName: deps.bucketName, now: deps.now },
+    { documents: deps.documents, pages: deps.pages, s3: deps.s3, bucketName: deps.bucketName, now: deps.now },
   );
-  await deps.repository.deleteTask(task);
+  await deps.tasks.deleteTask(task);
   return 'purged';
 }
 

@@ -76,7 +76,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const event = body as DocumentBusEvent;
   if (typeof event?.['detail-type'] === 'string' && event.detail) {
     const queued = await fanOut(event, dependencies);
-    logger.info('Document event fanned out to webhooks', { detailType: event['detail-type'], documentId: event.detail.documentId, queued });
+    // Records run side by side, so the correlation id goes on the line, not on the logger.
+    const documentId = event.detail.documentId;
+    logger.info('Document event fanned out to webhooks', { detailType: event['detail-type'], correlation_id: documentId, documentId, queued });
     return;
   }
   logger.error('Dropping a message that is neither a document event nor a delivery task', { messageId: record.messageId });

@@ -85,7 +85,7 @@ describe('upload paths', () => {
     expect(record).toMatchObject({ status: 'COMPLETED', source: 'presigned', filename: 'Quarterly report.pdf', pageCount: 2 });
   });
 
-  it('carries the document id as correlation_id from the API request, through the queue, to the extractor’s log lines', async () => {
+  it('carries the document id as correlation_id from the API request, through the queues, to the extractor’s and the purge’s log lines', async () => {
     // Arrange
     const client = await as('traced');
 
@@ -108,6 +108,17 @@ describe('upload paths', () => {
     expect(linesAbout('extract.log')).toContainEqual(expect.objectContaining({ message: 'Object processed', status: 'completed', documentId }));
     // …and no line of another request carries it: the keys end with the request.
     expect(linesAbout('api.log').filter((line) => line.operation === 'listDocuments')).toEqual([]);
+
+    // Act: its deletion, through the purge queue to the purge function
+    await client.call('deleteDocument', { id: documentId });
+    const purged = await waitFor(() => linesAbout('purge.log').find((line) => line.message === 'Document purged'), {
+      timeoutMs: 60_000,
+      description: 'the purge function’s line about the document',
+    });
+
+    // Assert: the deletion's line and the purge's name it alike too
+    expect(linesAbout('api.log')).toContainEqual(expect.objectContaining({ operation: 'deleteDocument', statusCode: 202, documentId }));
+    expect(purged).toMatchObject({ documentId });
   });
 
   it('drop folder: a file under incoming/<userId>/ is that user’s document in the API, with its key', async () => {

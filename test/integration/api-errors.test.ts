@@ -246,6 +246,7 @@ describe('500 and 503', () => {
       ownerId: 'erring-user',
       status: 'COMPLETED',
       source: 'api',
+      lane: 'interactive',
       generation: 1,
       attempts: 1,
       metadataRef: { bucket: local.outputs.BucketName, key: `results/${id}/g1/metadata.json` },

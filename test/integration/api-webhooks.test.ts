@@ -20,7 +20,11 @@ import { routeEvent } from '../../lambdas/api/router.js';
 import { ALL_FULL_SCOPES, ROUTES, type OperationId } from '../../lambdas/api/routes.js';
 import { DeliveryQueued, SecretRotated, WebhookCreated, WebhookDeliveryList, WebhookList } from '../../lambdas/api/webhook-schemas.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { DocumentListing } from '../../lambdas/shared/document-listing.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
+import { IdempotencyStore } from '../../lambdas/shared/idempotency-store.js';
+import { PageStore } from '../../lambdas/shared/page-store.js';
+import { UploadQuotaStore } from '../../lambdas/shared/upload-quota-store.js';
 import { deliveryKeyOf, WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { startDynamoDbLocal, type DynamoDbLocalProcess } from '../../local/dynamodb-local.js';
 import { auditTableDefinition, tableDefinition } from '../../local/resources.js';
@@ -54,7 +58,11 @@ beforeAll(async () => {
   let ids = 0;
   deps = {
     settings,
-    repository: new DocumentRepository(client, 'documents'),
+    documents: new DocumentStore(client, 'documents'),
+    pages: new PageStore(client, 'documents'),
+    listing: new DocumentListing(client, 'documents'),
+    idempotency: new IdempotencyStore(client, 'documents'),
+    quotas: new UploadQuotaStore(client, 'documents'),
     audit: new AuditRepository(client, 'audit', 30),
     webhooks: store,
     usage: new InMemoryUsageMeter(),

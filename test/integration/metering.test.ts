@@ -7,17 +7,21 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterClientWrites, RunMeter } from '../../lambdas/extract/metering.js';
 import type { CreatedObject } from '../../lambdas/extract/s3-event.js';
-import { DocumentRepository, type PageRecord } from '../../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
+import type { PageRecord } from '../../lambdas/shared/document-model.js';
+import { PageStore } from '../../lambdas/shared/page-store.js';
 import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
 
 let table: LocalDocumentTable;
-let repository: DocumentRepository;
+let documents: DocumentStore;
+let pages: PageStore;
 
 beforeAll(async () => {
   table = await startDocumentTable();
   meterClientWrites(table.client, new S3Client({ region: 'eu-west-1' }));
-  repository = new DocumentRepository(table.client, table.tableName);
+  documents = new DocumentStore(table.client, table.tableName);
+  pages = new PageStore(table.client, table.tableName);
 });
 
 afterAll(async () => {
@@ -47,8 +51,8 @@ describe('metering middleware on DynamoDB Local', () => {
 
     // Act
     const { consumption } = await meter.measure(object(documentId), async () => {
-      await repository.create({ documentId, ownerId: 'metered', status: 'PROCESSING', source: 'api', generation: 1, attempts: 1, createdAt: now, updatedAt: now });
-      await repository.putPages(documentId, [page(1, 'short'), page(2, 'scanned', 'ocr'), page(3, 'x'.repeat(3_500))]);
+      await documents.create({ documentId, ownerId: 'metered', status: 'PROCESSING', source: 'api', lane: 'interactive', generation: 1, attempts: 1, createdAt: now, updatedAt: now });
+      await pages.putPages(documentId, [page(1, 'short'), page(2, 'scanned', 'ocr'), page(3, 'x'.repeat(3_500))]);
       return { status: 'completed', documentId, pageCount: 3, bytes: 10_000 };
     });
 
@@ -61,7 +65,7 @@ describe('metering middleware on DynamoDB Local', () => {
   it('leaves writes made outside a run uncounted', async () => {
     const usage = new InMemoryUsageMeter();
     const meter = new RunMeter({ usage, memoryMb: 1024, ocrEngine: 'tesseract' });
-    await repository.putPages('outside', [page(1, 'not metered')]);
+    await pages.putPages('outside', [page(1, 'not metered')]);
 
     const { consumption } = await meter.measure(object('metered-2'), async () => ({ status: 'failed', documentId: 'metered-2', code: 'CORRUPT' }));
 

@@ -22,7 +22,7 @@ import { collectStats } from '../../cli/commands/stats.js';
 import { localTarget } from '../../cli/ops/target.js';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import type { DocumentEventDetail } from '../../lambdas/shared/document-events.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import type { BusEvent } from '../../local/event-bus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
@@ -123,6 +123,7 @@ async function recordAs(documentId: string, key: string, sequencer: string, fiel
     documentId,
     ownerId: key.split('/')[1],
     source: 'drop-folder',
+    lane: 'bulk',
     status: 'PROCESSING',
     bucket: local.outputs.BucketName,
     objectKey: key,

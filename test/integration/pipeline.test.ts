@@ -121,6 +121,7 @@ describe('API uploads', () => {
       documentId,
       ownerId: 'user-3',
       source: 'api',
+      lane: 'interactive',
       status: 'QUEUED',
       filename: 'contract.pdf',
       generation: 1,

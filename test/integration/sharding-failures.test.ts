@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARD_MESSAGE_KIND, type ShardMessage } from '../../lambdas/extract/shard-message.js';
 import type { PageRange } from '../../lambdas/extract/shard-plan.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
 import { ShardProgressStore } from '../../lambdas/shared/shard-progress.js';
 import { clientsPerUser } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
@@ -43,7 +43,7 @@ const numberedPages = (count: number, label: string) =>
 
 function stores() {
   const client = DynamoDBDocumentClient.from(local.clients.dynamoDb);
-  return { documents: new DocumentRepository(client, local.outputs.TableName), shards: new ShardProgressStore(client, local.outputs.TableName) };
+  return { documents: new DocumentStore(client, local.outputs.TableName), shards: new ShardProgressStore(client, local.outputs.TableName) };
 }
 
 function completionEvents(documentId: string): unknown[] {

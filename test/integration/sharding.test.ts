@@ -7,7 +7,7 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
 import { ShardProgressStore } from '../../lambdas/shared/shard-progress.js';
 import { clientsPerUser } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
@@ -96,14 +96,14 @@ describe('shard progress on the record (DynamoDB Local)', () => {
     const client = DynamoDBDocumentClient.from(local.clients.dynamoDb);
     return {
       shards: new ShardProgressStore(client, local.outputs.TableName),
-      documents: new DocumentRepository(client, local.outputs.TableName),
+      documents: new DocumentStore(client, local.outputs.TableName),
     };
   }
 
   async function processingRecord(documentId: string) {
     const { documents } = store();
     const now = new Date().toISOString();
-    await documents.create({ documentId, status: 'PROCESSING', source: 'api', generation: 1, attempts: 1, createdAt: now, updatedAt: now });
+    await documents.create({ documentId, status: 'PROCESSING', source: 'api', lane: 'interactive', generation: 1, attempts: 1, createdAt: now, updatedAt: now });
   }
 
   it('lets exactly one of two last shards recorded at once see the plan complete', async () => {

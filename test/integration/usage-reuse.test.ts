@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprocessByVersionOnTarget } from '../../cli/commands/reprocess.js';
 import { localTarget } from '../../cli/ops/target.js';
-import { documentKey } from '../../lambdas/shared/document-repository.js';
+import { documentKey } from '../../lambdas/shared/document-keys.js';
 import { EXTRACTOR_VERSION } from '../../lambdas/shared/extractor-version.js';
 import { ApiClient } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import type { DocumentEventDetail } from '../../lambdas/shared/document-events.js';
 import type { BusEvent } from '../../local/event-bus.js';
 import type { TestRuntime } from '../support/local-runtime.js';

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, it } from 'vitest';
 import { LANES, TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { uploadKey } from '../../lambdas/shared/s3-keys.js';
 import { ApiClient } from '../support/api-client.js';
 import { createUpload, documentIn, postForm, uploadDirect } from '../support/api-flows.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { ApiClient } from '../support/api-client.js';
 import { uploadDirect } from '../support/api-flows.js';
 import { evalBait } from '../support/hostile-pdfs.js';

@@ -1,15 +1,15 @@
 /**
- * DynamoDB Local alone, with the document table as the local runtime creates it: for integration
- * tests of a store, which need the real service's semantics (conditions, atomic ADD, indexes) but
- * none of the queues, bucket or functions `startTestRuntime` starts.
+ * DynamoDB Local alone, with the document table (or the audit table) as the local runtime creates
+ * it: for integration tests of a store, which need the real service's semantics (conditions,
+ * atomic ADD, indexes) but none of the queues, bucket or functions `startTestRuntime` starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
-import { tableDefinition } from '../../local/resources.js';
+import { auditTableDefinition, tableDefinition } from '../../local/resources.js';
 import { LOCAL_CREDENTIALS } from '../../local/settings.js';
 
 export interface LocalDocumentTable {
@@ -20,12 +20,21 @@ export interface LocalDocumentTable {
 
 const REGION = 'eu-west-1';
 
-export async function startDocumentTable(tableName = 'documents'): Promise<LocalDocumentTable> {
+export function startDocumentTable(tableName = 'documents'): Promise<LocalDocumentTable> {
+  return startTable(tableDefinition(tableName));
+}
+
+export function startAuditTable(tableName = 'audit'): Promise<LocalDocumentTable> {
+  return startTable(auditTableDefinition(tableName));
+}
+
+async function startTable(definition: CreateTableCommandInput): Promise<LocalDocumentTable> {
+  const tableName = String(definition.TableName);
   const dir = mkdtempSync(join(tmpdir(), 'pdf-pipeline-table-'));
   const dynamoDb = await startDynamoDbLocal({ port: 0, dbDir: dir, logFile: join(dir, 'dynamodb.log'), region: REGION });
   const raw = new DynamoDBClient({ endpoint: dynamoDb.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
   try {
-    await raw.send(new CreateTableCommand(tableDefinition(tableName)));
+    await raw.send(new CreateTableCommand(definition));
     await waitUntilTableExists({ client: raw, maxWaitTime: 30 }, { TableName: tableName });
   } catch (error) {
     raw.destroy();

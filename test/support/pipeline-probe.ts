@@ -1,22 +1,23 @@
 /**
  * Reads the pipeline's results the way a user would: document records and pages from the
- * table, through the project's own repository so the tests speak the contract's names.
+ * table, through the project's own store so the tests speak the contract's names.
  */
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_LAYOUT, TERMINAL_STATUSES } from '../../lambdas/shared/contract.js';
-import { DocumentRepository, type DocumentRecord, type PageRecord } from '../../lambdas/shared/document-repository.js';
+import { DocumentStore } from '../../lambdas/shared/document-store.js';
+import type { DocumentRecord, PageRecord } from '../../lambdas/shared/document-model.js';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import type { TestRuntime } from './local-runtime.js';
 import { waitFor } from './local-runtime.js';
 
 export class PipelineProbe {
-  readonly documents: DocumentRepository;
+  readonly documents: DocumentStore;
   private readonly client: DynamoDBDocumentClient;
 
   /** Any runtime's clients and outputs: one started in this process, or one in a process of its own. */
   constructor(private readonly local: Pick<TestRuntime, 'clients' | 'outputs'>) {
     this.client = DynamoDBDocumentClient.from(local.clients.dynamoDb);
-    this.documents = new DocumentRepository(this.client, local.outputs.TableName);
+    this.documents = new DocumentStore(this.client, local.outputs.TableName);
   }
 
   /** The id a drop-folder object gets (the emulator has no versioning, so no version id). */

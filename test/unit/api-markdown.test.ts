@@ -10,7 +10,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChunkList } from '../../lambdas/api/markdown-schemas.js';
 import { ErrorResponse } from '../../lambdas/api/schemas.js';
 import { API_SCOPES, fullScope } from '../../lambdas/api/routes.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -18,9 +18,9 @@ import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { UsageResponse } from '../../lambdas/api/schemas.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { estimateCost } from '../../lambdas/shared/cost.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
 import { PRICE_TABLES } from '../../lambdas/shared/prices.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { inMemoryDocumentStores } from '../support/document-stores-fake.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
 import { loadApiSettings } from '../../lambdas/api/contract.js';
 
@@ -31,9 +31,10 @@ const callers = { alice: { sub: 'alice' }, mallory: { sub: 'mallory' }, admin: {
 
 function dependencies(usage: InMemoryUsageMeter, prices = PRICES): ApiDependencies {
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+  const { table: _table, ...stores } = inMemoryDocumentStores({ now: () => NOW.getTime() });
   return {
     settings: loadApiSettings(apiTestEnvironment({})),
-    repository: new DocumentRepository(documentClient, 'documents'),
+    ...stores,
     audit: new AuditRepository(documentClient, 'audit', 30),
     webhooks: new WebhookStore(documentClient, 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decideClaim, type Delivery } from '../../lambdas/extract/claim.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 
 const record = (overrides: Partial<DocumentRecord> = {}): DocumentRecord => ({
   documentId: 'doc-1',
   source: 'drop-folder',
+  lane: 'bulk',
   status: 'PROCESSING',
   sequencer: '0000000000000010',
   generation: 1,

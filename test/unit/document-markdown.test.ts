@@ -14,7 +14,7 @@ import {
   type MarkdownSettings,
 } from '../../lambdas/extract/document-markdown.js';
 import type { MarkdownPage } from '../../lambdas/extract/markdown/types.js';
-import type { PageRecord } from '../../lambdas/shared/document-repository.js';
+import type { PageRecord } from '../../lambdas/shared/document-model.js';
 import type { LayoutLine, PageLayout } from '../../lambdas/shared/page-layout.js';
 
 const SETTINGS: MarkdownSettings = { enabled: true, maxTokens: 64, overlapTokens: 8, tokenizer: 'o200k_base' };
@@ -114,7 +114,7 @@ describe('readStoredPages', () => {
       ...(index === 1 ? { tablesRef: { bucket: 'b', key: 'tables/2' } } : {}),
     }));
     const listings: number[] = [];
-    const repository = {
+    const pageStore = {
       listPages: async (_id: string, generation: number, options: { limit: number; afterPageNumber: number }) => {
         listings.push(options.afterPageNumber);
         const pages = records.filter((record) => record.generation === generation && record.pageNumber > options.afterPageNumber);
@@ -128,7 +128,7 @@ describe('readStoredPages', () => {
     };
 
     // Act
-    const pages = await readStoredPages(TARGET, { repository, objects });
+    const pages = await readStoredPages(TARGET, { pages: pageStore, objects });
 
     // Assert
     expect(listings).toEqual([0, 100]);
@@ -143,9 +143,9 @@ describe('readStoredPages', () => {
 describe('completionMarkdown', () => {
   it('writes nothing for an environment without Markdown settings', async () => {
     const objects = { ...objectStore(), readGzipJson: async () => ({}), readText: async () => '' };
-    const repository = { listPages: async () => ({ pages: [], hasMore: false }) };
+    const pageStore = { listPages: async () => ({ pages: [], hasMore: false }) };
 
-    const outcome = await completionMarkdown(TARGET, 'stored', { objects, repository, limits: { resultsBucket: 'b' } });
+    const outcome = await completionMarkdown(TARGET, 'stored', { objects, pages: pageStore, limits: { resultsBucket: 'b' } });
 
     expect(outcome.status).toBe('off');
     expect(objects.written.size).toBe(0);

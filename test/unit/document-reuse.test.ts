@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { outputSettings, producedBy } from '../../lambdas/extract/reuse-identical.js';
-import type { DocumentRecord, PageRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord, PageRecord } from '../../lambdas/shared/document-model.js';
 import { copyReusedResults, decideReuse, reusedPage, type ReuseRequest } from '../../lambdas/shared/document-reuse.js';
 
 const UPLOAD: ReuseRequest = { documentId: 'new', ownerId: 'alice', sha256: 'ab'.repeat(32), extractorVersion: '2.0.0', settingsDigest: 's1-aaaa' };
@@ -16,6 +16,7 @@ const source = (overrides: Partial<DocumentRecord> = {}): DocumentRecord => ({
   ownerId: 'alice',
   status: 'COMPLETED',
   source: 'api',
+  lane: 'interactive',
   sha256: UPLOAD.sha256,
   extractorVersion: '2.0.0',
   settingsDigest: 's1-aaaa',
@@ -86,7 +87,7 @@ describe('copyReusedResults', () => {
     // Arrange: 150 pages (two batches) and spilled metadata; every step is logged in order.
     const pages = Array.from({ length: 150 }, (_, index) => ({ ...PAGE, pageNumber: index + 1, tablesRef: undefined }));
     const steps: string[] = [];
-    const repository = {
+    const pageStore = {
       listPages: async (_id: string, generation: number, options: { limit: number; afterPageNumber: number }) => {
         const batch = pages.filter((page) => page.generation === generation && page.pageNumber > options.afterPageNumber).slice(0, options.limit);
         return { pages: batch, hasMore: batch.length === options.limit && batch.at(-1)!.pageNumber < pages.length };
@@ -99,7 +100,7 @@ describe('copyReusedResults', () => {
     const results = await copyReusedResults(
       source({ pageCount: 150, metadataRef: { bucket: 'docs', key: 'results/old/g3/metadata.json' } }),
       { documentId: 'new', generation: 1, expiresAt: 2_000_000 },
-      { repository: repository as never, copyObject },
+      { pages: pageStore as never, copyObject },
     );
 
     // Assert

@@ -34,6 +34,8 @@ describe('loadExtractSettings', () => {
       shardQueueUrls: { interactive: 'http://queue/interactive-shards', bulk: 'http://queue/bulk-shards' },
       functionMemoryMb: 2048,
       reuseIdenticalDocuments: false,
+      // Unset, Markdown is off and its chunk settings are the defaults.
+      markdown: { enabled: false, maxTokens: 512, overlapTokens: 64, tokenizer: 'cl100k_base' },
     });
   });
 

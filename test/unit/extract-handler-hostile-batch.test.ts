@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIGS } from '../../lib/config.js';
 import { readCorpusFile } from '../support/corpus.js';
+import { fieldsSet } from '../support/dynamo-updates.js';
 import { flateBomb, manyPagesPdf } from '../support/hostile-pdfs.js';
 import { extractionEnvironment } from '../../lambdas/extract/contract.js';
 
@@ -78,9 +79,9 @@ describe('a batch mixing hostile and good documents at the deployed memory size'
 
     const outcomes = ddb
       .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
-      .filter((values) => values[':s_status'] === 'COMPLETED' || values[':s_status'] === 'FAILED')
-      .map((values) => (values[':s_status'] === 'FAILED' ? (values[':s_error'] as { code: string }).code : 'COMPLETED'));
+      .map((call) => fieldsSet(call.args[0].input))
+      .filter((fields) => fields.status === 'COMPLETED' || fields.status === 'FAILED')
+      .map((fields) => (fields.status === 'FAILED' ? (fields.error as { code: string }).code : 'COMPLETED'));
     expect(result.batchItemFailures).toEqual([]);
     expect(outcomes).toEqual(['COMPLETED', 'RESOURCE_LIMIT', 'TOO_MANY_PAGES', 'COMPLETED']);
   }, 120_000);

@@ -1,9 +1,10 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readCorpusFile } from '../support/corpus.js';
+import { fieldsAdded, fieldsSet } from '../support/dynamo-updates.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -65,6 +66,9 @@ const objectCreated = (key: string, size: number, sequencer = '00000000000000000
   ],
 });
 
+/** The fields each update of a record set, in order. */
+const recordChanges = () => documentUpdates().map((call) => fieldsSet(call.args[0].input));
+
 // Only the part of the SDK's stream the store uses.
 const body = (bytes: Uint8Array) => ({ transformToByteArray: async () => bytes }) as never;
 
@@ -104,8 +108,8 @@ describe('extraction handler', () => {
     );
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'flaky' }]);
-    const completion = ddb.commandCalls(UpdateCommand).find((call) => call.args[0].input.ExpressionAttributeValues?.[':s_status'] === 'COMPLETED');
-    expect(completion?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':s_pageCount': 1 });
+    const completion = recordChanges().find((fields) => fields.status === 'COMPLETED');
+    expect(completion).toMatchObject({ pageCount: 1 });
   });
 
   it('records a permanent failure and acknowledges the message', async () => {
@@ -117,8 +121,7 @@ describe('extraction handler', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    const failure = documentUpdates().at(-1)?.args[0].input.ExpressionAttributeValues;
-    expect(failure).toMatchObject({ ':s_status': 'FAILED', ':s_error': { code: 'TOO_LARGE' } });
+    expect(recordChanges().at(-1)).toMatchObject({ status: 'FAILED', error: { code: 'TOO_LARGE' } });
   });
 
   it("adds a failed document to its owner's usage of the day, with the failed file's size", async () => {
@@ -130,11 +133,7 @@ describe('extraction handler', () => {
 
     const [usage] = usageUpdates();
     expect(usage?.args[0].input.Key).toEqual({ pk: 'USAGE#u1', sk: expect.stringMatching(/^DAY#\d{4}-\d{2}-\d{2}$/) });
-    const added = Object.fromEntries(
-      Object.entries(usage!.args[0].input.ExpressionAttributeNames!)
-        .filter(([slot]) => /^#a\d+$/.test(slot))
-        .map(([slot, attribute]) => [attribute, usage!.args[0].input.ExpressionAttributeValues![`:${slot.slice(1)}`]]),
-    );
+    const added = fieldsAdded(usage!.args[0].input);
     expect(added).toMatchObject({ documentsFailed: 1, sourceBytes: 50 * 1024 * 1024 });
     expect(added).not.toHaveProperty('documentsCompleted');
   });
@@ -148,8 +147,7 @@ describe('extraction handler', () => {
     const result = await handler({ Records: [sqsRecord('last', objectCreated('incoming/u1/a.pdf', 100), 5)] }, context);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'last' }]);
-    const poison = documentUpdates().at(-1)?.args[0].input.ExpressionAttributeValues;
-    expect(poison).toMatchObject({ ':s_status': 'FAILED', ':s_error': { code: 'POISON' } });
+    expect(recordChanges().at(-1)).toMatchObject({ status: 'FAILED', error: { code: 'POISON' } });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { loadFigures } from '../reliability/load/load-figures.js';
 import type { PlannedUpload } from '../reliability/load/load-plan.js';
 import { reconcileLoad, type Submission } from '../reliability/load/load-reconciliation.js';
@@ -40,6 +40,7 @@ const record = (overrides: Partial<DocumentRecord>): DocumentRecord => ({
   ownerId: 'u1',
   status: 'COMPLETED',
   source: 'api',
+  lane: 'interactive',
   pageCount: 3,
   generation: 1,
   attempts: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundMetadata, parsePdf, type ParsedDocument } from '../../lambdas/extract/pdf-document.js';
 import { surveyStreams } from '../../lambdas/extract/stream-survey.js';
-import type { DocumentMetadata } from '../../lambdas/shared/document-repository.js';
+import type { DocumentMetadata } from '../../lambdas/shared/document-model.js';
 import { readCorpusFile } from '../support/corpus.js';
 import { hugeInfoPdf, hugeXmpPdf } from '../support/hostile-pdfs.js';
 

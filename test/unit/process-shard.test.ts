@@ -3,7 +3,7 @@ import type { ProcessingDependencies } from '../../lambdas/extract/process-objec
 import { processShard } from '../../lambdas/extract/process-shard.js';
 import { SHARD_MESSAGE_KIND, type ShardMessage } from '../../lambdas/extract/shard-message.js';
 import type { ParsedPage } from '../../lambdas/extract/pdf-document.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { PermanentFailure, TransientFailure } from '../../lambdas/shared/errors.js';
 import type { ShardRecording } from '../../lambdas/shared/shard-progress.js';
 
@@ -26,6 +26,7 @@ const processing = (overrides: Partial<DocumentRecord> = {}): DocumentRecord => 
   documentId: DOC_ID,
   status: 'PROCESSING',
   source: 'drop-folder',
+  lane: 'bulk',
   generation: 2,
   attempts: 1,
   pageCount: 30,
@@ -61,7 +62,8 @@ function fakes(record: DocumentRecord | undefined, recording: ShardRecording = {
   };
   const read = vi.fn(async () => new Uint8Array([1]));
   const deps: ProcessingDependencies = {
-    repository: { get: vi.fn(async () => record), transition, putPages: vi.fn(async () => undefined) } as never,
+    documents: { get: vi.fn(async () => record), transition } as never,
+    pages: { putPages: vi.fn(async () => undefined), listPages: vi.fn() } as never,
     objects: { read, write: vi.fn(async () => undefined), writeGzipJson: vi.fn(async () => undefined) } as never,
     extract,
     limits: { maxPdfBytes: 10_000, maxPages: 5000, maxAttempts: 5, documentTimeoutMs: 60_000, rssLimitMb: 1000, resultsBucket: 'docs' },

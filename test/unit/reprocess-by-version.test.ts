@@ -3,21 +3,21 @@
  * produced), the bound on the rate they are queued at (a token bucket on a clock the test moves, no
  * real waiting), the dry run, and the bulk lane the single-document core sends them to.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../lambdas/shared/dead-letter-redrive.js';
-import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { producedByOlderExtractor, reprocessOlderThan, selectOlderDocuments } from '../../lambdas/shared/reprocess-by-version.js';
 import { reprocessDocument } from '../../lambdas/shared/reprocess.js';
+import { inMemoryDocumentStores } from '../support/document-stores-fake.js';
 
 const record = (documentId: string, overrides: Partial<DocumentRecord> = {}): DocumentRecord => ({
   documentId,
   ownerId: 'alice',
   status: 'COMPLETED',
   source: 'api',
+  lane: 'interactive',
   objectKey: `uploads/alice/${documentId}.pdf`,
   bucket: 'docs',
   sequencer: '01',
@@ -123,28 +123,24 @@ describe('reprocessOlderThan', () => {
 
 describe('reprocessDocument in another lane', () => {
   it("sends the new generation's message to the lane asked for, whatever the document's own lane", async () => {
-    // Arrange: an interactive document, reprocessed in the bulk lane.
-    const ddb = mockClient(DynamoDBDocumentClient);
+    // Arrange: an interactive document that was completed from an identical one, reprocessed in the bulk lane.
+    const stores = inMemoryDocumentStores();
+    stores.table.put(record('d1', { lane: 'interactive', reusedFrom: 'd0' }));
     const sqs = mockClient(SQSClient);
-    ddb.on(GetCommand).resolves({ Item: { pk: 'DOC#d1', sk: 'DOCUMENT', ...record('d1', { lane: 'interactive' }) } });
-    ddb.on(UpdateCommand).resolves({});
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
-    const repository = new DocumentRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents');
     const queues = { interactive: 'https://queue/interactive', bulk: 'https://queue/bulk' };
 
     // Act
     const outcome = await reprocessDocument(
       'd1',
-      { repository, sqs: new SQSClient({ region: 'eu-west-1' }), queueFor: (lane) => queues[lane], now: () => new Date('2026-12-05T00:00:00.000Z') },
+      { documents: stores.documents, sqs: new SQSClient({ region: 'eu-west-1' }), queueFor: (lane) => queues[lane], now: () => new Date('2026-12-05T00:00:00.000Z') },
       { lane: 'bulk' },
     );
 
     // Assert
     expect(outcome).toEqual({ kind: 'queued', documentId: 'd1', generation: 2 });
     expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual(['https://queue/bulk']);
-    const removed = String(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression);
-    expect(removed).toMatch(/REMOVE .*reusedFrom/);
-    ddb.restore();
+    expect(await stores.documents.get('d1')).not.toHaveProperty('reusedFrom');
     sqs.restore();
   });
 });

@@ -1,14 +1,15 @@
 /**
- * Reprocessing, over a mocked SDK: the shared core (conditions, what it writes and sends, every
- * refusal), the extractor's claim of the message it sends, the API route in front of it (owner
- * only, 202/404/409) and the health detail's figures.
+ * Reprocessing, over in-memory stores and a mocked SQS: the shared core (conditions, what it
+ * writes and sends, every refusal), the extractor's claim of the message it sends, the API route
+ * in front of it (owner only, 202/404/409) and the health detail's figures.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiDependencies } from '../../lambdas/api/dependencies.js';
 import { ApiObjects } from '../../lambdas/api/object-access.js';
 import { routeEvent } from '../../lambdas/api/router.js';
@@ -17,17 +18,18 @@ import { HealthDetailResponse, ReprocessAccepted } from '../../lambdas/api/schem
 import { decideClaim } from '../../lambdas/extract/claim.js';
 import { parseS3Message } from '../../lambdas/extract/s3-event.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
-import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { countDocuments } from '../../lambdas/shared/document-counts.js';
-import { DocumentRepository, type DocumentRecord } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { REPROCESS_CONFIGURATION_ID, REPROCESS_REMOVED_FIELDS, reprocessDocument } from '../../lambdas/shared/reprocess.js';
-import { S3Client } from '@aws-sdk/client-s3';
+import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { inMemoryDocumentStores } from '../support/document-stores-fake.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
 import { loadApiSettings } from '../../lambdas/api/contract.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
+// The audit trail's table: what it records is specified in api-admin.test.ts.
+mockClient(DynamoDBDocumentClient);
 const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
 const OWNER = 'user-1';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/extract';
@@ -36,17 +38,16 @@ const QUEUE_URLS = { interactive: QUEUE_URL, bulk: BULK_QUEUE_URL } as const;
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
 const sqsClient = new SQSClient({ region: 'eu-west-1' });
-const repository = new DocumentRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents');
-const deps = { repository, sqs: sqsClient, queueFor: (lane: keyof typeof QUEUE_URLS) => QUEUE_URLS[lane], now: () => NOW };
+let stores: ReturnType<typeof inMemoryDocumentStores>;
+const deps = () => ({ documents: stores.documents, sqs: sqsClient, queueFor: (lane: keyof typeof QUEUE_URLS) => QUEUE_URLS[lane], now: () => NOW });
 
-function item(overrides: Partial<DocumentRecord> = {}): Record<string, unknown> {
+function record(overrides: Partial<DocumentRecord> = {}): DocumentRecord {
   return {
-    pk: `DOC#${DOC_ID}`,
-    sk: 'DOCUMENT',
     documentId: DOC_ID,
     ownerId: OWNER,
     status: 'COMPLETED',
     source: 'drop-folder',
+    lane: 'bulk',
     bucket: 'docs',
     objectKey: `incoming/${OWNER}/Q3 report (final).pdf`,
     versionId: 'v-1',
@@ -64,42 +65,27 @@ function item(overrides: Partial<DocumentRecord> = {}): Record<string, unknown> 
   };
 }
 
-const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-
 beforeEach(() => {
-  ddb.reset();
   sqs.reset();
-  ddb.on(UpdateCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  stores = inMemoryDocumentStores({ now: () => NOW.getTime() });
 });
 
 describe('reprocessDocument', () => {
-  it.each(['COMPLETED', 'FAILED'] as const)('starts a new generation of a %s document, conditional on what it read, then sends its object', async (status) => {
+  it.each(['COMPLETED', 'FAILED'] as const)('starts a new generation of a %s document, then sends its object', async (status) => {
     // Arrange
-    ddb.on(GetCommand).resolves({ Item: item({ status, ...(status === 'FAILED' ? { error: { code: 'POISON', message: 'x' } } : {}) }) });
+    stores.table.put(record({ status, ...(status === 'FAILED' ? { error: { code: 'POISON', message: 'x' } } : {}) }));
 
     // Act
-    const outcome = await reprocessDocument(DOC_ID, deps);
+    const outcome = await reprocessDocument(DOC_ID, deps());
 
-    // Assess: the write
+    // Assert: the record, a new generation waiting for its message, the last one's results gone
     expect(outcome).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
-    const [update] = ddb.commandCalls(UpdateCommand);
-    const input = update!.args[0].input;
-    expect(input.ConditionExpression).toBe(
-      'attribute_exists(#pk) AND (attribute_not_exists(#ttl) OR #ttl > :now) AND #e_generation = :e_generation AND #e_status = :e_status',
-    );
-    expect(input.ExpressionAttributeValues).toMatchObject({
-      ':e_generation': 2,
-      ':e_status': status,
-      ':s_status': 'QUEUED',
-      ':s_generation': 3,
-      ':s_attempts': 0,
-      ':s_updatedAt': NOW.toISOString(),
-    });
-    const removed = input.UpdateExpression!.split(' REMOVE ')[1]!.split(', ').map((name) => input.ExpressionAttributeNames![name]);
-    expect(removed.sort()).toEqual([...REPROCESS_REMOVED_FIELDS].sort());
+    const stored = await stores.documents.get(DOC_ID);
+    expect(stored).toMatchObject({ status: 'QUEUED', generation: 3, attempts: 0, updatedAt: NOW.toISOString() });
+    expect(REPROCESS_REMOVED_FIELDS.filter((field) => stored![field] !== undefined)).toEqual([]);
 
-    // Assess: the message, as the extractor reads it
+    // Assert: the message, as the extractor reads it
     const [send] = sqs.commandCalls(SendMessageCommand);
     // A drop-folder document: the bulk lane's queue, where its first extraction went too.
     expect(send!.args[0].input.QueueUrl).toBe(BULK_QUEUE_URL);
@@ -121,94 +107,124 @@ describe('reprocessDocument', () => {
   });
 
   it.each([
-    ['its recorded lane', { lane: 'interactive', objectKey: `incoming/${OWNER}/moved.pdf` }, QUEUE_URL],
-    ['its recorded lane', { lane: 'bulk', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, BULK_QUEUE_URL],
-    ['the lane its key feeds, when it was recorded before there were lanes', { objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, QUEUE_URL],
-    ['the lane its key feeds, when it was recorded before there were lanes', { objectKey: `bulk-uploads/${OWNER}/${DOC_ID}.pdf` }, BULK_QUEUE_URL],
-  ] as const)('sends a document to %s (%j)', async (_case, fields, queueUrl) => {
+    ['interactive', `incoming/${OWNER}/moved.pdf`, QUEUE_URL],
+    ['bulk', `uploads/${OWNER}/${DOC_ID}.pdf`, BULK_QUEUE_URL],
+  ] as const)('sends a document to its recorded lane, %s, whatever its key (%s)', async (lane, objectKey, queueUrl) => {
     // Arrange
-    ddb.on(GetCommand).resolves({ Item: item(fields as Partial<DocumentRecord>) });
+    stores.table.put(record({ lane, objectKey }));
 
     // Act
-    await reprocessDocument(DOC_ID, deps);
+    await reprocessDocument(DOC_ID, deps());
 
     // Assert
     expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual([queueUrl]);
   });
 
   it('sends a message the extractor claims by the usual rules: same sequencer, QUEUED, attempt 1', () => {
-    const queued = { ...item(), status: 'QUEUED', generation: 3, attempts: 0 } as unknown as DocumentRecord;
+    // Arrange
+    const queued = record({ status: 'QUEUED', generation: 3, attempts: 0 });
 
-    expect(decideClaim(queued, { sequencer: '00A1B2C3D4E5F60708', receiveCount: 1, maxAttempts: 3 })).toEqual({ action: 'claim', attempt: 1 });
-    // An older event of the same key still loses.
-    expect(decideClaim(queued, { sequencer: '00A1B2C3D4E5F60700', receiveCount: 1, maxAttempts: 3 })).toEqual({ action: 'skip', reason: 'stale' });
+    // Act
+    const decisions = [
+      decideClaim(queued, { sequencer: '00A1B2C3D4E5F60708', receiveCount: 1, maxAttempts: 3 }),
+      // An older event of the same key still loses.
+      decideClaim(queued, { sequencer: '00A1B2C3D4E5F60700', receiveCount: 1, maxAttempts: 3 }),
+    ];
+
+    // Assert
+    expect(decisions).toEqual([
+      { action: 'claim', attempt: 1 },
+      { action: 'skip', reason: 'stale' },
+    ]);
   });
 
-  it.each(['UPLOADING', 'QUEUED', 'PROCESSING'] as const)('refuses a %s document (busy) and writes nothing', async (status) => {
-    ddb.on(GetCommand).resolves({ Item: item({ status }) });
+  it.each(['UPLOADING', 'QUEUED', 'PROCESSING'] as const)('refuses a %s document (busy) and changes nothing', async (status) => {
+    // Arrange
+    stores.table.put(record({ status }));
 
-    const outcome = await reprocessDocument(DOC_ID, deps);
+    // Act
+    const outcome = await reprocessDocument(DOC_ID, deps());
 
+    // Assert
     expect(outcome).toEqual({ kind: 'busy', status });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(await stores.documents.get(DOC_ID)).toEqual(record({ status }));
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('answers not-found for a missing record and for one the caller may not see; deleted for a tombstone', async () => {
-    ddb.on(GetCommand).resolvesOnce({}).resolvesOnce({ Item: item() }).resolvesOnce({ Item: item({ deletedAt: NOW.toISOString() }) });
+    // Act
+    const missing = await reprocessDocument(DOC_ID, deps());
+    stores.table.put(record());
+    const hidden = await reprocessDocument(DOC_ID, deps(), { canSee: (seen) => seen.ownerId === 'someone-else' });
+    stores.table.put(record({ deletedAt: NOW.toISOString() }));
+    const deleted = await reprocessDocument(DOC_ID, deps());
 
-    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'not-found' });
-    expect(await reprocessDocument(DOC_ID, deps, { canSee: (record) => record.ownerId === 'someone-else' })).toEqual({ kind: 'not-found' });
-    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'deleted' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // Assert
+    expect([missing, hidden, deleted]).toEqual([{ kind: 'not-found' }, { kind: 'not-found' }, { kind: 'deleted' }]);
+    expect(await stores.documents.get(DOC_ID)).toMatchObject({ generation: 2 });
   });
 
   it('refuses a document with nothing to extract again: an expired upload, a drop-folder file with no owner', async () => {
-    const expired = item({ status: 'FAILED', error: { code: 'UPLOAD_EXPIRED', message: 'x' }, sequencer: undefined, versionId: undefined });
-    delete expired.sequencer;
-    ddb
-      .on(GetCommand)
-      .resolvesOnce({ Item: expired })
-      .resolvesOnce({ Item: item({ status: 'FAILED', ownerId: undefined, error: { code: 'NO_OWNER', message: 'x' } }) });
+    // Arrange
+    const expired = record({ status: 'FAILED', error: { code: 'UPLOAD_EXPIRED', message: 'x' }, sequencer: undefined, versionId: undefined });
+    const ownerless = record({ status: 'FAILED', ownerId: undefined, error: { code: 'NO_OWNER', message: 'x' } });
 
-    expect(await reprocessDocument(DOC_ID, deps)).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('UPLOAD_EXPIRED') });
-    expect(await reprocessDocument(DOC_ID, deps)).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('no owner') });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // Act
+    stores.table.put(expired);
+    const uploadExpired = await reprocessDocument(DOC_ID, deps());
+    stores.table.put(ownerless);
+    const noOwner = await reprocessDocument(DOC_ID, deps());
+
+    // Assert
+    expect(uploadExpired).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('UPLOAD_EXPIRED') });
+    expect(noOwner).toMatchObject({ kind: 'not-reprocessable', reason: expect.stringContaining('no owner') });
+    expect(await stores.documents.get(DOC_ID)).toEqual(ownerless);
   });
 
   it('re-reads when the record changed under it, and gives up after three tries without sending', async () => {
-    ddb.on(GetCommand).resolves({ Item: item() });
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    // Arrange: every write finds the record changed since it was read
+    stores.table.put(record());
+    const get = vi.fn((id: string) => stores.documents.get(id));
+    const racing = { ...deps(), documents: { get, transition: async () => false } };
 
-    const outcome = await reprocessDocument(DOC_ID, deps);
+    // Act
+    const outcome = await reprocessDocument(DOC_ID, racing);
 
+    // Assert
     expect(outcome).toEqual({ kind: 'changed' });
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(3);
+    expect(get).toHaveBeenCalledTimes(3);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('ends the new generation FAILED when the message cannot be sent, so it can be reprocessed again', async () => {
-    ddb.on(GetCommand).resolves({ Item: item() });
+    // Arrange
+    stores.table.put(record());
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
 
-    await expect(reprocessDocument(DOC_ID, deps)).rejects.toThrow('down');
+    // Act
+    const reprocessing = reprocessDocument(DOC_ID, deps());
 
-    const [, undo] = ddb.commandCalls(UpdateCommand);
-    expect(undo!.args[0].input.ExpressionAttributeValues).toMatchObject({
-      ':e_generation': 3,
-      ':e_status': 'QUEUED',
-      ':e_attempts': 0,
-      ':s_status': 'FAILED',
-      ':s_error': { code: 'INTERNAL', message: expect.any(String) },
-    });
+    // Assert
+    await expect(reprocessing).rejects.toThrow('down');
+    expect(await stores.documents.get(DOC_ID)).toMatchObject({ status: 'FAILED', generation: 3, error: { code: 'INTERNAL' } });
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-2' });
+    expect(await reprocessDocument(DOC_ID, deps())).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 4 });
   });
 
   it('reports queued when the send failed but the extractor had already claimed the new generation', async () => {
-    ddb.on(GetCommand).resolves({ Item: item() });
-    ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
-    sqs.on(SendMessageCommand).rejects(new Error('timed out after sending'));
+    // Arrange: the extractor claims the new generation as the send times out
+    stores.table.put(record());
+    sqs.on(SendMessageCommand).callsFake(async () => {
+      await stores.documents.transition(DOC_ID, { generation: 3, status: 'QUEUED' }, { status: 'PROCESSING', attempts: 1 });
+      throw new Error('timed out after sending');
+    });
 
-    expect(await reprocessDocument(DOC_ID, deps)).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
+    // Act
+    const outcome = await reprocessDocument(DOC_ID, deps());
+
+    // Assert
+    expect(outcome).toEqual({ kind: 'queued', documentId: DOC_ID, generation: 3 });
+    expect(await stores.documents.get(DOC_ID)).toMatchObject({ status: 'PROCESSING', generation: 3 });
   });
 });
 
@@ -249,9 +265,13 @@ describe('countDocuments', () => {
 
 describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () => {
   const settings = loadApiSettings(apiTestEnvironment({ QUEUE_URL, DEAD_LETTER_QUEUE_URL: `${QUEUE_URL}-dlq`, PURGE_QUEUE_URL: `${QUEUE_URL}-purge` }));
-  const apiDeps: ApiDependencies = {
+  const apiDeps = (): ApiDependencies => ({
     settings,
-    repository,
+    documents: stores.documents,
+    pages: stores.pages,
+    listing: stores.listing,
+    idempotency: stores.idempotency,
+    quotas: stores.quotas,
     audit: new AuditRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'audit', 30),
     webhooks: new WebhookStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents', 86_400),
     objects: new ApiObjects(new S3Client({ region: 'eu-west-1' })),
@@ -259,7 +279,7 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
     sqs: sqsClient,
     now: () => NOW,
     newId: () => DOC_ID,
-  };
+  });
   const event = (
     method: string,
     resource: string,
@@ -285,56 +305,76 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
       body: null,
       isBase64Encoded: false,
     }) as never;
-  const reprocess = (scopes?: readonly string[], id?: string) => routeEvent(event('POST', '/v1/documents/{id}/reprocess', scopes, id), apiDeps);
+  const reprocess = (scopes?: readonly string[], id?: string) => routeEvent(event('POST', '/v1/documents/{id}/reprocess', scopes, id), apiDeps());
 
   it('answers 202 with the new generation for the owner', async () => {
-    ddb.on(GetCommand).resolves({ Item: item() });
+    // Arrange
+    stores.table.put(record());
 
+    // Act
     const result = await reprocess();
 
+    // Assert
     expect(result.statusCode).toBe(202);
     expect(ReprocessAccepted.parse(JSON.parse(result.body))).toEqual({ documentId: DOC_ID, status: 'QUEUED', generation: 3 });
   });
 
   it('answers 409 DOCUMENT_BUSY while the document is on its way', async () => {
-    ddb.on(GetCommand).resolves({ Item: item({ status: 'PROCESSING' }) });
+    // Arrange
+    stores.table.put(record({ status: 'PROCESSING' }));
 
+    // Act
     const result = await reprocess();
 
+    // Assert
     expect(result.statusCode).toBe(409);
     expect(JSON.parse(result.body).error.code).toBe('DOCUMENT_BUSY');
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('answers the missing-document 404 for another user’s, a deleted and a malformed id, without writing', async () => {
-    ddb.on(GetCommand).resolvesOnce({ Item: item({ ownerId: 'someone-else' }) }).resolvesOnce({ Item: item({ deletedAt: NOW.toISOString() }) });
+    // Act
+    stores.table.put(record({ ownerId: 'someone-else' }));
+    const othersAnswer = await reprocess();
+    stores.table.put(record({ deletedAt: NOW.toISOString() }));
+    const answers = [othersAnswer, await reprocess(), await reprocess(undefined, 'not-a-uuid')];
 
-    const answers = [await reprocess(), await reprocess(), await reprocess(undefined, 'not-a-uuid')];
+    // Assert
 
     expect(answers.map((answer) => [answer.statusCode, JSON.parse(answer.body).error.code])).toEqual([
       [404, 'NOT_FOUND'],
       [404, 'NOT_FOUND'],
       [404, 'NOT_FOUND'],
     ]);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(await stores.documents.get(DOC_ID)).toMatchObject({ generation: 2 });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('needs the write scope (403 with read only)', async () => {
+    // Arrange
+    stores.table.put(record());
+
+    // Act
     const result = await reprocess([fullScope(API_SCOPES.read)]);
 
+    // Assert
     expect(result.statusCode).toBe(403);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(await stores.documents.get(DOC_ID)).toEqual(record());
   });
 
   it('health detail (admins): both queues’ depth and the document counts, aggregates only', async () => {
+    // Arrange
     sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE_URL }).resolves({
       Attributes: { ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '1', ApproximateNumberOfMessagesDelayed: '0' },
     });
     sqs.on(GetQueueAttributesCommand, { QueueUrl: `${QUEUE_URL}-dlq` }).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
-    ddb.on(ScanCommand).resolves({ Items: [item(), item({ status: 'QUEUED', updatedAt: '2026-11-23T11:58:00.000Z' })] });
+    stores.table.put(record(), record({ documentId: 'd-2', status: 'QUEUED', updatedAt: '2026-11-23T11:58:00.000Z' }));
 
-    const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), apiDeps);
+    // Act
+    const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), apiDeps());
     const body = HealthDetailResponse.parse(JSON.parse(result.body));
+
+    // Assert
 
     expect(result.statusCode).toBe(200);
     expect(body.queues).toEqual({ extraction: { visible: 4, inFlight: 1, delayed: 0 }, deadLetter: { visible: 2, inFlight: 0, delayed: 0 } });
@@ -343,18 +383,19 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
   });
 
   describe('with a bulk lane', () => {
-    const withBulk: ApiDependencies = {
-      ...apiDeps,
+    const withBulk = (): ApiDependencies => ({
+      ...apiDeps(),
       settings: { ...settings, bulkQueueUrl: BULK_QUEUE_URL, bulkDeadLetterQueueUrl: `${BULK_QUEUE_URL}-dlq` },
-    };
+    });
 
     it('reprocesses a drop-folder document through the bulk lane and an API upload through the interactive one', async () => {
       // Arrange
-      ddb.on(GetCommand).resolvesOnce({ Item: item() }).resolvesOnce({ Item: item({ source: 'api', lane: 'interactive', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }) });
+      const UPLOAD_ID = '00000000-0000-4000-8000-000000000002';
+      stores.table.put(record(), record({ documentId: UPLOAD_ID, source: 'api', lane: 'interactive', objectKey: `uploads/${OWNER}/${UPLOAD_ID}.pdf` }));
 
       // Act
-      await routeEvent(event('POST', '/v1/documents/{id}/reprocess'), withBulk);
-      await routeEvent(event('POST', '/v1/documents/{id}/reprocess'), withBulk);
+      await routeEvent(event('POST', '/v1/documents/{id}/reprocess'), withBulk());
+      await routeEvent(event('POST', '/v1/documents/{id}/reprocess', ALL_FULL_SCOPES, UPLOAD_ID), withBulk());
 
       // Assert
       expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual([BULK_QUEUE_URL, QUEUE_URL]);
@@ -367,10 +408,9 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
       sqs.on(GetQueueAttributesCommand, { QueueUrl: `${QUEUE_URL}-dlq` }).resolves(depth(0));
       sqs.on(GetQueueAttributesCommand, { QueueUrl: BULK_QUEUE_URL }).resolves(depth(900));
       sqs.on(GetQueueAttributesCommand, { QueueUrl: `${BULK_QUEUE_URL}-dlq` }).resolves(depth(3));
-      ddb.on(ScanCommand).resolves({ Items: [] });
 
       // Act
-      const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), withBulk);
+      const result = await routeEvent(event('GET', '/v1/health/detail', [fullScope(API_SCOPES.read)], DOC_ID, 'admin'), withBulk());
 
       // Assert
       const visible = (queue: { visible: number }) => queue.visible;
@@ -382,7 +422,7 @@ describe('API: POST /v1/documents/{id}/reprocess and GET /v1/health/detail', () 
   it('health detail needs a token (401 without a caller)', async () => {
     const unauthenticated = { ...event('GET', '/v1/health/detail'), requestContext: { requestId: 'r-1', stage: 'api', authorizer: null } } as never;
 
-    const result = await routeEvent(unauthenticated, apiDeps);
+    const result = await routeEvent(unauthenticated, apiDeps());
 
     expect(result.statusCode).toBe(401);
   });

@@ -1,29 +1,26 @@
 /**
- * Which version of an original a restore reads on a versioned bucket (AWS), over a mocked SDK:
- * the local emulator keeps no versions, so the integration test cannot show these.
+ * Which version of an original a restore reads on a versioned bucket (AWS), over in-memory
+ * stores and a mocked S3 and SQS: the local emulator keeps no versions, so the integration test
+ * cannot show these.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { restoreDocument } from '../../cli/ops/restore-document.js';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import { inMemoryDocumentStores } from '../support/document-stores-fake.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
 const KEY = `uploads/user-1/${DOC_ID}.pdf`;
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
+let stores: ReturnType<typeof inMemoryDocumentStores>;
 const deps = () => ({
-  repository: new DocumentRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'documents', {
-    documentRetentionSeconds: 365 * 86_400,
-    now: () => NOW.getTime(),
-  }),
+  documents: stores.documents,
+  pages: stores.pages,
   s3: new S3Client({ region: 'eu-west-1' }),
   sqs: new SQSClient({ region: 'eu-west-1' }),
   bucketName: 'docs',
@@ -38,13 +35,9 @@ function queuedEvent() {
 }
 
 beforeEach(() => {
-  ddb.reset();
   s3.reset();
   sqs.reset();
-  ddb.on(GetCommand).resolves({});
-  ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(BatchWriteCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
+  stores = inMemoryDocumentStores({ documentRetentionSeconds: 365 * 86_400, now: () => NOW.getTime() });
   s3.on(ListObjectVersionsCommand).resolves({});
   s3.on(ListObjectsV2Command).resolves({});
   sqs.on(SendMessageCommand).resolves({});
@@ -73,9 +66,13 @@ describe('restoreDocument on a versioned bucket', () => {
     const { queueUrl, record } = queuedEvent();
     expect(queueUrl).toBe('https://sqs/interactive');
     expect(record.s3.object).toMatchObject({ key: KEY, versionId: 'v2', size: 2048 });
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
-      Item: { documentId: DOC_ID, ownerId: 'user-1', status: 'QUEUED', versionId: 'v2', generation: 1, createdAt: '2026-11-10T00:00:00.000Z' },
-      ConditionExpression: 'attribute_not_exists(#pk)',
+    expect(await stores.documents.get(DOC_ID)).toMatchObject({
+      documentId: DOC_ID,
+      ownerId: 'user-1',
+      status: 'QUEUED',
+      versionId: 'v2',
+      generation: 1,
+      createdAt: '2026-11-10T00:00:00.000Z',
     });
   });
 
@@ -115,7 +112,7 @@ describe('restoreDocument on a versioned bucket', () => {
     // Assert
     expect(outcome).toMatchObject({ kind: 'queued', lane: 'bulk', original: { key, versionId: 'v1', size: 20, noncurrent: true } });
     expect(queuedEvent().queueUrl).toBe('https://sqs/bulk');
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ source: 'drop-folder', sourceKey: key, filename: 'contract.pdf' });
+    expect(await stores.documents.get(documentId)).toMatchObject({ source: 'drop-folder', sourceKey: key, filename: 'contract.pdf' });
   });
 
   it('answers no-original when every version is gone', async () => {

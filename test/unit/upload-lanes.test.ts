@@ -1,12 +1,12 @@
 /**
- * The lane an upload asks for, over a mocked SDK: `?lane=` on `POST /v1/documents` and `lane` in
+ * The lane an upload asks for, over in-memory stores and a mocked S3: `?lane=` on `POST /v1/documents` and `lane` in
  * the `POST /v1/uploads` body pick the key's prefix (and so the queue), the record keeps the
  * lane, and the API's document representation shows it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -18,14 +18,15 @@ import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { DocumentSummary, UploadCreated } from '../../lambdas/api/schemas.js';
 import { AuditRepository } from '../../lambdas/shared/audit-repository.js';
 import { WebhookStore } from '../../lambdas/shared/webhook-store.js';
-import type { DocumentRecord } from '../../lambdas/shared/document-repository.js';
-import { DocumentRepository } from '../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { apiTestEnvironment } from '../support/api-environment.js';
+import { inMemoryDocumentStores } from '../support/document-stores-fake.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
 import { loadApiSettings } from '../../lambdas/api/contract.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+// The audit trail's table: what it records is specified in api-admin.test.ts.
+mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const OWNER = 'user-1';
 const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
@@ -40,9 +41,14 @@ const settings = loadApiSettings(
   }),
 );
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
-const deps: ApiDependencies = {
+let stores: ReturnType<typeof inMemoryDocumentStores>;
+const deps = (): ApiDependencies => ({
   settings,
-  repository: new DocumentRepository(documentClient, 'documents'),
+  documents: stores.documents,
+  pages: stores.pages,
+  listing: stores.listing,
+  idempotency: stores.idempotency,
+  quotas: stores.quotas,
   audit: new AuditRepository(documentClient, 'audit', 30),
   webhooks: new WebhookStore(documentClient, 'documents', 86_400),
   objects: new ApiObjects(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })),
@@ -50,7 +56,7 @@ const deps: ApiDependencies = {
   sqs: new SQSClient({ region: 'eu-west-1' }),
   now: () => NOW,
   newId: () => DOC_ID,
-};
+});
 
 interface Request {
   readonly resource: '/v1/documents' | '/v1/uploads';
@@ -75,21 +81,16 @@ function post({ resource, body, contentType, query }: Request) {
     body: binary ? body.toString('base64') : body,
     isBase64Encoded: binary,
   } as unknown as APIGatewayProxyEvent;
-  return routeEvent(event, deps);
+  return routeEvent(event, deps());
 }
 
-/** The document record the upload wrote (the first item of its transaction). */
-function writtenRecord(): Record<string, unknown> | undefined {
-  const transaction = ddb.commandCalls(TransactWriteCommand).find((call) => call.args[0].input.TransactItems?.[0]?.Put?.Item?.sk === 'DOCUMENT');
-  return transaction?.args[0].input.TransactItems?.[0]?.Put?.Item;
-}
+/** The document record the upload wrote. */
+const writtenRecord = () => stores.documents.get(DOC_ID);
 
 beforeEach(() => {
-  ddb.reset();
   s3.reset();
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
   s3.on(PutObjectCommand).resolves({});
+  stores = inMemoryDocumentStores({ now: () => NOW.getTime() });
 });
 
 describe('POST /v1/documents lane', () => {
@@ -101,7 +102,7 @@ describe('POST /v1/documents lane', () => {
 
     // Assert
     expect(result.statusCode).toBe(202);
-    expect(writtenRecord()).toMatchObject({ lane: 'interactive', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` });
+    expect(await writtenRecord()).toMatchObject({ lane: 'interactive', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` });
     expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`uploads/${OWNER}/${DOC_ID}.pdf`);
   });
 
@@ -111,7 +112,7 @@ describe('POST /v1/documents lane', () => {
 
     // Assert
     expect(result.statusCode).toBe(202);
-    expect(writtenRecord()).toMatchObject({ lane: 'bulk', source: 'api', objectKey: `bulk-uploads/${OWNER}/${DOC_ID}.pdf` });
+    expect(await writtenRecord()).toMatchObject({ lane: 'bulk', source: 'api', objectKey: `bulk-uploads/${OWNER}/${DOC_ID}.pdf` });
     expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`bulk-uploads/${OWNER}/${DOC_ID}.pdf`);
   });
 
@@ -122,7 +123,7 @@ describe('POST /v1/documents lane', () => {
     // Assert
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).error.code).toBe('INVALID_QUERY');
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(await writtenRecord()).toBeUndefined();
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 });
@@ -145,7 +146,7 @@ describe('POST /v1/uploads lane', () => {
     expect(body.upload.fields.key).toBe(key);
     const policy = JSON.parse(Buffer.from(body.upload.fields.Policy!, 'base64').toString('utf8')) as { conditions: unknown[] };
     expect(policy.conditions).toContainEqual(['eq', '$key', key]);
-    expect(writtenRecord()).toMatchObject({ lane: recorded, source: 'presigned', status: 'UPLOADING', objectKey: key });
+    expect(await writtenRecord()).toMatchObject({ lane: recorded, source: 'presigned', status: 'UPLOADING', objectKey: key });
   });
 
   it('refuses a lane that does not exist with 400', async () => {
@@ -154,7 +155,7 @@ describe('POST /v1/uploads lane', () => {
 
     // Assert
     expect(result.statusCode).toBe(400);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(await writtenRecord()).toBeUndefined();
   });
 });
 
@@ -164,6 +165,7 @@ describe('documentSummary lane', () => {
     ownerId: OWNER,
     status: 'COMPLETED',
     source: 'drop-folder',
+    lane: 'interactive',
     generation: 1,
     attempts: 1,
     createdAt: NOW.toISOString(),
@@ -172,11 +174,9 @@ describe('documentSummary lane', () => {
   });
 
   it.each([
-    ['the recorded lane', { lane: 'bulk', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, 'bulk'],
-    ['the lane of a drop-folder key, for a record from before there were lanes', { objectKey: `incoming/${OWNER}/a.pdf` }, 'bulk'],
-    ['the lane of an upload key, for a record from before there were lanes', { objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }, 'interactive'],
-    ['interactive, for a record with no object at all', {}, 'interactive'],
-  ] as const)('shows %s', (_case, fields, lane) => {
+    ['bulk', { lane: 'bulk', objectKey: `uploads/${OWNER}/${DOC_ID}.pdf` }],
+    ['interactive', { lane: 'interactive', objectKey: `incoming/${OWNER}/a.pdf` }],
+  ] as const)('shows the recorded lane, %s, whatever the key', (lane, fields) => {
     // Act
     const summary = documentSummary(record(fields as Partial<DocumentRecord>));
 

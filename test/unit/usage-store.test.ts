@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { gbSecondsOf, isUsageDay, meterDocument, sumUsage, usageDayOf } from '../../lambdas/shared/usage.js';
 import { UsageStore, dailyUsageOf, usageKey, usageUpdate } from '../../lambdas/shared/usage-store.js';
+import { fieldsAdded, fieldsSet } from '../support/dynamo-updates.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2026-12-04T10:00:00.000Z');
@@ -93,9 +94,8 @@ describe('usageUpdate', () => {
     });
 
     // Assert
-    expect(update.UpdateExpression).toBe('SET #ownerId = :ownerId, #day = :day, #updatedAt = :updatedAt ADD #a0 :a0, #a1 :a1, #a2 :a2, #a3 :a3');
-    const added = Object.fromEntries([0, 1, 2, 3].map((slot) => [update.ExpressionAttributeNames[`#a${slot}`], update.ExpressionAttributeValues[`:a${slot}`]]));
-    expect(added).toEqual({ documentsCompleted: 1, pages: 12, gbSeconds: 0.5, ocr_textract: 2 });
+    expect(fieldsSet(update)).toEqual({ ownerId: 'alice', day: '2026-12-04', updatedAt: NOW.toISOString() });
+    expect(fieldsAdded(update)).toEqual({ documentsCompleted: 1, pages: 12, gbSeconds: 0.5, ocr_textract: 2 });
   });
 
   it('refuses a negative or non-finite count and an OCR engine that is no name', () => {

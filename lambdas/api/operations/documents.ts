@@ -1,10 +1,10 @@
 /** Reading and deleting documents: the record, the caller's list, the pages, the original, deletion. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DocumentMetadata, DocumentRecord, PageRecord, PendingTask } from '../../shared/document-repository.js';
+import type { DocumentMetadata, DocumentRecord, PageRecord } from '../../shared/document-model.js';
+import type { PendingTask } from '../../shared/task-store.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { API_METRICS } from '../contract.js';
 import { sendPurgeRequest } from '../../shared/purge-request.js';
-import { documentLane } from '../../shared/s3-keys.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
 import { attachmentDisposition } from '../filename.js';
@@ -36,7 +36,7 @@ export async function listDocuments(request: ApiRequest, deps: ApiDependencies):
   const query = ListDocumentsQuery.safeParse(request.query);
   if (!query.success) throw badRequest('INVALID_QUERY', `Invalid query: ${describeIssues(query.error)}.`);
   const { ownerId: requested, ...options } = query.data;
-  const listing = await deps.repository.listByOwner(listedOwner(request, requested), options);
+  const listing = await deps.listing.listByOwner(listedOwner(request, requested), options);
   return {
     statusCode: 200,
     body: {
@@ -60,7 +60,7 @@ export async function listDocumentPages(request: ApiRequest, deps: ApiDependenci
     throw new ApiError(409, 'DOCUMENT_NOT_READY', `Pages are available once the document is COMPLETED; it is ${record.status}.`);
   }
 
-  const { pages, hasMore } = await deps.repository.listPages(record.documentId, record.generation, {
+  const { pages, hasMore } = await deps.pages.listPages(record.documentId, record.generation, {
     limit: query.data.limit,
     afterPageNumber,
   });
@@ -133,7 +133,7 @@ export async function deleteDocument(request: ApiRequest, deps: ApiDependencies)
       objectKey: record.objectKey,
       dueAt: new Date(now.getTime() + PURGE_SAFETY_NET_MS).toISOString(),
     };
-    const deleted = await deps.repository.markDeleted(record.documentId, record, {
+    const deleted = await deps.documents.markDeleted(record.documentId, record, {
       deletedAt,
       tombstoneExpiresAt: Math.floor(now.getTime() / 1000) + deps.settings.deletedRetentionSeconds,
       purgeTask,
@@ -162,7 +162,7 @@ export function documentSummary(record: DocumentRecord): Record<string, unknown>
     documentId: record.documentId,
     status: record.status,
     source: record.source,
-    lane: documentLane(record),
+    lane: record.lane,
     filename: record.filename,
     size: record.size,
     sha256: record.sha256,

@@ -9,7 +9,7 @@
  * the admin group may do so for any owner; routes marked `admin` answer 403 to anyone else.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DocumentRecord } from '../../shared/document-repository.js';
+import type { DocumentRecord } from '../../shared/document-model.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { API_METRICS } from '../contract.js';
 import type { ApiDependencies } from '../dependencies.js';
@@ -81,7 +81,7 @@ export function requestedDocumentId(request: ApiRequest): string {
 export async function visibleDocument(request: ApiRequest, deps: ApiDependencies): Promise<DocumentRecord> {
   const caller = requireCaller(request);
   const id = requestedDocumentId(request);
-  const record = await deps.repository.get(id);
+  const record = await deps.documents.get(id);
   if (!record || record.deletedAt !== undefined || !maySee(caller, record)) throw documentNotFound();
   request.audit.ownerId = record.ownerId;
   return record;
@@ -104,7 +104,7 @@ export function listedOwner(request: ApiRequest, requested: string | undefined):
 
 /** Counts an upload against the caller's per-minute and per-day quota, or answers 429. */
 export async function consumeUploadQuota(caller: Caller, deps: ApiDependencies): Promise<void> {
-  const decision = await deps.repository.consumeUploadQuota(caller.ownerId, deps.now(), {
+  const decision = await deps.quotas.consume(caller.ownerId, deps.now(), {
     perMinute: deps.settings.uploadsPerMinute,
     perDay: deps.settings.uploadsPerDay,
   });
@@ -139,7 +139,7 @@ export async function idempotent(
   if (!key.success) throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key ${describeIssues(key.error)}.`);
 
   const now = deps.now().getTime();
-  const claim = await deps.repository.claimIdempotencyKey(caller.ownerId, key.data, {
+  const claim = await deps.idempotency.claim(caller.ownerId, key.data, {
     requestHash,
     documentId: deps.newId(),
     lockedUntil: now + IDEMPOTENCY_LOCK_MS,
@@ -168,12 +168,12 @@ export async function idempotent(
   try {
     result = await run(claim.documentId);
   } catch (error) {
-    await deps.repository.releaseIdempotencyKey(caller.ownerId, key.data).catch((releaseError: unknown) => {
+    await deps.idempotency.release(caller.ownerId, key.data).catch((releaseError: unknown) => {
       logger.warn('Could not release an idempotency key; it frees itself when its lock runs out', { error: releaseError });
     });
     throw error;
   }
-  await deps.repository.completeIdempotencyKey(caller.ownerId, key.data, {
+  await deps.idempotency.complete(caller.ownerId, key.data, {
     statusCode: result.statusCode,
     body: result.body,
     headers: result.headers,

@@ -30,7 +30,7 @@ export async function getHealthDetail(request: ApiRequest, deps: ApiDependencies
     lanes.bulk
       ? Promise.all([queueDepth(deps, lanes.bulk.queueUrl), queueDepth(deps, lanes.bulk.deadLetterQueueUrl)])
       : undefined,
-    countDocuments(deps.repository.scanDocuments(), {
+    countDocuments(deps.listing.scanDocuments(), {
       deadline: started.getTime() + HEALTH_DETAIL_SCAN_BUDGET_MS,
       maxRecords: HEALTH_DETAIL_MAX_RECORDS,
       now: () => deps.now().getTime(),

@@ -20,7 +20,7 @@ export async function getHealth(_request: ApiRequest, deps: ApiDependencies): Pr
     });
   const { lanes } = laneQueues(deps.settings);
   const checks: Record<string, () => Promise<unknown>> = {
-    table: () => deps.repository.ping(signal),
+    table: () => deps.documents.ping(signal),
     bucket: () => deps.objects.checkBucket(deps.settings.bucketName, signal),
     queue: queueCheck(lanes.interactive.queueUrl),
     ...(lanes.bulk ? { bulkQueue: queueCheck(lanes.bulk.queueUrl) } : {}),

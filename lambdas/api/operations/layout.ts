@@ -17,7 +17,7 @@ export async function getPageLayout(request: ApiRequest, deps: ApiDependencies):
   if (record.status !== 'COMPLETED') {
     throw new ApiError(409, 'DOCUMENT_NOT_READY', `Layouts are available once the document is COMPLETED; it is ${record.status}.`);
   }
-  const { pages } = await deps.repository.listPages(record.documentId, record.generation, {
+  const { pages } = await deps.pages.listPages(record.documentId, record.generation, {
     limit: 1,
     afterPageNumber: pageNumber.data - 1,
   });

@@ -3,7 +3,7 @@
  * retrieval chunks (`GET /v1/documents/{id}/chunks`, paginated JSON), read from the objects the
  * record points to (see extract/document-markdown.ts).
  */
-import type { DocumentRecord, S3Pointer } from '../../shared/document-repository.js';
+import type { DocumentRecord, S3Pointer } from '../../shared/document-model.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ApiRequest, ApiResult } from '../http.js';

@@ -19,7 +19,7 @@ export async function reprocessDocument(request: ApiRequest, deps: ApiDependenci
   const id = requestedDocumentId(request);
   const outcome = await reprocess(
     id,
-    { repository: deps.repository, sqs: deps.sqs, queueFor: laneQueues(deps.settings).queueFor, now: deps.now },
+    { documents: deps.documents, sqs: deps.sqs, queueFor: laneQueues(deps.settings).queueFor, now: deps.now },
     { canSee: documentVisibility(request) },
   );
   switch (outcome.kind) {

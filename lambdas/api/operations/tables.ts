@@ -2,7 +2,7 @@
  * `GET /v1/documents/{id}/tables`: every table of a COMPLETED document in page order, a table a
  * page break cut joined into one; `?format=csv&table=N` one table as CSV (RFC 4180).
  */
-import type { PageTable } from '../../shared/document-repository.js';
+import type { PageTable } from '../../shared/document-model.js';
 import type { ExtractedTable } from '../../shared/page-table.js';
 import { mergeTables, type MergedTable } from '../../shared/table-links.js';
 import type { ApiDependencies } from '../dependencies.js';
@@ -41,7 +41,7 @@ async function documentTables(record: { documentId: string; generation: number }
   const tables: ExtractedTable[] = [];
   let afterPageNumber = 0;
   for (;;) {
-    const { pages, hasMore } = await deps.repository.listPages(record.documentId, record.generation, { limit: PAGES_PER_READ, afterPageNumber });
+    const { pages, hasMore } = await deps.pages.listPages(record.documentId, record.generation, { limit: PAGES_PER_READ, afterPageNumber });
     for (const page of pages) {
       const stored = page.tables ?? (page.tablesRef ? (JSON.parse(await deps.objects.readText(page.tablesRef)) as PageTable[]) : []);
       tables.push(...stored.map((table) => complete(table, page.pageNumber)));

@@ -7,7 +7,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createHash } from 'node:crypto';
 import type { DocumentSource, Lane } from '../../shared/contract.js';
-import type { DocumentRecord, PendingTask } from '../../shared/document-repository.js';
+import type { DocumentRecord } from '../../shared/document-model.js';
+import type { PendingTask } from '../../shared/task-store.js';
 import { metrics } from '../../shared/powertools.js';
 import { API_METRICS } from '../contract.js';
 import { METRIC_DIMENSIONS } from '../../shared/metric-names.js';
@@ -144,8 +145,8 @@ async function createRecord(record: DocumentRecord, waiting: readonly DocumentRe
     objectKey: record.objectKey,
     dueAt: new Date(Date.parse(record.uploadExpiresAt!) + deps.settings.uploadExpiryGraceSeconds * 1000).toISOString(),
   };
-  if (await deps.repository.createWithTask(record, task)) return;
-  const existing = await deps.repository.get(record.documentId);
+  if (await deps.documents.createWithTask(record, task)) return;
+  const existing = await deps.documents.get(record.documentId);
   const resumable =
     existing !== undefined &&
     existing.ownerId === record.ownerId &&

@@ -7,7 +7,7 @@
  * owner's (`all=true`); they manage only their own.
  */
 import { randomBytes } from 'node:crypto';
-import { InvalidCursorError } from '../../shared/document-repository.js';
+import { InvalidCursorError } from '../../shared/listing.js';
 import { deliveryKeyOf, WebhookLimitError, type WebhookDelivery, type WebhookSubscription } from '../../shared/webhook-store.js';
 import { messageIdFor, testPayload } from '../../shared/webhooks/events.js';
 import { generateSecret } from '../../shared/webhooks/signature.js';

@@ -2,7 +2,7 @@
  * A document's metadata as PDFium reads it: the Info dictionary, version, encryption, language,
  * outline and AcroForm fields, each bounded, since a hostile file can make any of them huge.
  */
-import type { DocumentMetadata, FormField, OutlineEntry } from '../../shared/document-repository.js';
+import type { DocumentMetadata, FormField, OutlineEntry } from '../../shared/document-model.js';
 import type { PdfiumDocument } from './pdfium-document.js';
 
 /** Hostile outlines can nest or repeat without end; this much is plenty for navigation. */

@@ -55,17 +55,3 @@ export function scheduleSpanSeconds(schedule: RetrySchedule = DEFAULT_RETRY_SCHE
   for (let failed = 1; failed < schedule.maxAttempts; failed += 1) total += retryDelaySeconds(failed, () => 0, schedule) ?? 0;
   return total;
 }
-
-export function validateRetrySchedule(schedule: RetrySchedule): string[] {
-  const problems: string[] = [];
-  if (!Number.isInteger(schedule.maxAttempts) || schedule.maxAttempts < 1 || schedule.maxAttempts > 20) {
-    problems.push('maxAttempts must be an integer 1–20');
-  }
-  if (!(schedule.baseDelaySeconds >= 1)) problems.push('baseDelaySeconds must be at least 1');
-  if (!(schedule.factor >= 1)) problems.push('factor must be at least 1');
-  if (!(schedule.maxDelaySeconds >= schedule.baseDelaySeconds && schedule.maxDelaySeconds <= MAX_SQS_VISIBILITY_SECONDS)) {
-    problems.push(`maxDelaySeconds must be between baseDelaySeconds and ${MAX_SQS_VISIBILITY_SECONDS}`);
-  }
-  if (!(schedule.jitter >= 0 && schedule.jitter <= 1)) problems.push('jitter must be 0–1');
-  return problems;
-}

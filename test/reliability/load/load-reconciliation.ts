@@ -6,7 +6,7 @@
  * and key (`sourceKey`), since nothing answers a PutObject with an id.
  */
 import { TERMINAL_STATUSES } from '../../../lambdas/shared/contract.js';
-import type { DocumentRecord } from '../../../lambdas/shared/document-repository.js';
+import type { DocumentRecord } from '../../../lambdas/shared/document-model.js';
 import type { ExpectedState, PlannedUpload, UploadPath } from './load-plan.js';
 
 export interface Submission {

@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { deriveDocumentId } from '../../../lambdas/extract/document-id.js';
 import { TERMINAL_STATUSES } from '../../../lambdas/shared/contract.js';
-import { DocumentRepository, type DocumentRecord } from '../../../lambdas/shared/document-repository.js';
+import { DocumentListing } from '../../../lambdas/shared/document-listing.js';
+import { DocumentStore } from '../../../lambdas/shared/document-store.js';
+import type { DocumentRecord } from '../../../lambdas/shared/document-model.js';
 import type { AwsClients, LocalOutputs } from '../../../local/aws-clients.js';
 import { readCorpusFile } from '../../support/corpus.js';
 import { makePdf } from '../../support/pdf-factory.js';
@@ -71,7 +73,8 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   const apiShare = (options.mix.direct + options.mix.presigned) / (options.mix.direct + options.mix.presigned + options.mix.drop);
   const owners = options.owners ?? Math.max(2, ownersNeeded(options.rate, apiShare, target.uploadsPerMinutePerUser * QUOTA_HEADROOM));
   const plan = buildPlan({ runId: randomUUID().slice(0, 8), documents: options.documents, mix: options.mix, owners });
-  const repository = new DocumentRepository(DynamoDBDocumentClient.from(clients.dynamoDb), outputs.TableName);
+  const tableClient = DynamoDBDocumentClient.from(clients.dynamoDb);
+  const stores = { documents: new DocumentStore(tableClient, outputs.TableName), listing: new DocumentListing(tableClient, outputs.TableName) };
   const dropFolderId = (key: string) => deriveDocumentId(outputs.BucketName, key, undefined);
 
   const tokens = new Map(await Promise.all(plan.owners.map(async (owner) => [owner, await target.issueToken(owner)] as const)));
@@ -107,19 +110,19 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
 
   // Settling: every accepted document in a terminal state, or the time is up.
   const deadline = Date.now() + options.settleTimeoutMs;
-  let records = await ownersRecords(repository, plan.owners);
+  let records = await ownersRecords(stores.listing, plan.owners);
   for (;;) {
     const pending = unsettled(accepted, records);
     if (pending === 0 || Date.now() >= deadline) break;
     log(`  ${accepted.length - pending} of ${accepted.length} terminal`);
     await sleep(POLL_MS);
-    records = await ownersRecords(repository, plan.owners);
+    records = await ownersRecords(stores.listing, plan.owners);
   }
 
   await waitForDrainedLanes(clients, outputs, DRAIN_TIMEOUT_MS);
   const deadLettered = Math.max(0, (await deadLetterDepth(clients, outputs)) - deadLettersBefore);
   // The listing is an index (eventually consistent on AWS): each API upload is read again by key.
-  records = await withConsistentReads(repository, await ownersRecords(repository, plan.owners), submitted);
+  records = await withConsistentReads(stores.documents, await ownersRecords(stores.listing, plan.owners), submitted);
 
   const { reconciliation, matched } = reconcileLoad({ submissions: submitted, records, deadLettered, dropFolderId });
   const figures = loadFigures({
@@ -217,7 +220,7 @@ async function uploadPresigned(apiUrl: string, token: string, upload: PlannedUpl
 }
 
 /** Every record the run's owners have, through the owner index. */
-async function ownersRecords(repository: DocumentRepository, owners: readonly string[]): Promise<DocumentRecord[]> {
+async function ownersRecords(listing: DocumentListing, owners: readonly string[]): Promise<DocumentRecord[]> {
   const limit = pLimit(READ_PARALLELISM);
   const perOwner = await Promise.all(
     owners.map((owner) =>
@@ -225,7 +228,7 @@ async function ownersRecords(repository: DocumentRepository, owners: readonly st
         const found: DocumentRecord[] = [];
         let cursor: string | undefined;
         do {
-          const page = await repository.listByOwner(owner, { limit: LISTING_PAGE, cursor });
+          const page = await listing.listByOwner(owner, { limit: LISTING_PAGE, cursor });
           found.push(...page.items);
           cursor = page.nextCursor;
         } while (cursor);
@@ -237,7 +240,7 @@ async function ownersRecords(repository: DocumentRepository, owners: readonly st
 }
 
 /** Replaces the listed records of API uploads by consistent reads, adding any the listing missed. */
-async function withConsistentReads(repository: DocumentRepository, listed: readonly DocumentRecord[], submissions: readonly Submission[]): Promise<DocumentRecord[]> {
+async function withConsistentReads(documents: DocumentStore, listed: readonly DocumentRecord[], submissions: readonly Submission[]): Promise<DocumentRecord[]> {
   const byId = new Map(listed.map((record) => [record.documentId, record]));
   const limit = pLimit(READ_PARALLELISM);
   await Promise.all(
@@ -245,7 +248,7 @@ async function withConsistentReads(repository: DocumentRepository, listed: reado
       .filter((submission) => submission.documentId !== undefined)
       .map((submission) =>
         limit(async () => {
-          const record = await repository.get(submission.documentId!);
+          const record = await documents.get(submission.documentId!);
           if (record) byId.set(record.documentId, record);
         }),
       ),

@@ -1,0 +1,12 @@
+/** A page of a listing and the error for a cursor a listing did not issue: shared by every store that lists. */
+
+/** One page of a listing, with an opaque cursor for the next page (absent on the last). */
+export interface Listing<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+/** A cursor that the listing did not issue (or that was tampered with). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
