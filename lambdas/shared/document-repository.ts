@@ -13,6 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { DocumentSource, DocumentStatus, FailureCode, Lane } from './contract.js';
 import { TABLE_LAYOUT } from './contract.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** A failure recorded on a document. */
 export interface DocumentError {
@@ -167,10 +168,8 @@ export interface Listing<T> {
   readonly nextCursor?: string;
 }
 
-/** A cursor that this repository did not issue (or that was tampered with). */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
+// Listings refuse cursors they did not issue with the codec's error.
+export { InvalidCursorError } from './cursor.js';
 
 /**
  * Work due at a time: an upload that must have arrived by `dueAt`, or a deleted document whose
@@ -959,37 +958,23 @@ function quotaWindows(ownerId: string, now: Date, quota: UploadQuota) {
   ];
 }
 
-const CURSOR_SCHEMA_VERSION = 1;
 const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 /** An opaque cursor naming the last listed document: its creation time and id. */
 function ownerCursor(item: Record<string, unknown>): string {
   const documentId = String(item[TABLE_LAYOUT.partitionKey]).slice('DOC#'.length);
-  const payload = { v: CURSOR_SCHEMA_VERSION, c: item[TABLE_LAYOUT.ownerIndex.sortKey], d: documentId };
-  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return encodeCursor({ c: String(item[TABLE_LAYOUT.ownerIndex.sortKey]), d: documentId });
 }
 
 /** The start key a cursor stands for, always within the caller's own partition of the index. */
 function ownerCursorKey(cursor: string, ownerPk: string): Record<string, unknown> {
-  let payload: { v?: unknown; c?: unknown; d?: unknown };
-  try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof payload;
-  } catch {
-    throw new InvalidCursorError('The cursor is not one this API issued.');
-  }
-  if (
-    payload?.v !== CURSOR_SCHEMA_VERSION ||
-    typeof payload.c !== 'string' ||
-    Number.isNaN(Date.parse(payload.c)) ||
-    typeof payload.d !== 'string' ||
-    !ID_PATTERN.test(payload.d)
-  ) {
-    throw new InvalidCursorError('The cursor is not one this API issued.');
-  }
+  const { c, d } = decodeCursor(cursor, ({ c, d }) =>
+    typeof c === 'string' && !Number.isNaN(Date.parse(c)) && typeof d === 'string' && ID_PATTERN.test(d) ? { c, d } : undefined,
+  );
   return {
-    ...documentKey(payload.d),
+    ...documentKey(d),
     [TABLE_LAYOUT.ownerIndex.partitionKey]: ownerPk,
-    [TABLE_LAYOUT.ownerIndex.sortKey]: payload.c,
+    [TABLE_LAYOUT.ownerIndex.sortKey]: c,
   };
 }
 
