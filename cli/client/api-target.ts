@@ -15,10 +15,10 @@ import { LocalAuthority } from '../../local/gateway/local-auth.js';
 import { DEFAULT_STATE_DIR, LOCAL_CONFIG, RUNTIME_ENV_VARS } from '../../local/settings.js';
 import { readJson, stateLayout } from '../../local/state-dir.js';
 import { readStackOutputs } from '../ops/target.js';
-import { ApiClient } from './api-client.js';
+import { CliApiClient } from './api-client.js';
 import { CliError, EXIT_CODES } from './exit-codes.js';
 import { isFresh, refreshTokens, TokenStore, type HostedUiSettings } from './login.js';
-import type { UploadLimits } from './upload-plan.js';
+import type { UploadLimits } from '../../api-client/upload-route.js';
 
 /** Environment variables the client commands read. */
 export const CLIENT_ENV_VARS = {
@@ -179,8 +179,8 @@ export function tokenSource(target: ClientTarget, options: TokenSourceOptions = 
 }
 
 /** The API client for a target. */
-export function connect(target: ClientTarget, options: TokenSourceOptions = {}): ApiClient {
-  return new ApiClient({
+export function connect(target: ClientTarget, options: TokenSourceOptions = {}): CliApiClient {
+  return new CliApiClient({
     baseUrl: target.apiUrl,
     token: tokenSource(target, options),
     authHint: target.authHint,
