@@ -24,3 +24,24 @@ export function chooseUploadRoute(size: number, limits: UploadLimits): UploadRou
   if (size > limits.maxPresignedUploadBytes) return undefined;
   return size <= limits.maxDirectUploadBytes ? 'direct' : 'presigned';
 }
+
+/** The stack outputs (and the local runtime's `outputs.json` entries) that carry the limits. */
+export const UPLOAD_LIMIT_OUTPUTS = {
+  maxDirectUploadBytes: 'MaxDirectUploadBytes',
+  maxPresignedUploadBytes: 'MaxPresignedUploadBytes',
+} as const satisfies Record<keyof UploadLimits, string>;
+
+/**
+ * The limits a deployment's outputs give; `undefined` when they give none (a stack deployed
+ * before it had these outputs) or ones that are not byte counts.
+ */
+export function uploadLimitsFromOutputs(outputs: object): UploadLimits | undefined {
+  const read = (name: string) => {
+    const value = Number((outputs as Readonly<Record<string, unknown>>)[name]);
+    return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+  };
+  const maxDirectUploadBytes = read(UPLOAD_LIMIT_OUTPUTS.maxDirectUploadBytes);
+  const maxPresignedUploadBytes = read(UPLOAD_LIMIT_OUTPUTS.maxPresignedUploadBytes);
+  if (maxDirectUploadBytes === undefined || maxPresignedUploadBytes === undefined) return undefined;
+  return { maxDirectUploadBytes, maxPresignedUploadBytes };
+}

@@ -48,6 +48,7 @@ import { Storage } from './constructs/storage.js';
 import { WebSite } from './constructs/web-site.js';
 import { Webhooks } from './constructs/webhooks.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { UPLOAD_LIMIT_OUTPUTS } from '../api-client/upload-route.js';
 
 export interface PdfPipelineStackProps extends StackProps {
   /** The environment's settings; every per-environment difference comes from here. */
@@ -418,6 +419,15 @@ export class PdfPipelineStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
+    // Clients choose each file's upload route from the deployed limits, not from a checkout's config.
+    new CfnOutput(this, UPLOAD_LIMIT_OUTPUTS.maxDirectUploadBytes, {
+      value: String(config.api.maxDirectUploadBytes),
+      description: 'Largest PDF POST /v1/documents takes in its body, in bytes',
+    });
+    new CfnOutput(this, UPLOAD_LIMIT_OUTPUTS.maxPresignedUploadBytes, {
+      value: String(config.api.maxPresignedUploadBytes),
+      description: 'Largest PDF a presigned POST from POST /v1/uploads takes, in bytes',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
     if (this.auth.domain) {

@@ -3,6 +3,7 @@
  * document is polled, how failures read, what `config.json` must hold, and the PKCE sign-in.
  */
 import { describe, expect, it } from 'vitest';
+import type { WebhookSummary } from '../../api-client/api-types.js';
 import { PageConfigError, parsePageConfig } from '../../web/src/page-config.js';
 import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from '../../web/src/pkce.js';
 import { describeFailure, formatBytes, looksLikePdf, planUpload, pollDelayMs, progressPercent } from '../../web/src/uploads.js';
@@ -184,11 +185,11 @@ describe('PKCE sign-in', () => {
 });
 
 describe('webhookRow', () => {
-  const webhook = {
+  const webhook: WebhookSummary = {
     webhookId: 'wh_0123456789abcdef0123456789abcdef',
     url: 'https://hooks.example.com/pdf',
     events: ['document.completed', 'document.failed'],
-    status: 'ENABLED' as const,
+    status: 'ENABLED',
     createdAt: '2026-12-04T10:00:00.000Z',
   };
 
