@@ -2,7 +2,7 @@
  * The page's decisions, kept apart from the DOM so they can be tested on their own: which route
  * a file takes, how often a document is polled, and how an API error reads to a person.
  */
-import { ApiRequestError } from '../../api-client/api-client.js';
+import { ApiRequestError, ApiUnreachableError } from '../../api-client/api-client.js';
 import { chooseUploadRoute, type UploadRoute } from '../../api-client/upload-route.js';
 
 export type { UploadRoute };
@@ -75,7 +75,7 @@ export function describeError(error: unknown): string {
     const body = error.code.startsWith('HTTP_') ? undefined : { error: { code: error.code, message: error.detail } };
     return describeFailure(error.status, body, error.retryAfterSeconds);
   }
-  if (error instanceof Error && error.name === 'ApiUnreachableError') return describeFailure(0, undefined);
+  if (error instanceof ApiUnreachableError) return describeFailure(0, undefined);
   return error instanceof Error ? error.message : String(error);
 }
 
