@@ -38,7 +38,7 @@ interface Run {
 
 async function run(mode: string, pagesPerShard: number): Promise<Run> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pdf-pipeline-shards-bench-'));
-  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, pagesPerShard });
+  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, pagesPerShard, reuseIdenticalDocuments: false });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   try {
     const documents = new DocumentRepository(DynamoDBDocumentClient.from(clients.dynamoDb), runtime.outputs.TableName);

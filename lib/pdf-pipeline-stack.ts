@@ -152,6 +152,12 @@ export class PdfPipelineStack extends Stack {
       }),
     );
     extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    // An identical upload is completed with server-side copies of an earlier document's results.
+    if (config.usage.reuseIdenticalDocuments) {
+      extractor.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
+      );
+    }
     // A long document's page-range shards go back on its lane's queue.
     for (const lane of LANES) lanes[lane].queue.grantSendMessages(extractor);
     extractor.addToRolePolicy(

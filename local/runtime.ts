@@ -63,6 +63,11 @@ export interface LocalRuntimeOptions {
   readonly documentTimeoutSeconds?: number;
   /** Tests: a smaller shard size, so a document of a few dozen pages is split. @default the config's */
   readonly pagesPerShard?: number;
+  /**
+   * Tests and measurements: turn the reuse of identical documents on or off, whatever the config says
+   * (a load of repeated files measures extraction only with it off). @default the config's
+   */
+  readonly reuseIdenticalDocuments?: boolean;
   /** Module exporting the handler. @default lambdas/extract/handler.ts */
   readonly handlerModule?: string;
   /** @default 'handler' */
@@ -253,12 +258,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     writeJsonAtomic(layout.outputsFile, outputs);
 
     const environment = {
-      stack: withShardSize(
-        withDocumentTimeout(
-          withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
-          options.documentTimeoutSeconds,
+      stack: withReuse(
+        withShardSize(
+          withDocumentTimeout(
+            withDocumentRetention(stackFunctionEnvironment(LOCAL_CONFIG, resources), options.api?.documentRetentionSeconds),
+            options.documentTimeoutSeconds,
+          ),
+          options.pagesPerShard,
         ),
-        options.pagesPerShard,
+        options.reuseIdenticalDocuments,
       ),
       lambda: lambdaReservedEnvironment(settings.function, settings.region),
       sdk: emulatorSdkEnvironment(functionEndpoints),
@@ -370,6 +378,10 @@ function withDocumentTimeout(stack: Record<string, string>, seconds: number | un
 
 function withShardSize(stack: Record<string, string>, pagesPerShard: number | undefined): Record<string, string> {
   return pagesPerShard === undefined ? stack : { ...stack, [EXTRACT_ENV.shardPages]: String(pagesPerShard) };
+}
+
+function withReuse(stack: Record<string, string>, reuse: boolean | undefined): Record<string, string> {
+  return reuse === undefined ? stack : { ...stack, [EXTRACT_ENV.reuseIdenticalDocuments]: String(reuse) };
 }
 
 /** The config with the web uploader's origins allowed, as the stack adds its site's URL. */

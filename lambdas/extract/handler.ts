@@ -18,6 +18,11 @@ import { MalformedMessageError, parseS3Message, type CreatedObject } from './s3-
 import { parseShardMessage, type ShardMessage } from './shard-message.js';
 import { SqsShardQueue } from './shard-queue.js';
 import { ShardProgressStore } from '../shared/shard-progress.js';
+import { findReusableDocument } from '../shared/document-reuse.js';
+import type { Consumption } from '../shared/usage.js';
+import { UsageStore } from '../shared/usage-store.js';
+import { meterClientWrites, RunMeter } from './metering.js';
+import { outputSettings, producedBy } from './reuse-identical.js';
 
 const settings = loadExtractSettings();
 
@@ -46,6 +51,15 @@ const dependencies: ProcessingDependencies = {
     queue: new SqsShardQueue(sqsClient, settings.laneQueueUrls),
     settings: settings.sharding,
   },
+  producedBy: producedBy(outputSettings(settings)),
+  ...(settings.reuseIdenticalDocuments
+    ? {
+        reuse: {
+          find: (request) =>
+            findReusableDocument(dynamoDbClient, settings.tableName, request, { enabled: true, nowSeconds: Math.floor(Date.now() / 1000) }),
+        },
+      }
+    : {}),
   limits: {
     maxPdfBytes: settings.maxPdfBytes,
     maxPages: settings.maxPages,
@@ -56,16 +70,31 @@ const dependencies: ProcessingDependencies = {
   },
 };
 
+// Usage metering: every run's writes are counted on the shared clients, and its figures recorded
+// under its owner and day (see metering.ts).
+meterClientWrites(dynamoDbClient, s3Client);
+const runMeter = new RunMeter({
+  usage: new UsageStore(dynamoDbClient, settings.tableName, { retentionSeconds: settings.usageRetentionSeconds }),
+  memoryMb: settings.functionMemoryMb,
+  ocrEngine: settings.ocr.engine,
+  onNotRecorded: (error, consumption) => {
+    logger.warn('Usage figures not recorded', { error, consumption });
+    metrics.addMetric(EXTRACT_METRICS.usageNotRecorded, MetricUnit.Count, 1);
+  },
+});
+
 // Records run one after another: each parse already has a thread of its own, and running
 // them in turn keeps a whole batch's documents from being in memory at once.
 const processor = new BatchProcessor(EventType.SQS);
 
-function report(outcome: ProcessingOutcome, object: CreatedObject): void {
-  logger.info('Object processed', { ...outcome });
+function report(outcome: ProcessingOutcome, object: CreatedObject, consumption?: Consumption): void {
+  logger.info('Object processed', { ...outcome, ...(consumption ? { consumption } : {}) });
   switch (outcome.status) {
     case 'completed': {
       metrics.addMetric(EXTRACT_METRICS.documentsCompleted, MetricUnit.Count, 1);
-      metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
+      // A reused document's pages were copied, not extracted.
+      if (outcome.reusedFrom) metrics.addMetric(EXTRACT_METRICS.documentsReused, MetricUnit.Count, 1);
+      else metrics.addMetric(EXTRACT_METRICS.pagesExtracted, MetricUnit.Count, outcome.pageCount);
       metrics.addMetric(EXTRACT_METRICS.bytesProcessed, MetricUnit.Bytes, outcome.bytes);
       if (outcome.ocrPages) metrics.addMetric(EXTRACT_METRICS.ocrPages, MetricUnit.Count, outcome.ocrPages);
       // Upload to completion: from the object's creation (the S3 event time), so time spent
@@ -101,8 +130,9 @@ async function processShardRecord(shard: ShardMessage, record: SQSRecord, contex
   logger.appendKeys({ messageId: record.messageId, correlation_id: shard.documentId, documentId: shard.documentId, shard: shard.index });
   try {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const outcome = await processShard(shard, { receiveCount, deadline: invocationDeadline(context) }, dependencies);
-    report(outcome, shard.object);
+    const deadline = invocationDeadline(context);
+    const { outcome, consumption } = await runMeter.measure(shard.object, () => processShard(shard, { receiveCount, deadline }, dependencies));
+    report(outcome, shard.object, consumption);
     if (outcome.status === 'failed') metrics.addMetric(EXTRACT_METRICS.shardsFailed, MetricUnit.Count, 1);
     if (outcome.status === 'dead-letter') {
       throw new TransientFailure('Document recorded as POISON; sending the shard message on to the dead-letter queue.');
@@ -164,8 +194,8 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
     logger.appendKeys({ messageId: record.messageId, ...(documentId ? { correlation_id: documentId, documentId } : {}) });
     try {
       const deadline = invocationDeadline(context);
-      const outcome = await processCreatedObject(object, { receiveCount, deadline }, dependencies);
-      report(outcome, object);
+      const { outcome, consumption } = await runMeter.measure(object, () => processCreatedObject(object, { receiveCount, deadline }, dependencies));
+      report(outcome, object, consumption);
       poisoned ||= outcome.status === 'dead-letter';
     } catch (error) {
       logger.warn('Object left on the queue for another attempt', { error });

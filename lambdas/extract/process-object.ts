@@ -20,6 +20,7 @@ import { finishShard, type ShardDependencies } from './process-shard.js';
 import { SHARD_MESSAGE_KIND, type ShardMessage } from './shard-message.js';
 import type { PageRange } from './shard-plan.js';
 import type { CreatedObject } from './s3-event.js';
+import { completeFromIdentical, type ProducedBy, type ReuseFinder } from './reuse-identical.js';
 
 /** Limits the core enforces, from the function's settings. */
 export interface ProcessingLimits {
@@ -41,6 +42,10 @@ export interface ProcessingDependencies {
   readonly now?: () => number;
   /** Splits long documents into page-range shards; without it, every document is read whole. */
   readonly shards?: ShardDependencies;
+  /** The extractor version and settings digest written on every claimed generation. */
+  readonly producedBy?: ProducedBy;
+  /** Completes identical uploads from earlier results (`reuse-identical.ts`); without it, every document is extracted. */
+  readonly reuse?: ReuseFinder;
 }
 
 /** Per-delivery facts from the queue and the invocation. */
@@ -53,7 +58,8 @@ export interface DeliveryContext {
 export type ProcessingOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'skipped'; readonly documentId: string; readonly reason: string }
-  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number; readonly ocrPages?: number }
+  /** `reusedFrom`: completed from this identical document's results, without extraction. */
+  | { readonly status: 'completed'; readonly documentId: string; readonly pageCount: number; readonly bytes: number; readonly ocrPages?: number; readonly reusedFrom?: string }
   | { readonly status: 'failed'; readonly documentId: string; readonly code: FailureCode }
   /** A long document split into shards: this invocation read the first, the rest are queued. */
   | { readonly status: 'sharded'; readonly documentId: string; readonly shards: number }
@@ -184,6 +190,7 @@ async function claimDocument(
     sequencer: object.sequencer,
     size: object.size,
     updatedAt: now,
+    ...deps.producedBy,
   };
 
   for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
@@ -207,7 +214,7 @@ async function claimDocument(
       case 'skip':
         return { status: 'skipped', documentId, reason: decision.reason };
       case 'create':
-        if (await repository.create(fresh)) return claim(1, 1);
+        if (await repository.create({ ...fresh, ...deps.producedBy })) return claim(1, 1);
         continue;
     }
 
@@ -224,7 +231,7 @@ async function claimDocument(
       case 'revive': {
         const generation = decision.action === 'restart' ? current.generation + 1 : current.generation;
         const changes = { ...objectFields, status: 'PROCESSING' as const, attempts: 1, generation };
-        if (await repository.transition(documentId, expected, changes, ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256'])) {
+        if (await repository.transition(documentId, expected, changes, ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages'])) {
           return claim(generation, 1);
         }
         continue;
@@ -267,6 +274,8 @@ async function extractDocument(
   const bytes = await objects.read(object.bucket, object.key, object.versionId, limits.maxPdfBytes);
   checkPdfBytes(bytes, limits.maxPdfBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const reused = await completeFromIdentical(claim, object, { sha256, size: bytes.byteLength }, deps);
+  if (reused) return reused;
 
   const ownBudgetEnd = now() + limits.documentTimeoutMs;
   const bounds: ExtractionBounds = {

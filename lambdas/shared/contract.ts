@@ -133,6 +133,10 @@ export const EXTRACT_ENV = {
   bulkQueueUrl: 'BULK_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
+  /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */
+  reuseIdenticalDocuments: 'REUSE_IDENTICAL_DOCUMENTS',
+  /** How long a day's usage figures are kept after the day, in seconds (the usage items' TTL). */
+  usageRetentionSeconds: 'USAGE_RETENTION_SECONDS',
 } as const;
 
 /**

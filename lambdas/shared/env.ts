@@ -24,6 +24,8 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
+  [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
+  [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
   // Set by Lambda itself (and by the local runtime): the function's memory size.
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z._default(positiveInt, 1024),
 });
@@ -52,6 +54,10 @@ export interface ExtractSettings {
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
+  /** Complete an upload identical to a COMPLETED document of its owner from that document's results. */
+  readonly reuseIdenticalDocuments: boolean;
+  /** How long a day's usage figures are kept after the day; unset, they are kept until deleted. */
+  readonly usageRetentionSeconds?: number;
 }
 
 /**
@@ -83,5 +89,7 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
     laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
+    reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',
+    usageRetentionSeconds: values[EXTRACT_ENV.usageRetentionSeconds],
   };
 }

@@ -36,7 +36,7 @@ export const EXTRACT_METRICS = {
   documentsFailedByCode: 'DocumentsFailedByCode',
   /** Count: documents given up as POISON (their message goes on to the DLQ). */
   documentsPoisoned: 'DocumentsPoisoned',
-  /** Count: pages of completed documents. */
+  /** Count: pages of completed documents that were extracted (not those of a reused document). */
   pagesExtracted: 'PagesExtracted',
   /** Bytes: size of completed documents. */
   bytesProcessed: 'BytesProcessed',
@@ -52,6 +52,10 @@ export const EXTRACT_METRICS = {
   shardsExtracted: 'ShardsExtracted',
   /** Count: shards whose pages could not be read, failing their document. */
   shardsFailed: 'ShardsFailed',
+  /** Count: uploads completed from an identical earlier document of their owner, without extraction. */
+  documentsReused: 'DocumentsReused',
+  /** Count: runs whose usage figures could not be recorded (the document's outcome stands). */
+  usageNotRecorded: 'UsageNotRecorded',
 } as const;
 
 /** Metrics of the document-event publisher. */

@@ -20,7 +20,7 @@ import { objectCreatedMessage } from './s3-notification.js';
 export const REPROCESS_CONFIGURATION_ID = 'pdf-pipeline-reprocess';
 
 /** The fields of the previous generation's outcome, removed when a new one starts. */
-export const REPROCESS_REMOVED_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256'] as const;
+export const REPROCESS_REMOVED_FIELDS = ['error', 'lastError', 'pageCount', 'metadata', 'metadataRef', 'sha256', 'reusedFrom', 'ocrPages'] as const;
 
 /** Reads and conditional writes before giving up on a record that keeps changing. */
 const MAX_TRIES = 3;
@@ -39,6 +39,11 @@ export interface ReprocessOptions {
    * `not-found`, so ids cannot be probed. @default every record
    */
   readonly canSee?: (record: DocumentRecord) => boolean;
+  /**
+   * The lane whose queue the document goes to (reprocessing by version sends everything to the
+   * bulk lane). @default the document's own lane
+   */
+  readonly lane?: Lane;
 }
 
 export type ReprocessOutcome =
@@ -79,7 +84,7 @@ export async function reprocessDocument(
     try {
       await deps.sqs.send(
         new SendMessageCommand({
-          QueueUrl: deps.queueFor(documentLane(record)),
+          QueueUrl: deps.queueFor(options.lane ?? documentLane(record)),
           MessageBody: objectCreatedMessage(object, { configurationId: REPROCESS_CONFIGURATION_ID, eventTime: deps.now() }),
         }),
       );

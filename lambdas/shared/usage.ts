@@ -120,7 +120,11 @@ export function sumUsage(usages: readonly Consumption[]): UsageTotals {
 
 /** What the extractor knows of one document once its outcome is recorded. */
 export interface DocumentRun {
-  readonly outcome: 'completed' | 'failed' | 'reused';
+  /**
+   * `partial`: a run that reached no outcome of the document (a shard of a long document, an attempt
+   * that will be retried): its resources count, the document does not, yet.
+   */
+  readonly outcome: 'completed' | 'failed' | 'reused' | 'partial';
   /** Pages extracted (0 for a reused document: nothing was extracted). */
   readonly pages: number;
   readonly ocrPages?: Readonly<Record<string, number>>;
@@ -142,7 +146,7 @@ export interface DocumentRun {
  */
 export function meterDocument(run: DocumentRun): Consumption {
   return {
-    documentsCompleted: run.outcome === 'failed' ? 0 : 1,
+    documentsCompleted: run.outcome === 'completed' || run.outcome === 'reused' ? 1 : 0,
     documentsFailed: run.outcome === 'failed' ? 1 : 0,
     documentsReused: run.outcome === 'reused' ? 1 : 0,
     pages: run.outcome === 'reused' ? 0 : run.pages,

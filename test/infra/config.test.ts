@@ -140,4 +140,12 @@ describe.each(ENVIRONMENT_NAMES)('derived settings (%s)', (envName) => {
       [EXTRACT_ENV.workerMemoryMb]: String(config.extraction.workerMemoryMb),
     });
   });
+
+  it("hands the extractor the environment's reuse of identical documents and its usage retention", () => {
+    const off = extractionEnvironment({ ...config, usage: { reuseIdenticalDocuments: false, retentionDays: 30 } });
+    const on = extractionEnvironment({ ...config, usage: { reuseIdenticalDocuments: true, retentionDays: 30 } });
+
+    expect(off).toMatchObject({ [EXTRACT_ENV.reuseIdenticalDocuments]: 'false', [EXTRACT_ENV.usageRetentionSeconds]: String(30 * 86_400) });
+    expect(on[EXTRACT_ENV.reuseIdenticalDocuments]).toBe('true');
+  });
 });

@@ -150,15 +150,17 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
       ]);
     });
 
-    it('reads original object versions under the notified prefixes only', () => {
+    it('reads original object versions under the notified prefixes, and results only to copy them for an identical upload', () => {
       // Arrange
-      const { statements, bucketArn } = extractionOf(envName);
+      const { config, statements, bucketArn } = extractionOf(envName);
       const originals = NOTIFIED_PREFIXES.map((prefix) => `${bucketArn}/${prefix}*`);
+      const results = config.usage.reuseIdenticalDocuments ? [`${bucketArn}/${KEY_PREFIXES.results}*`] : [];
 
       // Assert
-      expect(resourcesGranting(statements, 's3:GetObject').sort()).toEqual([...originals].sort());
+      expect(resourcesGranting(statements, 's3:GetObject').sort()).toEqual([...originals, ...results].sort());
       expect(resourcesGranting(statements, 's3:GetObjectVersion').sort()).toEqual([...originals].sort());
     });
+
 
     it(`writes objects under ${KEY_PREFIXES.results} only, and deletes none`, () => {
       // Arrange

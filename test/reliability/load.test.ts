@@ -20,7 +20,7 @@ let local: TestRuntime;
 let result: LoadResult;
 
 beforeAll(async () => {
-  local = await startTestRuntime();
+  local = await startTestRuntime({ reuseIdenticalDocuments: false });
   result = await runLoad(
     {
       outputs: local.outputs,

@@ -33,7 +33,13 @@ describe('loadExtractSettings', () => {
       sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
       laneQueueUrls: { interactive: 'http://queue/interactive', bulk: 'http://queue/bulk' },
       functionMemoryMb: 2048,
+      reuseIdenticalDocuments: false,
     });
+  });
+
+  it('reads the reuse of identical documents and the usage retention when the stack sets them', () => {
+    const settings = loadExtractSettings({ ...valid, REUSE_IDENTICAL_DOCUMENTS: 'true', USAGE_RETENTION_SECONDS: '7776000' });
+    expect(settings).toMatchObject({ reuseIdenticalDocuments: true, usageRetentionSeconds: 7_776_000 });
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * stack's environment and memory size: the hostile documents end FAILED with their codes and
  * the good ones still complete, with no record left for retry.
  */
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -59,6 +59,8 @@ describe('a batch mixing hostile and good documents at the deployed memory size'
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
+    // The dev config reuses identical documents: none of this owner's matches.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(BatchWriteCommand).resolves({});
     for (const [key, bytes] of Object.entries(files)) {
       s3.on(GetObjectCommand, { Key: key }).resolves({

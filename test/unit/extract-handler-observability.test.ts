@@ -3,7 +3,7 @@
  * dimensions the Monitoring construct graphs and alarms on, and structured logs in which every
  * line about a document carries its id as the correlation id, and no document text.
  */
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -87,6 +87,8 @@ describe('extraction handler observability', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
+    // The dev config reuses identical documents: none of this owner's matches.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(BatchWriteCommand).resolves({});
     s3.on(GetObjectCommand, { Key: 'incoming/u1/good.pdf' }).resolves({
       Body: { transformToByteArray: async () => pdf } as never,
@@ -135,6 +137,8 @@ describe('extraction handler observability', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
+    // The dev config reuses identical documents: none of this owner's matches.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(BatchWriteCommand).resolves({});
     s3.on(GetObjectCommand, { Key: 'incoming/u1/good.pdf' }).resolves({
       Body: { transformToByteArray: async () => pdf } as never,

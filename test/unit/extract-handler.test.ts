@@ -35,6 +35,10 @@ beforeEach(() => {
   ddb.on(BatchWriteCommand).resolves({});
 });
 
+/** Updates of document records, leaving out the usage items the handler also updates. */
+const documentUpdates = () => ddb.commandCalls(UpdateCommand).filter((call) => String(call.args[0].input.Key?.pk).startsWith('DOC#'));
+const usageUpdates = () => ddb.commandCalls(UpdateCommand).filter((call) => String(call.args[0].input.Key?.pk).startsWith('USAGE#'));
+
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'extract', awsRequestId: 'req-1' } as unknown as Context;
 
 const sqsRecord = (messageId: string, body: unknown, receiveCount = 1): SQSRecord =>
@@ -113,8 +117,26 @@ describe('extraction handler', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    const failure = ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input.ExpressionAttributeValues;
+    const failure = documentUpdates().at(-1)?.args[0].input.ExpressionAttributeValues;
     expect(failure).toMatchObject({ ':s_status': 'FAILED', ':s_error': { code: 'TOO_LARGE' } });
+  });
+
+  it("adds a failed document to its owner's usage of the day, with the failed file's size", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+
+    await handler({ Records: [sqsRecord('big', objectCreated('incoming/u1/huge.pdf', 50 * 1024 * 1024))] }, context);
+
+    const [usage] = usageUpdates();
+    expect(usage?.args[0].input.Key).toEqual({ pk: 'USAGE#u1', sk: expect.stringMatching(/^DAY#\d{4}-\d{2}-\d{2}$/) });
+    const added = Object.fromEntries(
+      Object.entries(usage!.args[0].input.ExpressionAttributeNames!)
+        .filter(([slot]) => /^#a\d+$/.test(slot))
+        .map(([slot, attribute]) => [attribute, usage!.args[0].input.ExpressionAttributeValues![`:${slot.slice(1)}`]]),
+    );
+    expect(added).toMatchObject({ documentsFailed: 1, sourceBytes: 50 * 1024 * 1024 });
+    expect(added).not.toHaveProperty('documentsCompleted');
   });
 
   it('records POISON on the last delivery of a transient failure, and still fails the message so it reaches the DLQ', async () => {
@@ -126,7 +148,7 @@ describe('extraction handler', () => {
     const result = await handler({ Records: [sqsRecord('last', objectCreated('incoming/u1/a.pdf', 100), 5)] }, context);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'last' }]);
-    const poison = ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input.ExpressionAttributeValues;
+    const poison = documentUpdates().at(-1)?.args[0].input.ExpressionAttributeValues;
     expect(poison).toMatchObject({ ':s_status': 'FAILED', ':s_error': { code: 'POISON' } });
   });
 });

@@ -28,6 +28,8 @@ import { REPO_ROOT, writeFigures } from '../figures.js';
 import { formatLoadFigures } from './load-figures.js';
 import { DEFAULT_MIX, parseMix, UPLOAD_PATHS } from './load-plan.js';
 import { runLoad, type LoadTarget } from './load-test.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fitExtractionTime, formatMeteredUsage, meteredRunsFromLog, readExtractLog, usageOfOwners } from './load-usage.js';
 
 const DETAILED_REPORT = join(REPO_ROOT, 'reports', 'loadtest.json');
 
@@ -71,13 +73,14 @@ const laneConcurrency = (lanes: Readonly<Record<string, { readonly maxConcurrenc
   Object.fromEntries(Object.entries(lanes).map(([lane, settings]) => [lane, settings.maxConcurrency]));
 
 /** The runtime `npm start` runs, from its state directory's outputs and signing key. */
-async function runningTarget(): Promise<{ target: LoadTarget; stop: () => Promise<void> }> {
+async function runningTarget(): Promise<{ target: LoadTarget; extractLog: string; stop: () => Promise<void> }> {
   const stateDir = process.env[RUNTIME_ENV_VARS.stateDir] || DEFAULT_STATE_DIR;
   const outputs = readJson<LocalOutputs>(stateLayout(stateDir).outputsFile);
   if (!outputs) throw new Error(`No local runtime outputs in ${stateDir}: start one with npm start (same PDF_PIPELINE_STATE_DIR)`);
   const clients = createAwsClients(endpointsFromOutputs(outputs));
   const authority = await LocalAuthority.open(stateDir);
   return {
+    extractLog: stateLayout(stateDir).extractLog,
     target: {
       outputs,
       clients,
@@ -89,11 +92,12 @@ async function runningTarget(): Promise<{ target: LoadTarget; stop: () => Promis
 }
 
 /** A runtime of the run's own, as `npm start` runs it (dev sizes and quotas), in a fresh state directory. */
-async function ownTarget(): Promise<{ target: LoadTarget; stop: () => Promise<void> }> {
+async function ownTarget(): Promise<{ target: LoadTarget; extractLog: string; stop: () => Promise<void> }> {
   const stateDir = makeStateDir();
-  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 } });
+  const runtime = await startLocalRuntime({ stateDir, ports: { fauxqs: 0, dynamoDb: 0, api: 0 }, reuseIdenticalDocuments: false });
   const clients = createAwsClients(endpointsFromOutputs(runtime.outputs));
   return {
+    extractLog: runtime.layout.extractLog,
     target: {
       outputs: runtime.outputs,
       clients,
@@ -116,8 +120,9 @@ async function main(): Promise<number> {
     return 0;
   }
   console.log(options.runningLocal ? 'Loading the running local runtime …' : 'Starting a local runtime of its own …');
-  const { target, stop } = options.runningLocal ? await runningTarget() : await ownTarget();
+  const { target, extractLog, stop } = options.runningLocal ? await runningTarget() : await ownTarget();
   try {
+    const startedAt = Date.now();
     const result = await runLoad(target, {
       documents: options.documents,
       mix: Object.fromEntries(UPLOAD_PATHS.map((path) => [path, options.mix[path]])) as typeof options.mix,
@@ -130,6 +135,10 @@ async function main(): Promise<number> {
     });
     console.log('');
     console.log(formatLoadFigures(result.figures));
+    // What the pipeline metered for the run, the measured input of `pdf-pipeline cost`.
+    const usage = await usageOfOwners(DynamoDBDocumentClient.from(target.clients.dynamoDb), target.outputs.TableName, result.plan.owners, startedAt, Date.now());
+    const runs = meteredRunsFromLog(readExtractLog(extractLog));
+    console.log(`\n${formatMeteredUsage(usage, fitExtractionTime(runs), runs.length)}`);
     writeFigures(result.figures);
     mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
     writeFileSync(
