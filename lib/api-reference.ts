@@ -29,7 +29,8 @@ export function renderApiReference(document: Json = buildOpenApiDocument()): str
   const operations = operationsOf(document);
   for (const { method, path, operation } of operations) {
     const success = successOf(operation);
-    lines.push(`| ${method.toUpperCase()} | \`${path}\` | [${operation.operationId}](#${anchor(operation.operationId)}) | ${scopeOf(operation)} | ${success ? success.status : ''} |`);
+    const link = `[${operation.operationId}](#${anchor(operation.operationId)})`;
+    lines.push(`| ${method.toUpperCase()} | \`${path}\` | ${link} | ${scopeOf(operation)} | ${success ? success.status : ''} |`);
   }
 
   for (const { method, path, operation } of operations) {

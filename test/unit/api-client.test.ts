@@ -76,7 +76,9 @@ describe('ApiClient (shared)', () => {
 
     // Act
     const proxy = await client.getDocument(DOCUMENT_ID).catch((error: unknown) => error);
-    const storage = await client.postUploadForm({ url: 'https://bucket.example/', fields: { key: 'k' } }, new Uint8Array([1]), 'a.pdf').catch((error: unknown) => error);
+    const storage = await client
+      .postUploadForm({ url: 'https://bucket.example/', fields: { key: 'k' } }, new Uint8Array([1]), 'a.pdf')
+      .catch((error: unknown) => error);
 
     // Assert
     expect(proxy).toMatchObject({ status: 502, code: 'HTTP_502', source: 'api' });
@@ -87,10 +89,12 @@ describe('ApiClient (shared)', () => {
     // Arrange
     const progress = () => undefined;
     const fake = transport([json(202, { documentId: DOCUMENT_ID, status: 'QUEUED' }, { 'Idempotent-Replayed': 'true' })]);
-    const down = new ApiClient({ baseUrl: 'https://api.example/api', transport: async () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) });
+    const refused = () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }));
+    const down = new ApiClient({ baseUrl: 'https://api.example/api', transport: refused });
 
     // Act
-    const accepted = await new ApiClient({ baseUrl: 'https://api.example/api', transport: fake.send }).uploadDirect(new Uint8Array([1]), { onProgress: progress });
+    const client = new ApiClient({ baseUrl: 'https://api.example/api', transport: fake.send });
+    const accepted = await client.uploadDirect(new Uint8Array([1]), { onProgress: progress });
     const unreachable = await down.getDocument(DOCUMENT_ID).catch((error: unknown) => error);
 
     // Assert

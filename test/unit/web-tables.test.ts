@@ -25,7 +25,15 @@ describe('tableGrid', () => {
         ['North', 'Q1', '10'],
         ['', 'Q2', '12'],
       ],
-      cells: [cell(0, 0, 'Region'), cell(0, 1, 'Sales', { colSpan: 2 }), cell(1, 0, 'North', { rowSpan: 2 }), cell(1, 1, 'Q1'), cell(1, 2, '10'), cell(2, 1, 'Q2'), cell(2, 2, '12')],
+      cells: [
+        cell(0, 0, 'Region'),
+        cell(0, 1, 'Sales', { colSpan: 2 }),
+        cell(1, 0, 'North', { rowSpan: 2 }),
+        cell(1, 1, 'Q1'),
+        cell(1, 2, '10'),
+        cell(2, 1, 'Q2'),
+        cell(2, 2, '12'),
+      ],
     };
 
     // Act

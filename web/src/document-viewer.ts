@@ -110,6 +110,7 @@ function renderTable(table: DocumentTable): HTMLElement {
   });
   if (head.childElementCount > 0) element.append(head);
   element.append(body);
+  figure.setAttribute('role', 'region');
   figure.setAttribute('aria-label', grid.caption);
   figure.append(element);
   return figure;
