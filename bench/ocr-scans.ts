@@ -5,8 +5,9 @@
  */
 import { rotateGrey, type GreyImage, type PageSize, type Rotation } from '../lambdas/extract/ocr/grey-image.js';
 
-export type Variant = 'clean' | 'noisy' | 'skewed' | 'sideways' | 'upside-down';
-export const VARIANTS: readonly Variant[] = ['clean', 'noisy', 'skewed', 'sideways', 'upside-down'];
+export type Variant = 'clean' | 'noisy' | 'skewed' | 'sideways' | 'sideways-left' | 'upside-down';
+/** `sideways`: turned a quarter clockwise (text running down); `sideways-left`: a quarter anticlockwise. */
+export const VARIANTS: readonly Variant[] = ['clean', 'noisy', 'skewed', 'sideways', 'sideways-left', 'upside-down'];
 
 export interface ScannedPage {
   readonly image: GreyImage;
@@ -24,6 +25,8 @@ export function degrade(clean: ScannedPage, variant: Variant, seed = 1): Scanned
       return { ...clean, image: skew(clean.image, 2.5) };
     case 'sideways':
       return turn(clean, 90);
+    case 'sideways-left':
+      return turn(clean, 270);
     case 'upside-down':
       return turn(clean, 180);
   }

@@ -22,9 +22,10 @@ export const EXTRACTOR_BUNDLE = {
   externalModules: [] as string[],
   /**
    * Copied rather than bundled (PDFium's `.wasm`; the Tesseract core and the traineddata of
-   * English and of orientation detection), so their packages are shipped too.
+   * orientation detection), so their packages are shipped too. English's traineddata comes from
+   * vendor/tessdata-fast, whose notice ships beside it (`ocr/NOTICE.tessdata-fast.md`).
    */
-  copiedFrom: ['@embedpdf/pdfium', 'tesseract.js-core', '@tesseract.js-data/eng', '@tesseract.js-data/osd'],
+  copiedFrom: ['@embedpdf/pdfium', 'tesseract.js-core', '@tesseract.js-data/osd'],
 } as const;
 
 export const NOTICE_FILE = join(PROJECT_ROOT, 'docs', 'THIRD-PARTY-LICENSES.md');

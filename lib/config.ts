@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TRAINEDDATA_VARIANT } from '../lambdas/extract/ocr/tesseract-assets.js';
+import { fileURLToPath } from 'node:url';
+import { maxPoolWorkers, textractRequestIntervalMs } from '../lambdas/extract/ocr/ocr-sizing.js';
+import { FAST_MODEL_LANGUAGES, TRAINEDDATA_VARIANT, traineddataPath } from '../lambdas/extract/ocr/tesseract-assets.js';
 import { API_ENV, DOCUMENT_EVENTS_ENV, EXTRACT_ENV, LANES, WEBHOOKS_ENV, type Lane } from '../lambdas/shared/contract.js';
 import { SERVICE_NAMES } from '../lambdas/shared/metric-names.js';
 import { priceTableFor } from '../lambdas/shared/prices.js';
@@ -51,10 +53,23 @@ export interface ExtractionConfig {
   readonly sharding: {
     /** Text pages one shard extracts (measured by `npm run bench`: a few ms a page). */
     readonly pagesPerShard: number;
-    /** What a page that needs OCR weighs, in text pages (OCR takes seconds a page). */
+    /**
+     * What a page that needs OCR weighs, in text pages: the ratio of their per-page costs that
+     * `npm run bench:shards` measures (seconds to render and OCR a page, milliseconds to read a
+     * text layer; see the README's latency model).
+     */
     readonly ocrPageWeight: number;
-    /** Shards per document at most, so one huge document cannot fill its lane. */
+    /**
+     * Shards per document at most: bounds the messages one document queues (ahead of the next
+     * long document of its lane) and its record's set of done shards. Past it, ranges widen.
+     */
     readonly maxShardsPerDocument: number;
+    /**
+     * Each lane's shard queue event source: its maximum concurrency (2–1000), the most shard
+     * invocations the lane runs at once. Shards have queues of their own (batch size 1), so a
+     * huge document's shards never sit in front of the lane's new documents.
+     */
+    readonly maxConcurrency: Readonly<Record<Lane, number>>;
   };
 }
 
@@ -287,6 +302,12 @@ export interface OcrConfig {
   readonly maxPagesPerDocument: number;
   /** Resolution pages are rendered at for OCR when the scan's own is unknown (150–300). */
   readonly dpi: number;
+  /**
+   * With `engine: 'textract'` (required then): the account's DetectDocumentText quota in this
+   * region, in requests a second (Service Quotas → Amazon Textract). Every extraction worker
+   * paces its requests to its share of it (see `textractRequestIntervalMs`).
+   */
+  readonly textractTps?: number;
 }
 
 /** Signed webhooks: subscriptions per user and how deliveries are tried. */
@@ -342,7 +363,7 @@ const baseExtraction = {
   documentTimeoutSeconds: 60,
   workerMemoryMb: 1024,
   engineHeapBudgetMb: 256,
-  sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
+  sharding: { pagesPerShard: 400, ocrPageWeight: 900, maxShardsPerDocument: 200, maxConcurrency: { interactive: 2, bulk: 2 } },
 } as const;
 
 /**
@@ -431,7 +452,8 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     // Interactive keeps the larger share; both lanes at the event source minimum of 2 or more.
     extraction: {
       ...baseExtraction,
-      reservedConcurrency: 6,
+      // The lanes' 4 + 2 and their shard queues' 2 + 2.
+      reservedConcurrency: 10,
       lanes: { interactive: { maxConcurrency: 4 }, bulk: { maxConcurrency: 2 } },
     },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
@@ -487,8 +509,11 @@ export const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     extraction: {
       ...baseExtraction,
       memoryMb: 3008,
-      reservedConcurrency: 20,
+      // The lanes' 12 + 8 and their shard queues' 8 + 4: a scan's shards read nine at a time
+      // in the interactive lane (see the README's latency model).
+      reservedConcurrency: 32,
       lanes: { interactive: { maxConcurrency: 12 }, bulk: { maxConcurrency: 8 } },
+      sharding: { ...baseExtraction.sharding, maxConcurrency: { interactive: 8, bulk: 4 } },
     },
     queue: { maxReceiveCount: 5, retentionDays: 4, deadLetterRetentionDays: 14 },
     storage: {
@@ -557,6 +582,13 @@ export const DOCUMENT_EVENTS_PUBLISHER = {
   retryAttempts: 100,
 } as const;
 
+/**
+ * The shard queues' event sources, the same in every environment: one shard per invocation and
+ * no batching window, so a long document's ranges run side by side. The stack and the local
+ * runtime both read them from here.
+ */
+export const SHARD_EVENT_SOURCE = { batchSize: 1, maxBatchingWindowSeconds: 0 } as const;
+
 /** Settings that follow from the config by rule rather than being chosen. */
 export interface DerivedSettings {
   /** AWS guidance: at least 6 × function timeout + batching window, so retries of a throttled batch do not expire. */
@@ -585,9 +617,13 @@ export function deriveSettings(config: EnvironmentConfig): DerivedSettings {
   };
 }
 
-/** The lanes' maximum concurrencies together: what the event sources may run at once. */
+/**
+ * The lanes' maximum concurrencies together, their shard queues' included: what the extractor's
+ * event sources may run at once.
+ */
 export function lanesMaxConcurrency(config: EnvironmentConfig): number {
-  return LANES.reduce((sum, lane) => sum + config.extraction.lanes[lane].maxConcurrency, 0);
+  const { lanes, sharding } = config.extraction;
+  return LANES.reduce((sum, lane) => sum + lanes[lane].maxConcurrency + sharding.maxConcurrency[lane], 0);
 }
 
 /** Throws with every broken rule listed; the CDK app calls it before synthesizing anything. */
@@ -614,6 +650,11 @@ export function validateConfig(config: EnvironmentConfig): void {
       Number.isInteger(maxConcurrency) && maxConcurrency >= 2 && maxConcurrency <= 1000,
       `extraction.lanes.${lane}.maxConcurrency must be 2–1000`,
     );
+    const shardConcurrency = extraction.sharding.maxConcurrency[lane];
+    check(
+      Number.isInteger(shardConcurrency) && shardConcurrency >= 2 && shardConcurrency <= 1000,
+      `extraction.sharding.maxConcurrency.${lane} must be 2–1000`,
+    );
   }
   // Without reserved concurrency (dev: new accounts cannot reserve any) the lanes share the
   // account's pool and nothing here can be exceeded; with it, the lanes' maximums must fit.
@@ -621,7 +662,7 @@ export function validateConfig(config: EnvironmentConfig): void {
     const lanesTotal = lanesMaxConcurrency(config);
     check(
       lanesTotal <= extraction.reservedConcurrency,
-      `extraction.lanes' maxConcurrency together (${lanesTotal}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
+      `extraction.lanes' and shard queues' maxConcurrency together (${lanesTotal}) must not exceed reservedConcurrency (${extraction.reservedConcurrency}), or throttled invocations push healthy messages into the DLQ`,
     );
   }
   check(extraction.batchSize >= 1 && extraction.batchSize <= 10000, 'extraction.batchSize must be 1–10000');
@@ -733,6 +774,7 @@ export function extractionEnvironment(config: EnvironmentConfig): Record<string,
     [EXTRACT_ENV.ocrLanguages]: config.ocr.languages.join('+'),
     [EXTRACT_ENV.ocrMaxPages]: String(config.ocr.maxPagesPerDocument),
     [EXTRACT_ENV.ocrDpi]: String(config.ocr.dpi),
+    ...(config.ocr.engine === 'textract' ? { [EXTRACT_ENV.ocrTextractIntervalMs]: String(ocrTextractIntervalMs(config)) } : {}),
     [EXTRACT_ENV.shardPages]: String(config.extraction.sharding.pagesPerShard),
     [EXTRACT_ENV.shardOcrPageWeight]: String(config.extraction.sharding.ocrPageWeight),
     [EXTRACT_ENV.shardMaxPerDocument]: String(config.extraction.sharding.maxShardsPerDocument),
@@ -1015,8 +1057,9 @@ function retentionAndDeploymentProblems(config: EnvironmentConfig): string[] {
 // -------------------------------------------------------------------------------------------------
 // OCR: validation of the OCR settings, and the traineddata each configured language ships.
 
-/** Where a Tesseract language's gzipped traineddata comes from: its @tesseract.js-data package. */
+/** Where a Tesseract language's gzipped traineddata comes from: vendor/tessdata-fast, else its @tesseract.js-data package. */
 export function ocrTraineddataFile(language: string): string {
+  if (FAST_MODEL_LANGUAGES.includes(language)) return fileURLToPath(new URL(`../${traineddataPath(language)}`, import.meta.url));
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA_VARIANT, `${language}.traineddata.gz`);
 }
@@ -1046,5 +1089,30 @@ export function ocrConfigProblems(config: EnvironmentConfig): string[] {
     'ocr.maxPagesPerDocument must be a whole number from 0 to extraction.maxPages',
   );
   check(ocr.dpi >= 150 && ocr.dpi <= 300, 'ocr.dpi must be 150–300');
+  if (ocr.engine === 'textract') {
+    const tps = ocr.textractTps;
+    if (tps === undefined || !(tps > 0) || !Number.isFinite(tps)) {
+      problems.push("ocr.textractTps must be the account's DetectDocumentText quota (requests a second, above 0) when ocr.engine is 'textract'");
+    } else {
+      // Paced at its share of the quota, a worker must still get a document's OCR pages read in its budget.
+      const intervalMs = ocrTextractIntervalMs(config);
+      const pacedMs = intervalMs * ocr.maxPagesPerDocument;
+      check(
+        pacedMs <= extraction.documentTimeoutSeconds * 1000,
+        `ocr.textractTps ${tps} shared by ${deriveSettings(config).extractionConcurrencyCap} environments × ${maxPoolWorkers(extraction.memoryMb)} workers leaves each one request every ${intervalMs} ms: ` +
+          `${ocr.maxPagesPerDocument} pages (ocr.maxPagesPerDocument) would take ${Math.ceil(pacedMs / 1000)} s, more than extraction.documentTimeoutSeconds (${extraction.documentTimeoutSeconds}); ` +
+          'raise the quota, lower the lanes\' concurrency or ocr.maxPagesPerDocument',
+      );
+    }
+  }
   return problems;
+}
+
+/**
+ * Least milliseconds between one extraction worker's Textract requests: the quota shared by
+ * every worker of every execution environment the function can run at once (its reserved
+ * concurrency, else its lanes' maximums together), so that together they keep within it.
+ */
+export function ocrTextractIntervalMs(config: EnvironmentConfig): number {
+  return textractRequestIntervalMs(config.ocr.textractTps ?? 0, deriveSettings(config).extractionConcurrencyCap, maxPoolWorkers(config.extraction.memoryMb));
 }

@@ -10,7 +10,8 @@ import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { KEY_PREFIXES, NOTIFIED_PREFIXES } from '../lambdas/shared/contract.js';
 import type { PdfPipelineStack } from './pdf-pipeline-stack.js';
 
-export function acknowledgeNagFindings(stack: PdfPipelineStack): void {
+/** `textract`: the extractor reads scans with Amazon Textract (its grant is on "*"). */
+export function acknowledgeNagFindings(stack: PdfPipelineStack, options: { readonly textract?: boolean } = {}): void {
   const { bucket, table } = stack.storage;
   const { extractor } = stack.extraction;
   const bucketArn = arnInFinding(bucket.node.defaultChild as CfnResource);
@@ -35,7 +36,9 @@ export function acknowledgeNagFindings(stack: PdfPipelineStack): void {
   extractorPolicy.acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. The infra tests assert that no other action is granted on "*".',
+      options.textract
+        ? 'Active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and OCR with Amazon Textract (textract:DetectDocumentText, the page sent as bytes) support no resource-level permissions. The infra tests assert that no other action is granted on "*".'
+        : 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. The infra tests assert that no other action is granted on "*".',
   });
   Validations.of(extractor.function).acknowledge({
     id: 'AwsSolutions-L1',

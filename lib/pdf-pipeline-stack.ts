@@ -30,6 +30,7 @@ import {
   documentEventsEnvironment,
   extractionEnvironment,
   purgeEnvironment,
+  SHARD_EVENT_SOURCE,
   sweepEnvironment,
   WEBHOOK_DELIVERY,
   webhookDeliveryEnvironment,
@@ -121,13 +122,24 @@ export class PdfPipelineStack extends Stack {
     const { lanes } = this.ingestion;
     this.extraction = new Extraction(this, 'Extraction', {
       lanes: {
-        interactive: { queue: lanes.interactive.queue, maxConcurrency: config.extraction.lanes.interactive.maxConcurrency },
-        bulk: { queue: lanes.bulk.queue, maxConcurrency: config.extraction.lanes.bulk.maxConcurrency },
+        interactive: {
+          queue: lanes.interactive.queue,
+          maxConcurrency: config.extraction.lanes.interactive.maxConcurrency,
+          shardQueue: lanes.interactive.shardQueue,
+          shardMaxConcurrency: config.extraction.sharding.maxConcurrency.interactive,
+        },
+        bulk: {
+          queue: lanes.bulk.queue,
+          maxConcurrency: config.extraction.lanes.bulk.maxConcurrency,
+          shardQueue: lanes.bulk.shardQueue,
+          shardMaxConcurrency: config.extraction.sharding.maxConcurrency.bulk,
+        },
       },
       memorySize: config.extraction.memoryMb,
       timeout: Duration.seconds(config.extraction.timeoutSeconds),
       reservedConcurrency: config.extraction.reservedConcurrency,
       batchSize: config.extraction.batchSize,
+      shardBatchSize: SHARD_EVENT_SOURCE.batchSize,
       maxBatchingWindow: Duration.seconds(config.extraction.maxBatchingWindowSeconds),
       logRetention: toRetentionDays(config.observability.logRetentionDays),
       logRemovalPolicy: removalPolicy,
@@ -136,8 +148,8 @@ export class PdfPipelineStack extends Stack {
         ...extractionEnvironment(config),
         [EXTRACT_ENV.tableName]: table.tableName,
         [EXTRACT_ENV.bucketName]: bucket.bucketName,
-        [EXTRACT_ENV.interactiveQueueUrl]: lanes.interactive.queue.queueUrl,
-        [EXTRACT_ENV.bulkQueueUrl]: lanes.bulk.queue.queueUrl,
+        [EXTRACT_ENV.interactiveShardQueueUrl]: lanes.interactive.shardQueue.queueUrl,
+        [EXTRACT_ENV.bulkShardQueueUrl]: lanes.bulk.shardQueue.queueUrl,
       },
     });
 
@@ -158,14 +170,19 @@ export class PdfPipelineStack extends Stack {
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)] }),
       );
     }
-    // A long document's page-range shards go back on its lane's queue.
-    for (const lane of LANES) lanes[lane].queue.grantSendMessages(extractor);
+    // A long document's page-range shards go on its lane's shard queue.
+    for (const lane of LANES) lanes[lane].shardQueue.grantSendMessages(extractor);
     extractor.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
         resources: [bucket.arnForObjects(`${KEY_PREFIXES.results}*`)],
       }),
     );
+    // OCR with Amazon Textract: the page goes as bytes, so no bucket access is involved. The
+    // action has no resource-level permissions: it is granted on "*" (acknowledged in nag-suppressions.ts).
+    if (config.ocr.engine === 'textract') {
+      extractor.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:DetectDocumentText'], resources: ['*'] }));
+    }
 
     // Document events: terminal changes in the table become EventBridge events.
     this.documentEvents = new DocumentEvents(this, 'DocumentEvents', {
@@ -423,6 +440,16 @@ export class PdfPipelineStack extends Stack {
       value: lanes.bulk.deadLetterQueue.queueUrl,
       description: 'Extraction dead-letter queue of the bulk lane',
     });
+    new CfnOutput(this, 'ShardQueueUrl', { value: lanes.interactive.shardQueue.queueUrl, description: 'Shard queue of the interactive lane' });
+    new CfnOutput(this, 'ShardDeadLetterQueueUrl', {
+      value: lanes.interactive.shardDeadLetterQueue.queueUrl,
+      description: 'Shard dead-letter queue of the interactive lane',
+    });
+    new CfnOutput(this, 'BulkShardQueueUrl', { value: lanes.bulk.shardQueue.queueUrl, description: 'Shard queue of the bulk lane' });
+    new CfnOutput(this, 'BulkShardDeadLetterQueueUrl', {
+      value: lanes.bulk.shardDeadLetterQueue.queueUrl,
+      description: 'Shard dead-letter queue of the bulk lane',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Document table' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
     // Clients choose each file's upload route from the deployed limits, not from a checkout's config.
@@ -457,7 +484,7 @@ export class PdfPipelineStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
 
-    acknowledgeNagFindings(this);
+    acknowledgeNagFindings(this, { textract: config.ocr.engine === 'textract' });
   }
 }
 

@@ -13,6 +13,11 @@ export interface LocalOutputs {
   /** The bulk lane's extraction queue and its dead-letter queue. */
   readonly BulkQueueUrl: string;
   readonly BulkDeadLetterQueueUrl: string;
+  /** Each lane's shard queue (page ranges of long documents) and its dead-letter queue. */
+  readonly ShardQueueUrl: string;
+  readonly ShardDeadLetterQueueUrl: string;
+  readonly BulkShardQueueUrl: string;
+  readonly BulkShardDeadLetterQueueUrl: string;
   readonly TableName: string;
   /** fauxqs: S3 and SQS. */
   readonly AwsEndpoint: string;

@@ -15,15 +15,15 @@ export function stackFunctionEnvironment(
   resources: {
     readonly tableName: string;
     readonly bucketName: string;
-    readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly queueUrl: string }>>;
+    readonly lanes: Readonly<Record<'interactive' | 'bulk', { readonly shards: { readonly queueUrl: string } }>>;
   },
 ): Record<string, string> {
   return {
     ...extractionEnvironment(config),
     [EXTRACT_ENV.tableName]: resources.tableName,
     [EXTRACT_ENV.bucketName]: resources.bucketName,
-    [EXTRACT_ENV.interactiveQueueUrl]: resources.lanes.interactive.queueUrl,
-    [EXTRACT_ENV.bulkQueueUrl]: resources.lanes.bulk.queueUrl,
+    [EXTRACT_ENV.interactiveShardQueueUrl]: resources.lanes.interactive.shards.queueUrl,
+    [EXTRACT_ENV.bulkShardQueueUrl]: resources.lanes.bulk.shards.queueUrl,
   };
 }
 

@@ -17,14 +17,19 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { AUDIT_TABLE_LAYOUT, LANES, TABLE_LAYOUT, type Lane } from '../lambdas/shared/contract.js';
 import type { AwsClients } from './aws-clients.js';
-import { LOCAL_LANE_QUEUES, LOCAL_NAMES, type QueueSettings } from './settings.js';
+import { LOCAL_LANE_QUEUES, LOCAL_NAMES, LOCAL_SHARD_QUEUES, type QueueSettings } from './settings.js';
 
-/** A lane's extraction queue and its dead-letter queue. */
-export interface LaneResources {
+/** A source queue and its dead-letter queue. */
+export interface QueuePair {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+}
+
+/** A lane's extraction queue and its dead-letter queue, and its shard queue and dead-letter queue. */
+export interface LaneResources extends QueuePair {
+  readonly shards: QueuePair;
 }
 
 export interface LocalResources {
@@ -140,11 +145,13 @@ export async function ensureResources(clients: AwsClients, queueSettings: QueueS
   await clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucket })); // idempotent on fauxqs
 
   const lanes = {} as Record<Lane, LaneResources>;
-  for (const lane of LANES) {
-    const names = LOCAL_LANE_QUEUES[lane];
+  const ensurePair = async (names: { readonly queue: string; readonly deadLetterQueue: string }): Promise<QueuePair> => {
     const deadLetterQueue = await ensureQueue(clients, names.deadLetterQueue, () => deadLetterQueueAttributes(queueSettings));
     const queue = await ensureQueue(clients, names.queue, () => queueAttributes(queueSettings, deadLetterQueue.arn));
-    lanes[lane] = { queueUrl: queue.url, queueArn: queue.arn, deadLetterQueueUrl: deadLetterQueue.url, deadLetterQueueArn: deadLetterQueue.arn };
+    return { queueUrl: queue.url, queueArn: queue.arn, deadLetterQueueUrl: deadLetterQueue.url, deadLetterQueueArn: deadLetterQueue.arn };
+  };
+  for (const lane of LANES) {
+    lanes[lane] = { ...(await ensurePair(LOCAL_LANE_QUEUES[lane])), shards: await ensurePair(LOCAL_SHARD_QUEUES[lane]) };
   }
 
   const tableStreamArn = await ensureTable(clients, LOCAL_NAMES.table);

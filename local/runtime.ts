@@ -26,6 +26,7 @@ import {
   DEFAULT_PORTS,
   DEFAULT_STATE_DIR,
   LOCAL_CONFIG,
+  localConfigProblems,
   LOCAL_CREDENTIALS,
   LOCAL_NAMES,
   resolveSettings,
@@ -129,6 +130,8 @@ export interface LocalRuntime {
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? silentLog;
+  const refusals = localConfigProblems(LOCAL_CONFIG);
+  if (refusals.length > 0) throw new Error(`The local runtime cannot start: ${refusals.join('; ')}`);
   const settings = resolveSettings(LOCAL_CONFIG, options);
   const layout = stateLayout(options.stateDir ?? DEFAULT_STATE_DIR);
   ensureDirs(layout);
@@ -241,6 +244,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       DeadLetterQueueUrl: resources.lanes.interactive.deadLetterQueueUrl,
       BulkQueueUrl: resources.lanes.bulk.queueUrl,
       BulkDeadLetterQueueUrl: resources.lanes.bulk.deadLetterQueueUrl,
+      ShardQueueUrl: resources.lanes.interactive.shards.queueUrl,
+      ShardDeadLetterQueueUrl: resources.lanes.interactive.shards.deadLetterQueueUrl,
+      BulkShardQueueUrl: resources.lanes.bulk.shards.queueUrl,
+      BulkShardDeadLetterQueueUrl: resources.lanes.bulk.shards.deadLetterQueueUrl,
       TableName: resources.tableName,
       AwsEndpoint: endpoints.awsEndpoint,
       DynamoDbEndpoint: endpoints.dynamoDbEndpoint,
@@ -283,19 +290,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       environment: functionEnvironment(environment),
       logFile: layout.extractLog,
     });
-    // One event source per lane on the same function, each with its lane's maximum concurrency.
+    // Two event sources per lane on the same function, its queue's and its shard queue's, each
+    // with its own maximum concurrency.
     const eventSources = await Promise.all(
-      LANES.map((lane: Lane) =>
-        SqsEventSource.start({
-          sqs: clients.sqs,
-          queueUrl: resources.lanes[lane].queueUrl,
-          queueArn: resources.lanes[lane].queueArn,
-          region: settings.region,
-          settings: settings.lanes[lane],
-          invoke: (event) => invoker.invoke(event),
-          inFlightFile: layout.inFlightFiles[lane],
-          log,
-        }),
+      LANES.flatMap((lane: Lane) =>
+        [
+          { queue: resources.lanes[lane], settings: settings.lanes[lane], inFlightFile: layout.inFlightFiles[lane] },
+          { queue: resources.lanes[lane].shards, settings: settings.shardLanes[lane], inFlightFile: layout.shardInFlightFiles[lane] },
+        ].map((source) =>
+          SqsEventSource.start({
+            sqs: clients.sqs,
+            queueUrl: source.queue.queueUrl,
+            queueArn: source.queue.queueArn,
+            region: settings.region,
+            settings: source.settings,
+            invoke: (event) => invoker.invoke(event),
+            inFlightFile: source.inFlightFile,
+            log,
+          }),
+        ),
       ),
     );
     // Polling stops first; running invocations get the grace period, then their environments end.

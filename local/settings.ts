@@ -7,10 +7,23 @@
  */
 import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import { TERMINAL_RECORD_FILTER } from '../lambdas/shared/document-events.js';
-import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, type EnvironmentConfig } from '../lib/config.js';
+import { CONFIGS, deriveSettings, DOCUMENT_EVENTS_PUBLISHER, SHARD_EVENT_SOURCE, type EnvironmentConfig } from '../lib/config.js';
 
 /** The environment the local runtime imitates. */
 export const LOCAL_CONFIG: EnvironmentConfig = CONFIGS.dev;
+
+/**
+ * Why a config cannot run locally, if it cannot: the runtime refuses to start rather than run
+ * something other than what the config says.
+ */
+export function localConfigProblems(config: EnvironmentConfig): string[] {
+  return config.ocr.engine === 'textract'
+    ? [
+        "ocr.engine 'textract' cannot run locally: Amazon Textract has no emulator, and the local runtime calls no AWS service. " +
+          `Set ocr.engine to 'tesseract' (offline, the same pages and layout) or 'off' in the ${config.envName} config the local runtime imitates.`,
+      ]
+    : [];
+}
 
 /** Physical names of the local resources. */
 export const LOCAL_NAMES = {
@@ -38,6 +51,12 @@ export const LOCAL_NAMES = {
 export const LOCAL_LANE_QUEUES: Readonly<Record<Lane, { readonly queue: string; readonly deadLetterQueue: string }>> = {
   interactive: { queue: 'pdf-pipeline-extract', deadLetterQueue: 'pdf-pipeline-extract-dlq' },
   bulk: { queue: 'pdf-pipeline-extract-bulk', deadLetterQueue: 'pdf-pipeline-extract-bulk-dlq' },
+};
+
+/** Each lane's shard queues: the page-range shards of its long documents. */
+export const LOCAL_SHARD_QUEUES: Readonly<Record<Lane, { readonly queue: string; readonly deadLetterQueue: string }>> = {
+  interactive: { queue: 'pdf-pipeline-extract-shards', deadLetterQueue: 'pdf-pipeline-extract-shards-dlq' },
+  bulk: { queue: 'pdf-pipeline-extract-bulk-shards', deadLetterQueue: 'pdf-pipeline-extract-bulk-shards-dlq' },
 };
 
 /** The account fauxqs puts in every ARN and queue URL. */
@@ -110,6 +129,8 @@ export interface LocalSettings {
   readonly function: FunctionSettings;
   /** Each lane's event source on the extraction function: its settings, with the lane's maximum concurrency. */
   readonly lanes: Readonly<Record<Lane, FunctionSettings>>;
+  /** Each lane's shard queue event source: one shard per invocation, the lane's shard concurrency. */
+  readonly shardLanes: Readonly<Record<Lane, FunctionSettings>>;
   readonly queue: QueueSettings;
   readonly documentEvents: DocumentEventsSettings;
 }
@@ -134,11 +155,21 @@ export function resolveSettings(config: EnvironmentConfig, overrides: SettingsOv
     reportBatchItemFailures: true,
   };
   const lanes = {} as Record<Lane, FunctionSettings>;
-  for (const lane of LANES) lanes[lane] = { ...extractor, maxConcurrency: extraction.lanes[lane].maxConcurrency };
+  const shardLanes = {} as Record<Lane, FunctionSettings>;
+  for (const lane of LANES) {
+    lanes[lane] = { ...extractor, maxConcurrency: extraction.lanes[lane].maxConcurrency };
+    shardLanes[lane] = {
+      ...extractor,
+      batchSize: SHARD_EVENT_SOURCE.batchSize,
+      maxBatchingWindowSeconds: SHARD_EVENT_SOURCE.maxBatchingWindowSeconds,
+      maxConcurrency: extraction.sharding.maxConcurrency[lane],
+    };
+  }
   return {
     region: config.region,
     function: extractor,
     lanes,
+    shardLanes,
     queue: {
       visibilityTimeoutSeconds:
         overrides.queueVisibilityTimeoutSeconds ?? deriveSettings(config).queueVisibilityTimeoutSeconds,

@@ -51,7 +51,8 @@ function describe(runtime: LocalRuntime): string {
     `  web uploader        ${outputs.WebUrl}   (open it in a browser; sign in with any user id)`,
     `  function            ${settings.function.functionName}: timeout ${settings.function.timeoutSeconds} s, ` +
       `batch ${settings.function.batchSize}, window ${settings.function.maxBatchingWindowSeconds} s, ` +
-      `concurrency ${settings.lanes.interactive.maxConcurrency} interactive + ${settings.lanes.bulk.maxConcurrency} bulk`,
+      `concurrency ${settings.lanes.interactive.maxConcurrency} interactive + ${settings.lanes.bulk.maxConcurrency} bulk, ` +
+      `shards ${settings.shardLanes.interactive.maxConcurrency} + ${settings.shardLanes.bulk.maxConcurrency} one at a time`,
     `  state               ${show(layout.root)}   (outputs: ${show(layout.outputsFile)}, function log: ${show(layout.extractLog)})`,
     `  document events     ${show(layout.eventLog)}   (follow: npm run events; figures: npm run stats; DLQ: npm run redrive)`,
     '',

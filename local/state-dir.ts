@@ -17,6 +17,8 @@ export interface StateLayout {
   readonly forwardLedger: string;
   /** Receipt handles of messages each lane's event source holds but has not settled. */
   readonly inFlightFiles: Readonly<Record<Lane, string>>;
+  /** The same for each lane's shard queue event source. */
+  readonly shardInFlightFiles: Readonly<Record<Lane, string>>;
   /** The function's stdout/stderr, like its CloudWatch log group. */
   readonly extractLog: string;
   /** The document-event publisher's stdout/stderr. */
@@ -46,6 +48,10 @@ export function stateLayout(stateDir: string): StateLayout {
     // The interactive lane keeps the single event source's file, so a restart after an upgrade
     // still releases what the last run held.
     inFlightFiles: { interactive: join(root, 'event-source', 'in-flight.json'), bulk: join(root, 'event-source', 'bulk-in-flight.json') },
+    shardInFlightFiles: {
+      interactive: join(root, 'event-source', 'shards-in-flight.json'),
+      bulk: join(root, 'event-source', 'bulk-shards-in-flight.json'),
+    },
     extractLog: join(logs, 'extract.log'),
     documentEventsLog: join(logs, 'document-events.log'),
     eventLog: join(root, 'events', 'document-events.ndjson'),
@@ -61,7 +67,7 @@ export function stateLayout(stateDir: string): StateLayout {
 export function ensureDirs(layout: StateLayout): void {
   for (const file of [
     layout.forwardLedger,
-    ...LANES.map((lane) => layout.inFlightFiles[lane]),
+    ...LANES.flatMap((lane) => [layout.inFlightFiles[lane], layout.shardInFlightFiles[lane]]),
     layout.extractLog,
     layout.outputsFile,
     layout.eventLog,

@@ -39,7 +39,8 @@ export async function extractFiles(files: readonly string[], options: ExtractOpt
     size: poolSizeForMemory(extraction.memoryMb * 2),
     heapLimitMb: extraction.workerMemoryMb,
     engineHeapBudgetMb: extraction.engineHeapBudgetMb,
-    ...(CONFIGS.dev.ocr.engine === 'tesseract' ? { ocr: CONFIGS.dev.ocr } : {}),
+    // Textract needs an account: the CLI reads scans with Tesseract, offline, or not at all.
+    ...(CONFIGS.dev.ocr.engine === 'tesseract' ? { ocr: { ...CONFIGS.dev.ocr, engine: 'tesseract' as const } } : {}),
   });
   let failures = 0;
   try {

@@ -157,6 +157,10 @@ export const PageResponse = z
     needsOcr: z.boolean().describe('No usable text: too little text layer, and not OCRed (OCR off, or past the OCR page budget)'),
     textSource: z.enum(['text-layer', 'ocr']).optional().describe("Where the text comes from: the PDF's text layer or OCR"),
     ocrConfidence: z.number().min(0).max(100).optional().describe('Mean OCR word confidence (OCR pages only)'),
+    unreadable: z
+      .literal(true)
+      .optional()
+      .describe('The page could not be read (a broken entry in the PDF): it is empty, and the rest of the document completed'),
   });
 
 const LayoutBox = z

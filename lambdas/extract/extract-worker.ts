@@ -4,7 +4,8 @@
  * so no timer in that thread would fire in time. Between jobs it waits, warm, for the next.
  */
 import { parentPort } from 'node:worker_threads';
-import { TesseractEngine } from './ocr/tesseract-engine.js';
+import { createOcrEngine, type OcrEngine } from './ocr/ocr-engines.js';
+import { OcrUnavailable } from './ocr/ocr-errors.js';
 import { classifyParseError, parsePdf, type PageOcr } from './pdf-document.js';
 import { loadPdfium } from './pdfium/pdfium-module.js';
 import { surveyStreams } from './stream-survey.js';
@@ -12,19 +13,22 @@ import { findPageTables } from './page-tables.js';
 import type { ExtractJob, OcrSettings, WorkerMessage } from './worker-protocol.js';
 
 /** One OCR engine per worker, started on the first page that needs it and kept warm. */
-let ocrEngine: { readonly languages: string; readonly engine: TesseractEngine } | undefined;
+let ocrEngine: { readonly key: string; readonly engine: Promise<OcrEngine> } | undefined;
 
 function pageOcr(settings: OcrSettings): PageOcr {
-  const languages = settings.languages.join('+');
-  if (ocrEngine?.languages !== languages) {
-    void ocrEngine?.engine.close();
-    ocrEngine = { languages, engine: new TesseractEngine({ languages: settings.languages }) };
+  const key = JSON.stringify([settings.engine, settings.languages, settings.parallelPages, settings.textractIntervalMs]);
+  if (ocrEngine?.key !== key) {
+    void ocrEngine?.engine.then((engine) => engine.close());
+    const engine = createOcrEngine(settings);
+    engine.catch(() => (ocrEngine = undefined));
+    ocrEngine = { key, engine };
   }
   const { engine } = ocrEngine;
   return {
-    recognise: (image, page) => engine.recognise(image, page),
+    recognise: async (image, page) => (await engine).recognise(image, page),
     maxPages: settings.maxPagesPerDocument,
     render: { dpi: settings.dpi },
+    parallelPages: settings.parallelPages,
   };
 }
 
@@ -61,6 +65,11 @@ port.on('message', async (job: ExtractJob) => {
     });
     post({ type: 'done', heapBytes: heapBytes() });
   } catch (error) {
+    if (error instanceof OcrUnavailable) {
+      // Not the document's fault (Textract throttled past its retries, or out of reach): retried later.
+      post({ type: 'broken', message: error.message });
+      return;
+    }
     const failure = classifyParseError(error);
     post({ type: 'failed', code: failure.code, message: failure.message, heapBytes: heapBytes() });
   }

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { availableParallelism } from 'node:os';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, s3Client, sqsClient } from '../shared/clients.js';
 import { DocumentRepository } from '../shared/document-repository.js';
@@ -12,6 +13,8 @@ import { EXTRACT_METRICS, METRIC_DIMENSIONS } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { ObjectStore } from './object-store.js';
 import { ExtractionPool, poolSizeForMemory } from './pdf-extractor.js';
+import { ocrParallelPages } from './ocr/ocr-sizing.js';
+import { observeOcrPages } from './ocr/ocr-metrics.js';
 import { documentIdOf, processCreatedObject, type ProcessingDependencies, type ProcessingOutcome } from './process-object.js';
 import { processShard } from './process-shard.js';
 import { MalformedMessageError, parseS3Message, type CreatedObject } from './s3-event.js';
@@ -31,12 +34,14 @@ const RECORDING_RESERVE_MS = 5_000;
 /** Share of the function's memory the process may use before a parse is stopped. */
 const RSS_BUDGET_SHARE = 0.9;
 
+const poolSize = poolSizeForMemory(settings.functionMemoryMb);
 const extractionPool = new ExtractionPool({
-  size: poolSizeForMemory(settings.functionMemoryMb),
+  size: poolSize,
   heapLimitMb: settings.workerMemoryMb,
   engineHeapBudgetMb: settings.engineHeapBudgetMb,
-  // Textract is not wired into the function yet: with it configured, scanned pages keep needsOcr.
-  ...(settings.ocr.engine === 'tesseract' ? { ocr: settings.ocr } : {}),
+  ...(settings.ocr.engine === 'off'
+    ? {}
+    : { ocr: { ...settings.ocr, engine: settings.ocr.engine, parallelPages: ocrParallelPages(settings.functionMemoryMb, poolSize, availableParallelism()) } }),
 });
 extractionPool.warm();
 
@@ -45,10 +50,15 @@ const dependencies: ProcessingDependencies = {
     documentRetentionSeconds: settings.documentRetentionSeconds,
   }),
   objects: new ObjectStore(s3Client),
-  extract: extractionPool.extract,
+  // Each OCR page is measured as it is recorded, shards included (seconds, confidence, Textract pages).
+  extract: observeOcrPages(extractionPool.extract, (page) => {
+    metrics.addMetric(EXTRACT_METRICS.ocrSeconds, MetricUnit.Seconds, page.seconds);
+    metrics.addMetric(EXTRACT_METRICS.ocrConfidence, MetricUnit.Percent, page.confidence);
+    if (settings.ocr.engine === 'textract') metrics.addMetric(EXTRACT_METRICS.textractPages, MetricUnit.Count, 1);
+  }),
   shards: {
     store: new ShardProgressStore(dynamoDbClient, settings.tableName),
-    queue: new SqsShardQueue(sqsClient, settings.laneQueueUrls),
+    queue: new SqsShardQueue(sqsClient, settings.shardQueueUrls),
     settings: settings.sharding,
   },
   producedBy: producedBy(outputSettings(settings)),

@@ -74,6 +74,7 @@ export class PageWriter {
       needsOcr: page.needsOcr,
       textSource: page.textSource,
       ...(page.ocrConfidence !== undefined ? { ocrConfidence: page.ocrConfidence } : {}),
+      ...(page.unreadable ? { unreadable: true } : {}),
       layoutRef: { bucket: limits.resultsBucket, key: layoutKey },
     };
     const tables = page.tables.length ? page.tables : undefined;

@@ -7,13 +7,14 @@ import type { DocumentMetadata, PageTable } from '../shared/document-repository.
 import { PermanentFailure } from '../shared/errors.js';
 import { LAYOUT_VERSION, roundCoordinate, type LayoutLine, type PageGraphics, type PageLayout, type TextSource } from '../shared/page-layout.js';
 import type { GreyImage, PageSize } from './ocr/grey-image.js';
+import { OcrUnavailable, PageOcrRefused } from './ocr/ocr-errors.js';
 import type { RenderLimits } from './ocr/render-plan.js';
 import { readDocumentMetadata } from './pdfium/document-metadata.js';
 import { PageReader } from './pdfium/page-reader.js';
 import { PdfiumDocument } from './pdfium/pdfium-document.js';
 import { loadPdfium } from './pdfium/pdfium-module.js';
 import { detectScripts } from './scripts.js';
-import { planShards, type PageRange, type ShardSettings } from './shard-plan.js';
+import { ocrBudgetOfShard, planShards, type PageRange, type ShardSettings } from './shard-plan.js';
 import { parseXmp } from './xmp.js';
 import { linkTablesAcrossPages, type ExtractedTable } from './tables/index.js';
 
@@ -46,6 +47,13 @@ export interface ParsedPage {
   readonly textSource: TextSource;
   /** Mean OCR word confidence, 0–100 (OCR pages only). */
   readonly ocrConfidence?: number;
+  /**
+   * The page could not be loaded and reads as empty: the document still completes, with this
+   * page marked, rather than failing for one broken page.
+   */
+  readonly unreadable?: true;
+  /** Seconds the OCR engine took over the page (OCR pages only; for metrics, not recorded). */
+  readonly ocrSeconds?: number;
 }
 
 /** Reads a rendered page's text: the OCR engine the function is configured with. */
@@ -54,6 +62,11 @@ export interface PageOcr {
   /** Pages OCRed per document at most; the rest keep `needsOcr`. */
   readonly maxPages: number;
   readonly render: Partial<RenderLimits>;
+  /**
+   * Pages recognised at once (the engine spreads them over its OCR threads, or its requests);
+   * pages are still reported in order. @default 1
+   */
+  readonly parallelPages?: number;
 }
 
 /** Receives results as they are produced. */
@@ -69,6 +82,11 @@ export interface ParseOptions {
   readonly maxPages: number;
   /** Reads these pages only, and no metadata: one shard of a document planned elsewhere. */
   readonly pages?: PageRange;
+  /**
+   * Which shard `pages` is (0-based) of how many: it OCRs its share of the document's OCR page
+   * budget, so that all shards together keep within `ocr.maxPages`. Unset: the whole budget.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Plans shards once the page count and the first pages are known (see shard-plan.ts). */
   readonly sharding?: ShardSettings;
   /** Looks for tables on pages with text; none are looked for without one. */
@@ -166,6 +184,9 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     if (pageCount === 0) throw new PermanentFailure('CORRUPT', 'The PDF has no pages.');
 
     let ocrPages = 0;
+    // The document's OCR budget, or this shard's share of it (see ocrBudgetOfShard).
+    let ocrBudget = options.ocr?.maxPages ?? 0;
+    if (options.pages && options.shard && options.ocr) ocrBudget = ocrBudgetOfShard(ocrBudget, options.shard.index, options.shard.count);
     const readTextLayer = (pageNumber: number): ParsedPage => {
       const content = reader.read(document, pageNumber, { graphics: options.findTables !== undefined });
       const tables = content.graphics && options.findTables ? findTablesSafely(options.findTables, content.layout, content.graphics) : [];
@@ -177,16 +198,27 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         hasText: content.visibleChars > 0,
         needsOcr: needsOcr(content.visibleChars, content.imageCoverage),
         textSource: 'text-layer',
+        ...(content.unreadable ? { unreadable: true as const } : {}),
       };
     };
     /** A page without a usable text layer, OCRed while the document's OCR budget lasts. */
     const withOcr = async (textLayer: ParsedPage): Promise<ParsedPage> => {
       const { pageNumber } = textLayer;
-      if (!textLayer.needsOcr || !options.ocr || ocrPages >= options.ocr.maxPages) return textLayer;
+      if (!textLayer.needsOcr || !options.ocr || ocrPages >= ocrBudget) return textLayer;
+      // Rendered now, in page order; recognised while the next pages are read.
       const rendered = reader.render(document, pageNumber, options.ocr.render);
       if (!rendered) return textLayer;
       ocrPages += 1;
-      const recognised = await options.ocr.recognise(rendered.image, rendered.page);
+      const startedAt = performance.now();
+      let recognised: Awaited<ReturnType<PageOcr['recognise']>>;
+      try {
+        recognised = await options.ocr.recognise(rendered.image, rendered.page);
+      } catch (error) {
+        // An image the engine refuses is the page's problem, not the document's: it keeps needsOcr.
+        if (error instanceof PageOcrRefused) return textLayer;
+        throw error;
+      }
+      const ocrSeconds = Math.round(performance.now() - startedAt) / 1000;
       const visible = recognised.text.replace(/\s/g, '').length;
       return {
         ...textLayer,
@@ -203,16 +235,33 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         needsOcr: false,
         textSource: 'ocr',
         ocrConfidence: Math.round(recognised.confidence * 10) / 10,
+        ocrSeconds,
       };
+    };
+    /**
+     * Pages go through OCR up to `parallelPages` at a time and come out in page order: a
+     * 5-page scan on two OCR threads takes three pages' time, not five.
+     */
+    const emit = tableLinker(sink);
+    const inFlight: Promise<ParsedPage>[] = [];
+    const parallel = Math.max(1, options.ocr?.parallelPages ?? 1);
+    const enqueue = async (page: ParsedPage) => {
+      const reading = withOcr(page);
+      reading.catch(() => undefined); // awaited in turn below; a failure is seen there
+      inFlight.push(reading);
+      while (inFlight.length >= parallel) emit.page(await inFlight.shift()!);
+    };
+    const drain = async () => {
+      while (inFlight.length > 0) emit.page(await inFlight.shift()!);
+      emit.end();
     };
 
     if (options.pages) {
       const { first, last } = options.pages;
       if (last > pageCount) throw new PermanentFailure('CORRUPT', `The shard asks for pages ${first}–${last}; the PDF has ${pageCount}.`);
       sink.document({ pageCount, metadata: {} });
-      const emit = tableLinker(sink);
-      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) emit.page(await withOcr(readTextLayer(pageNumber)));
-      emit.end();
+      for (let pageNumber = first; pageNumber <= last; pageNumber += 1) await enqueue(readTextLayer(pageNumber));
+      await drain();
       return;
     }
 
@@ -226,12 +275,14 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     const ocrShare = head.filter((page) => page.needsOcr).length / head.length;
     const shards = options.sharding ? planShards(pageCount, ocrShare, options.sharding) : [{ first: 1, last: pageCount }];
     const own = shards[0]!;
+    if (shards.length > 1) ocrBudget = ocrBudgetOfShard(ocrBudget, 0, shards.length);
     sink.document({ pageCount, metadata: boundMetadata({ ...metadata, scripts }), ...(shards.length > 1 ? { shards } : {}) });
-    const emit = tableLinker(sink);
-    for (const page of head.filter((candidate) => candidate.pageNumber <= own.last)) emit.page(await withOcr(page));
-    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) emit.page(await withOcr(readTextLayer(pageNumber)));
-    emit.end();
+    for (const page of head.filter((candidate) => candidate.pageNumber <= own.last)) await enqueue(page);
+    for (let pageNumber = head.length + 1; pageNumber <= own.last; pageNumber += 1) await enqueue(readTextLayer(pageNumber));
+    await drain();
   } catch (error) {
+    // An OCR service out of reach says nothing about the document: it is retried, not failed.
+    if (error instanceof OcrUnavailable) throw error;
     throw classifyParseError(error);
   } finally {
     reader.close();

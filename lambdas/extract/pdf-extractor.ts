@@ -39,6 +39,8 @@ export interface ExtractionPoolOptions {
 /** What to read of a document: all of it (the default), its first shard with a plan, or one shard. */
 export interface ExtractionScope {
   readonly pages?: PageRange;
+  /** Which shard `pages` is: it OCRs its share of the document's OCR page budget. */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly sharding?: ShardSettings;
 }
 

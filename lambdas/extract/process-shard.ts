@@ -2,10 +2,12 @@
  * One page-range shard of a long document: read its pages, record them, and complete the
  * document when this is the last shard to be recorded. Knows nothing of Lambda or SQS.
  *
- * Failure semantics: a transient failure retries this shard alone (its message); a permanent
- * one (the range breaks the budget, or its pages cannot be read) fails the whole document with
- * the failure's code. Pages PDFium cannot load are not failures: they read as empty pages. A
- * shard of a generation the document has left (reprocessed, deleted, failed) does nothing.
+ * Failure semantics (the contract in the README): a transient failure retries this shard alone
+ * (its message); a permanent one (the range breaks the budget, or cannot be read) fails the whole
+ * document with the failure's code, since a document with a hole in it would read as complete.
+ * A page PDFium cannot load is no failure: it is recorded empty and marked `unreadable`, and the
+ * document completes. A shard of a generation the document has left (reprocessed, deleted,
+ * failed) does nothing.
  */
 import type { ShardProgressStore } from '../shared/shard-progress.js';
 import { PermanentFailure } from '../shared/errors.js';
@@ -73,7 +75,8 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
     const writer = new PageWriter({ documentId, generation, expiresAt: record.expiresAt }, deps, (written) =>
       deps.shards!.store.addPagesDone(documentId, generation, written),
     );
-    await deps.extract(bytes, bounds, { document: () => undefined, page: (page) => writer.add(page) }, { pages });
+    // The shard OCRs its share of the document's OCR page budget (see ocrBudgetOfShard).
+    await deps.extract(bytes, bounds, { document: () => undefined, page: (page) => writer.add(page) }, { pages, shard: { index, count } });
     await writer.finish();
   } catch (error) {
     if (!(error instanceof PermanentFailure)) throw error;

@@ -1,6 +1,6 @@
 /**
  * The message that asks for one page range of a long document: sent by the invocation that
- * planned the shards to the document's lane queue, and processed like any other record there.
+ * planned the shards to the document's lane's shard queue, one message per invocation there.
  */
 import * as z from 'zod/mini';
 import { LANES, type Lane } from '../shared/contract.js';

@@ -2,8 +2,10 @@
  * How a document's pages are split into shards: page ranges extracted by separate invocations,
  * so a long document is read in parallel and no invocation comes near its timeout.
  *
- * Pages weigh by their cost: a text page counts 1, a page that needs OCR `ocrPageWeight` (OCR
- * takes seconds a page where the text layer takes milliseconds). Which pages need OCR is not
+ * Pages weigh by their cost: a text page counts 1, a page that needs OCR `ocrPageWeight`, the
+ * ratio of the two per-page costs `npm run bench:shards` measures (extraction alone, one core:
+ * milliseconds for a text page, seconds to render and OCR a scanned one). So a shard is about
+ * `pagesPerShard` text pages' worth of time whatever its pages are. Which pages need OCR is not
  * known before they are read, so the share seen on the document's first pages stands for all.
  */
 export interface ShardSettings {
@@ -39,4 +41,15 @@ export function planShards(pageCount: number, ocrShare: number, settings: ShardS
     ranges.push({ first, last });
   }
   return ranges;
+}
+
+/**
+ * Shard `index`'s share (of `count`) of a document's OCR page budget: the budget split as
+ * evenly as whole pages allow, the shares summing to it exactly, so a document read in shards
+ * OCRs no more pages than one read whole. Shards have near-equal page ranges, so equal shares
+ * follow the pages; a shard with fewer scanned pages than its share leaves the rest unused.
+ */
+export function ocrBudgetOfShard(budget: number, index: number, count: number): number {
+  if (count <= 1) return budget;
+  return Math.floor((budget * (index + 1)) / count) - Math.floor((budget * index) / count);
 }

@@ -1,4 +1,4 @@
-/** Sends a long document's shard messages to its lane's queue. */
+/** Sends a long document's shard messages to its lane's shard queue. */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Lane } from '../shared/contract.js';
 import type { ShardMessage } from './shard-message.js';

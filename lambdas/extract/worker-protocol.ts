@@ -9,6 +9,8 @@ export interface ExtractJob {
   readonly maxPages: number;
   /** One shard: these pages only; the document's planning invocation ran the checks. */
   readonly pages?: PageRange;
+  /** Which shard `pages` is, of how many: it OCRs its share of the document's OCR page budget. */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Plan shards for a long document and read the first one only. */
   readonly sharding?: ShardSettings;
   /** OCR pages without a usable text layer, with tesseract.js in this worker. */
@@ -16,10 +18,16 @@ export interface ExtractJob {
 }
 
 export interface OcrSettings {
+  /** tesseract.js in OCR threads of this worker, or Amazon Textract. @default 'tesseract' */
+  readonly engine?: 'tesseract' | 'textract';
   readonly languages: readonly string[];
-  /** Pages OCRed per document (or shard) at most. */
+  /** Pages OCRed per document at most (a shard OCRs its share). */
   readonly maxPagesPerDocument: number;
   readonly dpi: number;
+  /** Pages of one document recognised at once: OCR threads (or Textract requests) per worker. @default 1 */
+  readonly parallelPages?: number;
+  /** Textract: least time between the starts of this worker's requests, keeping within the account's quota. */
+  readonly textractIntervalMs?: number;
 }
 
 /**

@@ -125,12 +125,14 @@ export const EXTRACT_ENV = {
   ocrLanguages: 'OCR_LANGUAGES',
   ocrMaxPages: 'OCR_MAX_PAGES_PER_DOCUMENT',
   ocrDpi: 'OCR_DPI',
+  /** Set with the Textract engine only: least ms between one worker's requests (the account's quota shared out). */
+  ocrTextractIntervalMs: 'OCR_TEXTRACT_INTERVAL_MS',
   shardPages: 'SHARD_PAGES',
   shardOcrPageWeight: 'SHARD_OCR_PAGE_WEIGHT',
   shardMaxPerDocument: 'SHARD_MAX_PER_DOCUMENT',
-  /** Each lane's queue, where the extractor sends the page-range shards of a long document. */
-  interactiveQueueUrl: 'INTERACTIVE_QUEUE_URL',
-  bulkQueueUrl: 'BULK_QUEUE_URL',
+  /** Each lane's shard queue, where the extractor sends the page-range shards of a long document. */
+  interactiveShardQueueUrl: 'INTERACTIVE_SHARD_QUEUE_URL',
+  bulkShardQueueUrl: 'BULK_SHARD_QUEUE_URL',
   /** How long a document (record, pages, spilled results) is kept after its creation, in seconds. */
   documentRetentionSeconds: 'DOCUMENT_RETENTION_SECONDS',
   /** `true`: an upload identical to a COMPLETED document of its owner is completed from that document's results. */

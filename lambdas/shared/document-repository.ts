@@ -152,6 +152,8 @@ export interface PageRecord {
   readonly textSource?: 'text-layer' | 'ocr';
   /** Mean OCR word confidence, 0–100 (OCR pages only). */
   readonly ocrConfidence?: number;
+  /** The page could not be loaded; its document completed with it empty (see extract/pdf-document.ts). */
+  readonly unreadable?: boolean;
   /** The page's layout (lines and words with boxes), gzip JSON in S3; absent on pages extracted before layouts existed. */
   readonly layoutRef?: S3Pointer;
 }

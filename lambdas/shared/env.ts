@@ -18,11 +18,12 @@ const extractEnvSchema = z.object({
   [EXTRACT_ENV.ocrLanguages]: z._default(z.string().check(z.regex(/^[a-z_]+(\+[a-z_]+)*$/)), 'eng'),
   [EXTRACT_ENV.ocrMaxPages]: z._default(positiveInt, 10),
   [EXTRACT_ENV.ocrDpi]: z._default(positiveInt, 150),
+  [EXTRACT_ENV.ocrTextractIntervalMs]: z.optional(positiveInt),
   [EXTRACT_ENV.shardPages]: positiveInt,
   [EXTRACT_ENV.shardOcrPageWeight]: positiveInt,
   [EXTRACT_ENV.shardMaxPerDocument]: positiveInt,
-  [EXTRACT_ENV.interactiveQueueUrl]: z.string().check(z.minLength(1)),
-  [EXTRACT_ENV.bulkQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.interactiveShardQueueUrl]: z.string().check(z.minLength(1)),
+  [EXTRACT_ENV.bulkShardQueueUrl]: z.string().check(z.minLength(1)),
   [EXTRACT_ENV.documentRetentionSeconds]: z.optional(positiveInt),
   [EXTRACT_ENV.reuseIdenticalDocuments]: z._default(z.enum(['true', 'false']), 'false'),
   [EXTRACT_ENV.usageRetentionSeconds]: z.optional(positiveInt),
@@ -46,11 +47,13 @@ export interface ExtractSettings {
     readonly languages: readonly string[];
     readonly maxPagesPerDocument: number;
     readonly dpi: number;
+    /** Textract only: least ms between the starts of one worker's requests. */
+    readonly textractIntervalMs?: number;
   };
   /** How long documents are split into page-range shards (see extract/shard-plan.ts). */
   readonly sharding: { readonly pagesPerShard: number; readonly ocrPageWeight: number; readonly maxShardsPerDocument: number };
-  /** Where each lane's shard messages go. */
-  readonly laneQueueUrls: Readonly<Record<Lane, string>>;
+  /** Each lane's shard queue, where its shard messages go. */
+  readonly shardQueueUrls: Readonly<Record<Lane, string>>;
   readonly functionMemoryMb: number;
   /** How long a document is kept after its creation; unset, documents the extractor creates never expire. */
   readonly documentRetentionSeconds?: number;
@@ -80,13 +83,14 @@ export function loadExtractSettings(env: NodeJS.ProcessEnv = process.env): Extra
       languages: values[EXTRACT_ENV.ocrLanguages].split('+'),
       maxPagesPerDocument: values[EXTRACT_ENV.ocrMaxPages],
       dpi: values[EXTRACT_ENV.ocrDpi],
+      ...(values[EXTRACT_ENV.ocrTextractIntervalMs] !== undefined ? { textractIntervalMs: values[EXTRACT_ENV.ocrTextractIntervalMs] } : {}),
     },
     sharding: {
       pagesPerShard: values[EXTRACT_ENV.shardPages],
       ocrPageWeight: values[EXTRACT_ENV.shardOcrPageWeight],
       maxShardsPerDocument: values[EXTRACT_ENV.shardMaxPerDocument],
     },
-    laneQueueUrls: { interactive: values[EXTRACT_ENV.interactiveQueueUrl], bulk: values[EXTRACT_ENV.bulkQueueUrl] },
+    shardQueueUrls: { interactive: values[EXTRACT_ENV.interactiveShardQueueUrl], bulk: values[EXTRACT_ENV.bulkShardQueueUrl] },
     functionMemoryMb: values.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     documentRetentionSeconds: values[EXTRACT_ENV.documentRetentionSeconds],
     reuseIdenticalDocuments: values[EXTRACT_ENV.reuseIdenticalDocuments] === 'true',

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 
 /** The extractor's version, `MAJOR.MINOR.PATCH`; bump on any change to extraction output. */
-export const EXTRACTOR_VERSION = '2.0.0';
+export const EXTRACTOR_VERSION = '2.0.1';
 
 /** The engine `EXTRACTOR_VERSION` was set for (its package and exact version in package.json). */
 export const EXTRACTOR_ENGINE = { package: '@embedpdf/pdfium', version: '2.15.1' } as const;

@@ -46,6 +46,12 @@ export const EXTRACT_METRICS = {
   malformedMessages: 'MalformedMessages',
   /** Count: pages whose text was read by OCR. */
   ocrPages: 'OcrPages',
+  /** Seconds, one value per OCR page: how long the engine took to read it. */
+  ocrSeconds: 'OcrSecondsPerPage',
+  /** Percent, one value per OCR page: its mean word confidence. */
+  ocrConfidence: 'OcrConfidence',
+  /** Count: pages sent to Amazon Textract (billed per page). */
+  textractPages: 'TextractPages',
   /** Count: long documents split into page-range shards. */
   documentsSharded: 'DocumentsSharded',
   /** Count: shards read and recorded (the first, read by the planning invocation, included). */

@@ -13,6 +13,10 @@ export interface ExtractionLane {
   readonly queue: sqs.IQueue;
   /** Most concurrent invocations this lane's event source starts (2–1000). */
   readonly maxConcurrency: number;
+  /** The lane's queue of page-range shards, consumed one message per invocation. */
+  readonly shardQueue: sqs.IQueue;
+  /** Most concurrent invocations the lane's shard event source starts (2–1000). */
+  readonly shardMaxConcurrency: number;
 }
 
 export interface ExtractionProps {
@@ -33,6 +37,8 @@ export interface ExtractionProps {
   readonly reservedConcurrency?: number;
   /** Records per invocation, in every lane. */
   readonly batchSize: number;
+  /** Shard messages per invocation, in every lane's shard queue (each is a full budget of work). */
+  readonly shardBatchSize: number;
   /**
    * How long the event source gathers records before invoking.
    * @default Duration.seconds(0)
@@ -73,6 +79,8 @@ export class Extraction extends Construct {
   public readonly extractor: NodeFunction;
   /** Each lane's event source on the function. */
   public readonly eventSources: Readonly<Record<Lane, SqsEventSource>>;
+  /** Each lane's shard event source on the function. */
+  public readonly shardEventSources: Readonly<Record<Lane, SqsEventSource>>;
 
   constructor(scope: Construct, id: string, props: ExtractionProps) {
     super(scope, id);
@@ -114,5 +122,20 @@ export class Extraction extends Construct {
       consumer.addEventSource(eventSources[lane]);
     }
     this.eventSources = eventSources;
+
+    // Shard event sources: one shard per invocation, so a long document's ranges are read side
+    // by side rather than one after another in a batch; a lane's own maximum concurrency bounds
+    // how many run at once, apart from the lane's new documents.
+    const shardEventSources = {} as Record<Lane, SqsEventSource>;
+    for (const lane of LANES) {
+      shardEventSources[lane] = new SqsEventSource(props.lanes[lane].shardQueue, {
+        batchSize: props.shardBatchSize,
+        maxBatchingWindow: Duration.seconds(0),
+        maxConcurrency: props.lanes[lane].shardMaxConcurrency,
+        reportBatchItemFailures: true,
+      });
+      consumer.addEventSource(shardEventSources[lane]);
+    }
+    this.shardEventSources = shardEventSources;
   }
 }

@@ -51,12 +51,17 @@ export interface LaneQueues {
   readonly deadLetterQueue: sqs.Queue;
   /** Key prefixes whose `ObjectCreated` events land on `queue`. */
   readonly prefixes: readonly string[];
+  /** Page-range shards of the lane's long documents, each read by an invocation of its own. */
+  readonly shardQueue: sqs.Queue;
+  /** Shard messages that failed `maxReceiveCount` times (their document is FAILED/POISON by then). */
+  readonly shardDeadLetterQueue: sqs.Queue;
 }
 
 /**
  * The way in: S3 `ObjectCreated` events land, by key prefix, on one encrypted, TLS-only queue
  * per priority lane, whose repeatedly failing messages move to that lane's dead-letter queue.
- * The lanes' queues are alike in every setting; only what feeds them differs.
+ * Each lane also has a shard queue (and its dead-letter queue) for the page ranges of its long
+ * documents. The queues are alike in every setting; only what feeds them differs.
  */
 export class Ingestion extends Construct {
   /** Each lane's queues. */
@@ -81,27 +86,41 @@ export class Ingestion extends Construct {
       const idPrefix = lane === 'interactive' ? '' : `${lane[0]!.toUpperCase()}${lane.slice(1)}`;
 
       // Queues: SSE-SQS, because S3 cannot publish to a queue under the aws/sqs KMS key.
-      const deadLetterQueue = new sqs.Queue(this, `${idPrefix}DeadLetterQueue`, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
-        removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
-      });
-      const queue = new sqs.Queue(this, `${idPrefix}Queue`, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        visibilityTimeout: props.visibilityTimeout,
-        retentionPeriod: props.retentionPeriod ?? Duration.days(4),
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-      });
+      const { queue, deadLetterQueue } = this.queueWithDeadLetters(props, idPrefix);
+      // Shard queues: the same settings (the visibility rule included), fed by the extractor only.
+      const shards = this.queueWithDeadLetters(props, `${idPrefix}Shard`);
 
       // Notifications: one rule per prefix; nothing else (such as `results/`) is queued.
       const destination = new SqsDestination(queue);
       for (const prefix of props.lanePrefixes[lane]) {
         props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix });
       }
-      lanes[lane] = { queue, deadLetterQueue, prefixes: [...props.lanePrefixes[lane]] };
+      lanes[lane] = {
+        queue,
+        deadLetterQueue,
+        prefixes: [...props.lanePrefixes[lane]],
+        shardQueue: shards.queue,
+        shardDeadLetterQueue: shards.deadLetterQueue,
+      };
     }
     this.lanes = lanes;
+  }
+
+  /** A source queue and the dead-letter queue its repeatedly failing messages move to. */
+  private queueWithDeadLetters(props: IngestionProps, idPrefix: string): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+    const deadLetterQueue = new sqs.Queue(this, `${idPrefix}DeadLetterQueue`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+      removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    const queue = new sqs.Queue(this, `${idPrefix}Queue`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.visibilityTimeout,
+      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    return { queue, deadLetterQueue };
   }
 }

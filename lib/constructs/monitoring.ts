@@ -26,6 +26,8 @@ import type { AlarmThresholds } from '../config.js';
 export const ALARM_NAMES = [
   'DeadLetterQueueNotEmpty',
   'BulkDeadLetterQueueNotEmpty',
+  'ShardDeadLetterQueueNotEmpty',
+  'BulkShardDeadLetterQueueNotEmpty',
   'QueueBacklogAging',
   'BulkQueueBacklogAging',
   'ExtractionErrorRate',
@@ -49,9 +51,9 @@ export type AlarmName = (typeof ALARM_NAMES)[number];
  * Each lane's queue alarms. The interactive lane's keep the names (and so the ids) they had
  * before there were lanes; the bulk lane's start with `Bulk`.
  */
-export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName }>> = {
-  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging' },
-  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging' },
+export const LANE_ALARMS: Readonly<Record<Lane, { readonly deadLetter: AlarmName; readonly backlog: AlarmName; readonly shardDeadLetter: AlarmName }>> = {
+  interactive: { deadLetter: 'DeadLetterQueueNotEmpty', backlog: 'QueueBacklogAging', shardDeadLetter: 'ShardDeadLetterQueueNotEmpty' },
+  bulk: { deadLetter: 'BulkDeadLetterQueueNotEmpty', backlog: 'BulkQueueBacklogAging', shardDeadLetter: 'BulkShardDeadLetterQueueNotEmpty' },
 };
 
 /**
@@ -70,6 +72,8 @@ export interface MonitoredDocumentEvents {
 export interface MonitoredLane {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** Where the lane's shard messages go after their last receive. */
+  readonly shardDeadLetterQueue: sqs.IQueue;
 }
 
 export interface MonitoringProps {
@@ -237,9 +241,19 @@ export class Monitoring extends Construct {
 
     // Alarms: each lane's queues.
     const deadLetterDepths = {} as Record<Lane, cloudwatch.Metric>;
+    const shardDeadLetterDepths = {} as Record<Lane, cloudwatch.Metric>;
     for (const lane of LANES) {
-      const { queue, deadLetterQueue } = lanes[lane];
+      const { queue, deadLetterQueue, shardDeadLetterQueue } = lanes[lane];
       deadLetterDepths[lane] = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+      shardDeadLetterDepths[lane] = shardDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+      this.addAlarm(LANE_ALARMS[lane].shardDeadLetter, {
+        summary: `A shard message reached the ${lane} lane's shard dead-letter queue: its document is FAILED/POISON.`,
+        metric: shardDeadLetterDepths[lane],
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
       this.addAlarm(LANE_ALARMS[lane].deadLetter, {
         summary: `A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`,
         metric: deadLetterDepths[lane],
@@ -415,6 +429,7 @@ export class Monitoring extends Construct {
         title: 'Dead-letter queues',
         left: [
           ...LANES.map((lane) => deadLetterDepths[lane].with({ label: `Extraction DLQ (${lane})` })),
+          ...LANES.map((lane) => shardDeadLetterDepths[lane].with({ label: `Shard DLQ (${lane})` })),
           ...(failedEventsDepth ? [failedEventsDepth.with({ label: 'Failed event batches' })] : []),
         ],
         leftAnnotations: [{ value: 1, label: 'Alarm', color: cloudwatch.Color.RED }],
@@ -459,7 +474,13 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Pages read by OCR',
-        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages')],
+        left: [custom(EXTRACT_METRICS.ocrPages, 'Sum', {}, 'OCR pages'), custom(EXTRACT_METRICS.textractPages, 'Sum', {}, 'Textract pages (billed)')],
+        right: [custom(EXTRACT_METRICS.ocrConfidence, 'Average', {}, 'Mean confidence (%)')],
+        ...GRAPH,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'OCR seconds per page',
+        left: ['p50', 'p90', 'Maximum'].map((statistic) => custom(EXTRACT_METRICS.ocrSeconds, statistic, {}, statistic)),
         ...GRAPH,
       }),
       new cloudwatch.GraphWidget({

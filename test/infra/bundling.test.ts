@@ -65,9 +65,9 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
   });
 
   it('ships OCR under ocr/: its worker, one Tesseract core build and only the configured traineddata', () => {
-    // Assert: dev reads English; osd is orientation detection's
+    // Assert: dev reads English (the vendored fast model, with its notice); osd is orientation detection's
     expect(readdirSync(join(assetDir, 'ocr')).sort()).toEqual(
-      ['lang', 'tesseract-core-simd.js', 'tesseract-core-simd.wasm', 'tesseract-worker.mjs', 'tesseract-worker.mjs.map'].sort(),
+      ['NOTICE.tessdata-fast.md', 'lang', 'tesseract-core-simd.js', 'tesseract-core-simd.wasm', 'tesseract-worker.mjs', 'tesseract-worker.mjs.map'].sort(),
     );
     expect(readdirSync(join(assetDir, 'ocr', 'lang')).sort()).toEqual(['eng.traineddata.gz', 'osd.traineddata.gz']);
   });
@@ -87,7 +87,7 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
     afterAll(() => rmSync(isolated, { recursive: true, force: true }));
 
     it('loads the handler module with the environment the stack sets', () => {
-      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_QUEUE_URL: 'q1', BULK_QUEUE_URL: 'q2', PATH: process.env.PATH };
+      const env = { ...extractionEnvironment(CONFIGS.dev), TABLE_NAME: 't', BUCKET_NAME: 'b', INTERACTIVE_SHARD_QUEUE_URL: 'q1', BULK_SHARD_QUEUE_URL: 'q2', PATH: process.env.PATH };
       const script = `await import(${JSON.stringify(join(isolated, 'index.mjs'))}); console.log('loaded');`;
 
       const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: isolated });
@@ -116,6 +116,33 @@ describe('extractor bundle (dev, bundled by esbuild)', () => {
       expect(page?.text).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]{2}/);
       expect(page?.layout?.lines.length).toBeGreaterThan(0);
     });
+
+    it('OCRs a scanned page through the bundled extraction worker, as the function asks it to', async () => {
+      // Arrange: the job the function sends with dev's OCR settings
+      const worker = new Worker(join(isolated, 'extract-worker.mjs'));
+      const messages: { type: string; text?: string; textSource?: string; message?: string }[] = [];
+      const ocr = { engine: 'tesseract', languages: CONFIGS.dev.ocr.languages, maxPagesPerDocument: 1, dpi: CONFIGS.dev.ocr.dpi };
+
+      try {
+        // Act
+        await new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: { type: string }) => {
+            messages.push(message);
+            if (message.type === 'done' || message.type === 'failed' || message.type === 'broken') resolve();
+          });
+          worker.on('error', reject);
+          worker.postMessage({ type: 'extract', bytes: readCorpusFile('042-scanned-francais.pdf'), maxPages: 10, ocr });
+        });
+      } finally {
+        await worker.terminate();
+      }
+
+      // Assert
+      expect(messages.at(-1)?.type).toBe('done');
+      const page = messages.find((message) => message.type === 'page');
+      expect(page).toMatchObject({ textSource: 'ocr' });
+      expect(page?.text).toContain('Portez ce vieux whisky au juge');
+    }, 120_000);
 
     it("OCRs a scanned page with the bundle's OCR worker, core and traineddata", async () => {
       // Arrange: everything the worker loads comes from the isolated copy

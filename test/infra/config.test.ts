@@ -16,9 +16,11 @@ const withExtraction = (config: EnvironmentConfig, extraction: Partial<Extractio
   ...config,
   extraction: { ...config.extraction, ...extraction },
 });
+/** Lanes of these maximum concurrencies, with shard queues of 2 each (the event source minimum). */
 const withLanes = (config: EnvironmentConfig, interactive: number, bulk: number, reservedConcurrency?: number): EnvironmentConfig =>
   withExtraction(config, {
     lanes: { interactive: { maxConcurrency: interactive }, bulk: { maxConcurrency: bulk } },
+    sharding: { ...config.extraction.sharding, maxConcurrency: { interactive: 2, bulk: 2 } },
     ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
   });
 const withQueue = (config: EnvironmentConfig, queue: Partial<QueueConfig>): EnvironmentConfig => ({
@@ -35,16 +37,27 @@ describe.each(ENVIRONMENT_NAMES)('validateConfig (%s)', (envName) => {
   });
 
   it('rejects lanes whose maximum concurrencies together pass the reserved concurrency', () => {
-    // Arrange: each lane alone fits, together they do not.
-    const broken = withLanes(config, 3, 3, 5);
+    // Arrange: each lane alone fits, together (with their shard queues' 2 + 2) they do not.
+    const broken = withLanes(config, 3, 3, 9);
 
     // Act & Assert
-    expect(() => validateConfig(broken)).toThrow(/maxConcurrency together \(6\) must not exceed reservedConcurrency \(5\)/);
+    expect(() => validateConfig(broken)).toThrow(/maxConcurrency together \(10\) must not exceed reservedConcurrency \(9\)/);
   });
 
-  it('accepts lanes that fill the reserved concurrency exactly', () => {
+  it('accepts lanes and shard queues that fill the reserved concurrency exactly', () => {
     // Act & Assert
-    expect(() => validateConfig(withLanes(config, 3, 2, 5))).not.toThrow();
+    expect(() => validateConfig(withLanes(config, 3, 2, 9))).not.toThrow();
+  });
+
+  it.each(['interactive', 'bulk'] as const)('rejects a %s shard queue maximum concurrency below 2, the SQS event source minimum', (lane) => {
+    // Arrange
+    const { reservedConcurrency: _reserved, ...unreserved } = config.extraction;
+    const broken = withExtraction({ ...config, extraction: unreserved }, {
+      sharding: { ...config.extraction.sharding, maxConcurrency: { ...config.extraction.sharding.maxConcurrency, [lane]: 1 } },
+    });
+
+    // Act & Assert
+    expect(() => validateConfig(broken)).toThrow(new RegExp(`extraction.sharding.maxConcurrency.${lane} must be 2–1000`));
   });
 
   it('limits the lanes only by their own maximums when nothing is reserved', () => {
@@ -118,13 +131,13 @@ describe.each(ENVIRONMENT_NAMES)('derived settings (%s)', (envName) => {
     const { reservedConcurrency: _reserved, ...unreserved } = config.extraction;
 
     // Act
-    const reservedCap = deriveSettings(withLanes(config, 2, 3, 9)).extractionConcurrencyCap;
+    const reservedCap = deriveSettings(withLanes(config, 2, 3, 12)).extractionConcurrencyCap;
     const lanesCap = deriveSettings(withLanes({ ...config, extraction: unreserved }, 2, 3)).extractionConcurrencyCap;
 
-    // Assert
-    expect(reservedCap).toBe(9);
-    expect(lanesCap).toBe(5);
-    expect(lanesMaxConcurrency(withLanes(config, 2, 3))).toBe(5);
+    // Assert: the lanes' 2 + 3 and their shard queues' 2 + 2
+    expect(reservedCap).toBe(12);
+    expect(lanesCap).toBe(9);
+    expect(lanesMaxConcurrency(withLanes(config, 2, 3))).toBe(9);
   });
 
   it('hands the extractor its limits under the contract names', () => {

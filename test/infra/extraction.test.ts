@@ -50,7 +50,7 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
       });
     });
 
-    it('gets its limits from config, the table and bucket names and the lane queues from the stack', () => {
+    it('gets its limits from config, the table and bucket names and the lanes\' shard queues from the stack', () => {
       // Arrange
       const { config, stack, fn } = extractionOf(envName);
       const { lanes } = stack.ingestion;
@@ -61,13 +61,13 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
           ...extractionEnvironment(config),
           [EXTRACT_ENV.tableName]: { Ref: logicalId(stack.storage.table) },
           [EXTRACT_ENV.bucketName]: { Ref: logicalId(stack.storage.bucket) },
-          [EXTRACT_ENV.interactiveQueueUrl]: { Ref: logicalId(lanes.interactive.queue) },
-          [EXTRACT_ENV.bulkQueueUrl]: { Ref: logicalId(lanes.bulk.queue) },
+          [EXTRACT_ENV.interactiveShardQueueUrl]: { Ref: logicalId(lanes.interactive.shardQueue) },
+          [EXTRACT_ENV.bulkShardQueueUrl]: { Ref: logicalId(lanes.bulk.shardQueue) },
         },
       });
     });
 
-    it('may send messages to each lane queue, where the shards of a long document go', () => {
+    it('may send messages to each lane\'s shard queue, where the shards of a long document go, and to no other queue', () => {
       // Arrange
       const { stack, template } = extractionOf(envName);
       const roleId = logicalId(stack.extraction.extractor.role);
@@ -76,11 +76,9 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
         .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
 
       // Assert
-      for (const lane of ['interactive', 'bulk'] as const) {
-        const queueArn = { 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].queue), 'Arn'] };
-        const sends = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
-        expect(sends.flatMap((statement) => [statement.Resource].flat())).toContainEqual(queueArn);
-      }
+      const sends = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+      const shardQueueArns = LANES.map((lane) => JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].shardQueue), 'Arn'] }));
+      expect(sends.flatMap((statement) => [statement.Resource].flat().map((arn) => JSON.stringify(arn))).sort()).toEqual(shardQueueArns.sort());
     });
 
     it('logs to its own log group, kept as long as configured', () => {
@@ -110,12 +108,32 @@ describe.each(ENVIRONMENT_NAMES)('extraction (%s)', (envName) => {
   });
 
   describe('event sources', () => {
-    it('has one per lane and no other', () => {
+    it('has two per lane, its queue\'s and its shard queue\'s, and no other', () => {
       // Arrange
-      const { eventSources } = extractionOf(envName);
+      const { stack, eventSources } = extractionOf(envName);
+      const arnOf = (queue: Parameters<typeof logicalId>[0]) => JSON.stringify({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
+      const queues = LANES.flatMap((lane) => [arnOf(stack.ingestion.lanes[lane].queue), arnOf(stack.ingestion.lanes[lane].shardQueue)]);
 
       // Assert
-      expect(eventSources).toHaveLength(LANES.length);
+      expect(eventSources.map((eventSource) => JSON.stringify(eventSource.EventSourceArn)).sort()).toEqual(queues.sort());
+    });
+
+    it.each(LANES)('%s lane shards: one per invocation, no batching window, capped by the lane\'s shard concurrency', (lane) => {
+      // Arrange
+      const { config, stack, eventSources } = extractionOf(envName);
+      const queueArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.ingestion.lanes[lane].shardQueue), 'Arn'] });
+
+      // Act
+      const shardSources = eventSources.filter((eventSource) => JSON.stringify(eventSource.EventSourceArn) === queueArn);
+
+      // Assert
+      expect(shardSources).toHaveLength(1);
+      expect(shardSources[0]).toMatchObject({
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: config.extraction.sharding.maxConcurrency[lane] },
+      });
+      expect(shardSources[0]!.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
     });
 
     it.each(LANES)('%s lane: batches, reports failed records one by one and caps concurrency as the lane is configured', (lane) => {

@@ -39,14 +39,17 @@ function ingestionOfLane(envName: EnvironmentName, lane: Lane) {
 const ENVIRONMENT_LANES = ENVIRONMENT_NAMES.flatMap((envName) => LANES.map((lane) => [envName, lane] as const));
 
 describe.each(ENVIRONMENT_NAMES)('ingestion lanes (%s)', (envName) => {
-  it('has one queue and one dead-letter queue per lane, and no two lanes share one', () => {
+  it('has a queue, a shard queue and a dead-letter queue for each per lane, and no two lanes share one', () => {
     // Arrange
     const { stack, template } = environment(envName);
-    const ids = LANES.flatMap((lane) => [logicalId(stack.ingestion.lanes[lane].queue), logicalId(stack.ingestion.lanes[lane].deadLetterQueue)]);
+    const ids = LANES.flatMap((lane) => {
+      const { queue, deadLetterQueue, shardQueue, shardDeadLetterQueue } = stack.ingestion.lanes[lane];
+      return [queue, deadLetterQueue, shardQueue, shardDeadLetterQueue].map(logicalId);
+    });
     const extractionQueues = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('Ingestion'));
 
     // Assert
-    expect(new Set(ids).size).toBe(2 * LANES.length);
+    expect(new Set(ids).size).toBe(4 * LANES.length);
     expect(extractionQueues.sort()).toEqual([...ids].sort());
   });
 
@@ -148,6 +151,63 @@ describe.each(ENVIRONMENT_LANES)('ingestion (%s, %s lane)', (envName, lane) => {
     });
   });
 
+});
+
+describe.each(ENVIRONMENT_LANES)('shard queue (%s, %s lane)', (envName, lane) => {
+  function shardQueueOf(name: EnvironmentName) {
+    const { config, stack, template } = environment(name);
+    const queueId = logicalId(stack.ingestion.lanes[lane].shardQueue);
+    const [mapping] = Object.values(
+      template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] } } }),
+    );
+    return {
+      config,
+      template,
+      queueId,
+      deadLetterQueueId: logicalId(stack.ingestion.lanes[lane].shardDeadLetterQueue),
+      queue: propertiesOf(template, queueId),
+      extractor: propertiesOf(template, logicalId(stack.extraction.extractor.function)),
+      eventSource: mapping?.Properties as Record<string, unknown>,
+    };
+  }
+
+  it('keeps a shard hidden for at least 6 × function timeout + its batching window, as the lane queue does', () => {
+    // Arrange
+    const { queue, extractor, eventSource } = shardQueueOf(envName);
+
+    // Act
+    const required = 6 * (extractor.Timeout as number) + ((eventSource.MaximumBatchingWindowInSeconds as number | undefined) ?? 0);
+
+    // Assert
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(required);
+  });
+
+  it('moves a shard to its own dead-letter queue after the configured number of receives, encrypted and TLS only', () => {
+    // Arrange
+    const { config, template, queue, queueId, deadLetterQueueId } = shardQueueOf(envName);
+
+    // Assert
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+      maxReceiveCount: config.queue.maxReceiveCount,
+    });
+    expect(queue).toMatchObject({ SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('is fed by the extractor only: S3 may not send to it', () => {
+    // Arrange
+    const { template, queueId } = shardQueueOf(envName);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Queues).includes(JSON.stringify({ Ref: queueId })),
+    );
+
+    // Assert
+    expect(JSON.stringify(policies)).not.toContain('s3.amazonaws.com');
+  });
 });
 
 describe.each(ENVIRONMENT_NAMES)('ingestion (%s)', (envName) => {

@@ -102,11 +102,18 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
 
     it('links the bulk lane\'s queue alarms to the section of their kind', () => {
       expect(runbookLink('BulkDeadLetterQueueNotEmpty')).toBe('docs/runbook.md#deadletterqueuenotempty');
+      expect(runbookLink('BulkShardDeadLetterQueueNotEmpty')).toBe('docs/runbook.md#sharddeadletterqueuenotempty');
       expect(runbookLink('BulkQueueBacklogAging')).toBe('docs/runbook.md#queuebacklogaging');
     });
 
     describe.each(LANES)('%s lane', (lane) => {
-      const { deadLetter, backlog } = LANE_ALARMS[lane];
+      const { deadLetter, backlog, shardDeadLetter } = LANE_ALARMS[lane];
+
+      it(`${shardDeadLetter}: any visible message in the lane's shard DLQ, within a minute`, () => {
+        const alarm = alarmOf(envName, shardDeadLetter);
+        expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Period: 60, Threshold: 1, EvaluationPeriods: 1 });
+        expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].shardDeadLetterQueue) });
+      });
 
       it(`${deadLetter}: any visible message in the lane's DLQ, within a minute`, () => {
         const alarm = alarmOf(envName, deadLetter);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIGS, ENVIRONMENT_NAMES, ocrConfigProblems, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
+import { EXTRACT_ENV } from '../../lambdas/shared/contract.js';
+import { CONFIGS, ENVIRONMENT_NAMES, extractionEnvironment, ocrConfigProblems, validateConfig, type EnvironmentConfig } from '../../lib/config.js';
 
 const withOcr = (ocr: Partial<EnvironmentConfig['ocr']>): EnvironmentConfig => ({ ...CONFIGS.dev, ocr: { ...CONFIGS.dev.ocr, ...ocr } });
 
@@ -21,6 +22,30 @@ describe('OCR config rules', () => {
   });
 
   it('does not ask for traineddata when Textract reads the pages', () => {
-    expect(ocrConfigProblems(withOcr({ engine: 'textract', languages: ['deu'] }))).toEqual([]);
+    expect(ocrConfigProblems(withOcr({ engine: 'textract', languages: ['deu'], textractTps: 5 }))).toEqual([]);
+  });
+});
+
+describe('Textract settings', () => {
+  it("asks for the account's DetectDocumentText quota", () => {
+    expect(() => validateConfig(withOcr({ engine: 'textract' }))).toThrow("ocr.textractTps must be the account's DetectDocumentText quota");
+  });
+
+  it('refuses a quota too small for the pages a document may OCR within its budget', () => {
+    // Arrange: dev's 2 + 2 environments of one worker, at one request a second: 4 s a request
+    // for each worker, and 20 pages would take 80 s of the 60 s a document has
+    const config = withOcr({ engine: 'textract', textractTps: 1, maxPagesPerDocument: 20 });
+
+    // Act & Assert
+    expect(() => validateConfig(config)).toThrow(/one request every 4000 ms: 20 pages \(ocr.maxPagesPerDocument\) would take 80 s, more than extraction.documentTimeoutSeconds \(60\)/);
+  });
+
+  it("gives the function its workers' least interval between requests, and only with Textract", () => {
+    // Arrange: prod has 20 environments of one worker; at 10 requests a second, one every 2 s each
+    const prod: EnvironmentConfig = { ...CONFIGS.prod, ocr: { ...CONFIGS.prod.ocr, engine: 'textract', textractTps: 10 } };
+
+    // Act & Assert
+    expect(extractionEnvironment(prod)[EXTRACT_ENV.ocrTextractIntervalMs]).toBe('2000');
+    expect(extractionEnvironment(CONFIGS.prod)).not.toHaveProperty(EXTRACT_ENV.ocrTextractIntervalMs);
   });
 });

@@ -32,8 +32,8 @@ type Resource = { Type: string; Properties: Record<string, any> };
 let local: TestRuntime;
 let resources: Record<string, Resource>;
 let stackRegion: string;
-/** Each lane's queue and dead-letter queue in the template, by logical id. */
-let laneQueueIds: Record<Lane, { queue: string; deadLetterQueue: string }>;
+/** Each lane's queue and dead-letter queue, and shard queue and its dead-letter queue, in the template, by logical id. */
+let laneQueueIds: Record<Lane, { queue: string; deadLetterQueue: string; shardQueue: string; shardDeadLetterQueue: string }>;
 
 /** The one resource of `type` that satisfies `match`, as [logicalId, resource]. */
 function findOne(type: string, match: (resource: Resource, id: string) => boolean = () => true): [string, Resource] {
@@ -58,8 +58,11 @@ beforeAll(async () => {
   const idOf = (construct: { node: { defaultChild?: unknown } }) => stacks.dev.getLogicalId(construct.node.defaultChild as CfnElement);
   laneQueueIds = Object.fromEntries(
     LANES.map((lane) => {
-      const { queue, deadLetterQueue } = stacks.dev.ingestion.lanes[lane];
-      return [lane, { queue: idOf(queue), deadLetterQueue: idOf(deadLetterQueue) }];
+      const { queue, deadLetterQueue, shardQueue, shardDeadLetterQueue } = stacks.dev.ingestion.lanes[lane];
+      return [
+        lane,
+        { queue: idOf(queue), deadLetterQueue: idOf(deadLetterQueue), shardQueue: idOf(shardQueue), shardDeadLetterQueue: idOf(shardDeadLetterQueue) },
+      ];
     }),
   ) as typeof laneQueueIds;
 
@@ -82,26 +85,34 @@ describe('the local runtime against the dev template', () => {
     lane === 'interactive'
       ? { queue: local.outputs.QueueUrl, deadLetter: local.outputs.DeadLetterQueueUrl }
       : { queue: local.outputs.BulkQueueUrl, deadLetter: local.outputs.BulkDeadLetterQueueUrl };
+  const localShards = (lane: Lane) =>
+    lane === 'interactive'
+      ? { queue: local.outputs.ShardQueueUrl, deadLetter: local.outputs.ShardDeadLetterQueueUrl }
+      : { queue: local.outputs.BulkShardQueueUrl, deadLetter: local.outputs.BulkShardDeadLetterQueueUrl };
+  const QUEUE_KINDS = LANES.flatMap((lane) => [
+    [lane, 'queue', 'deadLetterQueue', localLane] as const,
+    [lane, 'shardQueue', 'shardDeadLetterQueue', localShards] as const,
+  ]);
 
-  it('has as many extraction queues as the template: one pair per lane', () => {
+  it('has as many extraction queues as the template: one pair per lane and one per lane’s shards', () => {
     // The extraction queues (the purge queue behind the API has a redrive policy too).
     const extraction = Object.entries(resources).filter(
       ([id, resource]) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined && id.startsWith('Ingestion'),
     );
-    expect(extraction.map(([id]) => id).sort()).toEqual(LANES.map((lane) => laneQueueIds[lane].queue).sort());
-    expect(new Set(LANES.flatMap((lane) => Object.values(localLane(lane)))).size).toBe(2 * LANES.length);
+    expect(extraction.map(([id]) => id).sort()).toEqual(LANES.flatMap((lane) => [laneQueueIds[lane].queue, laneQueueIds[lane].shardQueue]).sort());
+    expect(new Set(LANES.flatMap((lane) => [...Object.values(localLane(lane)), ...Object.values(localShards(lane))])).size).toBe(4 * LANES.length);
   });
 
-  it.each(LANES)('has the %s lane’s source queue and dead-letter queue of the template', async (lane) => {
-    const queue = resources[laneQueueIds[lane].queue]!;
+  it.each(QUEUE_KINDS)('has the %s lane’s %s and its dead-letter queue of the template', async (lane, queueKind, deadLetterKind, localQueues) => {
+    const queue = resources[laneQueueIds[lane][queueKind]]!;
     const deadLetterId = getAttTarget(queue.Properties.RedrivePolicy.deadLetterTargetArn);
-    expect(deadLetterId).toBe(laneQueueIds[lane].deadLetterQueue);
+    expect(deadLetterId).toBe(laneQueueIds[lane][deadLetterKind]);
     const deadLetter = resources[deadLetterId]!;
 
     const attributes = async (queueUrl: string) =>
       (await local.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes!;
-    const localQueue = await attributes(localLane(lane).queue);
-    const localDeadLetter = await attributes(localLane(lane).deadLetter);
+    const localQueue = await attributes(localQueues(lane).queue);
+    const localDeadLetter = await attributes(localQueues(lane).deadLetter);
 
     expect(Number(localQueue.VisibilityTimeout)).toBe(queue.Properties.VisibilityTimeout);
     expect(Number(localQueue.MessageRetentionPeriod)).toBe(queue.Properties.MessageRetentionPeriod);
@@ -169,12 +180,17 @@ describe('the local runtime against the dev template', () => {
     expect(settings.memoryMb).toBe(fn.Properties.MemorySize);
   });
 
-  it.each(LANES)('consumes the %s lane with the template’s event source settings', (lane) => {
+  const EVENT_SOURCES = LANES.flatMap((lane) => [
+    [lane, 'queue', () => local.runtime.settings.lanes[lane]] as const,
+    [lane, 'shardQueue', () => local.runtime.settings.shardLanes[lane]] as const,
+  ]);
+
+  it.each(EVENT_SOURCES)('consumes the %s lane’s %s with the template’s event source settings', (lane, queueKind, localSettings) => {
     const [, mapping] = findOne(
       'AWS::Lambda::EventSourceMapping',
-      (resource) => getAttTarget(resource.Properties.EventSourceArn) === laneQueueIds[lane].queue,
+      (resource) => getAttTarget(resource.Properties.EventSourceArn) === laneQueueIds[lane][queueKind],
     );
-    const settings = local.runtime.settings.lanes[lane];
+    const settings = localSettings();
 
     expect(settings.functionName).toBe(local.runtime.settings.function.functionName);
     expect(settings.timeoutSeconds).toBe(local.runtime.settings.function.timeoutSeconds);
@@ -184,6 +200,13 @@ describe('the local runtime against the dev template', () => {
     expect(settings.reportBatchItemFailures).toBe(
       (mapping.Properties.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
     );
+  });
+
+  it('has room for every event source at its maximum at once, so shards never hold a lane’s invocations back', () => {
+    const { function: extractor, lanes, shardLanes } = local.runtime.settings;
+    const together = LANES.reduce((sum, lane) => sum + lanes[lane].maxConcurrency + shardLanes[lane].maxConcurrency, 0);
+
+    expect(extractor.maxConcurrency).toBeGreaterThanOrEqual(together);
   });
 
   it('gives the function the environment variables of the template', async () => {

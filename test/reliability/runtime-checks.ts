@@ -3,9 +3,10 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TestRuntime } from '../support/local-runtime.js';
 
-/** Messages in the extraction dead-letter queues of every lane, visible or in flight. */
+/** Messages in the extraction and shard dead-letter queues of every lane, visible or in flight. */
 export async function deadLetterDepth(local: TestRuntime): Promise<number> {
-  const queues = [local.outputs.DeadLetterQueueUrl, local.outputs.BulkDeadLetterQueueUrl].filter((url): url is string => Boolean(url));
+  const { DeadLetterQueueUrl, BulkDeadLetterQueueUrl, ShardDeadLetterQueueUrl, BulkShardDeadLetterQueueUrl } = local.outputs;
+  const queues = [DeadLetterQueueUrl, BulkDeadLetterQueueUrl, ShardDeadLetterQueueUrl, BulkShardDeadLetterQueueUrl].filter((url): url is string => Boolean(url));
   let depth = 0;
   for (const QueueUrl of queues) {
     const { Attributes } = await local.clients.sqs.send(

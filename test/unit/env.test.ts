@@ -13,8 +13,8 @@ const valid = {
   SHARD_PAGES: '400',
   SHARD_OCR_PAGE_WEIGHT: '200',
   SHARD_MAX_PER_DOCUMENT: '16',
-  INTERACTIVE_QUEUE_URL: 'http://queue/interactive',
-  BULK_QUEUE_URL: 'http://queue/bulk',
+  INTERACTIVE_SHARD_QUEUE_URL: 'http://queue/interactive-shards',
+  BULK_SHARD_QUEUE_URL: 'http://queue/bulk-shards',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048',
 };
 
@@ -31,10 +31,16 @@ describe('loadExtractSettings', () => {
       engineHeapBudgetMb: 256,
       ocr: { engine: 'off', languages: ['eng'], maxPagesPerDocument: 10, dpi: 150 },
       sharding: { pagesPerShard: 400, ocrPageWeight: 200, maxShardsPerDocument: 16 },
-      laneQueueUrls: { interactive: 'http://queue/interactive', bulk: 'http://queue/bulk' },
+      shardQueueUrls: { interactive: 'http://queue/interactive-shards', bulk: 'http://queue/bulk-shards' },
       functionMemoryMb: 2048,
       reuseIdenticalDocuments: false,
     });
+  });
+
+  it("reads Textract's request interval when the stack sets one", () => {
+    const settings = loadExtractSettings({ ...valid, OCR_ENGINE: 'textract', OCR_TEXTRACT_INTERVAL_MS: '2000' });
+
+    expect(settings.ocr).toMatchObject({ engine: 'textract', textractIntervalMs: 2000 });
   });
 
   it('reads the reuse of identical documents and the usage retention when the stack sets them', () => {

@@ -25,8 +25,8 @@ beforeAll(async () => {
   for (const [name, value] of Object.entries(extractionEnvironment(config))) vi.stubEnv(name, value);
   vi.stubEnv('TABLE_NAME', 'documents');
   vi.stubEnv('BUCKET_NAME', 'docs');
-  vi.stubEnv('INTERACTIVE_QUEUE_URL', 'http://queue/interactive');
-  vi.stubEnv('BULK_QUEUE_URL', 'http://queue/bulk');
+  vi.stubEnv('INTERACTIVE_SHARD_QUEUE_URL', 'http://queue/interactive');
+  vi.stubEnv('BULK_SHARD_QUEUE_URL', 'http://queue/bulk');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   ({ handler } = (await import('../../lambdas/extract/handler.js')) as never);

@@ -22,8 +22,8 @@ beforeAll(async () => {
   vi.stubEnv('SHARD_PAGES', '400');
   vi.stubEnv('SHARD_OCR_PAGE_WEIGHT', '200');
   vi.stubEnv('SHARD_MAX_PER_DOCUMENT', '16');
-  vi.stubEnv('INTERACTIVE_QUEUE_URL', 'http://queue/interactive');
-  vi.stubEnv('BULK_QUEUE_URL', 'http://queue/bulk');
+  vi.stubEnv('INTERACTIVE_SHARD_QUEUE_URL', 'http://queue/interactive');
+  vi.stubEnv('BULK_SHARD_QUEUE_URL', 'http://queue/bulk');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../lambdas/extract/handler.js')) as never);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, CORPUS_BAD_FILES, DEFAULT_MIX, MAX_GENERATED_PAGES, ownersNeeded, parseMix, splitByMix, UPLOAD_PATHS } from '../reliability/load/load-plan.js';
+import { LOCAL_CONFIG } from '../../local/settings.js';
+import { buildPlan, CORPUS_BAD_FILES, DEFAULT_MIX, LONG_DOCUMENT_PAGES, MAX_GENERATED_PAGES, ownersNeeded, parseMix, splitByMix, UPLOAD_PATHS } from '../reliability/load/load-plan.js';
 
 describe('parseMix', () => {
   it('reads each path’s share and gives a path left out none', () => {
@@ -57,8 +58,18 @@ describe('buildPlan', () => {
     expect(api.filter((upload) => upload.lane === 'bulk').length).toBe(175);
   });
 
+  it('mixes in long documents, read in shards, one in 50 of each path', () => {
+    const long = plan.uploads.filter((upload) => upload.content.kind === 'generated' && upload.content.pages === LONG_DOCUMENT_PAGES);
+    expect(LONG_DOCUMENT_PAGES).toBeGreaterThan(LOCAL_CONFIG.extraction.sharding.pagesPerShard);
+    for (const path of UPLOAD_PATHS) {
+      const ofPath = plan.uploads.filter((upload) => upload.path === path);
+      expect(long.filter((upload) => upload.path === path).length, path).toBe(Math.floor((ofPath.length + 37) / 50));
+    }
+    expect(long.every((upload) => upload.expected.status === 'COMPLETED' && upload.expected.pageCount === LONG_DOCUMENT_PAGES)).toBe(true);
+  });
+
   it('mixes generated documents of 1 to 20 pages, corpus files and a few bad files expected to fail with their codes', () => {
-    const generated = plan.uploads.filter((upload) => upload.content.kind === 'generated');
+    const generated = plan.uploads.filter((upload) => upload.content.kind === 'generated' && upload.content.pages !== LONG_DOCUMENT_PAGES);
     const pages = generated.map((upload) => (upload.content.kind === 'generated' ? upload.content.pages : 0));
     expect(Math.min(...pages)).toBe(1);
     expect(Math.max(...pages)).toBe(MAX_GENERATED_PAGES);

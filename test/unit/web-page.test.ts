@@ -9,6 +9,7 @@ import { PageConfigError, parsePageConfig } from '../../web/src/page-config.js';
 import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from '../../web/src/pkce.js';
 import { describeError, describeFailure, formatBytes, looksLikePdf, planUpload, pollDelayMs, progressPercent } from '../../web/src/uploads.js';
 import { webhookRow } from '../../web/src/webhooks.js';
+import { progressLabel, progressShare } from '../../web/src/document-progress.js';
 
 const LIMITS = { maxDirectUploadBytes: 4 * 1024 * 1024, maxUploadBytes: 100 * 1024 * 1024 };
 const pdf = (size: number, name = 'report.pdf', type = 'application/pdf') => ({ name, size, type });
@@ -219,5 +220,20 @@ describe('webhookRow', () => {
 
     expect(row.warning).toBe('Disabled after 8 failed attempts over 15.0 h; last: HTTP 500');
     expect(webhookRow({ ...webhook, status: 'DISABLED' }).warning).toBe('Disabled.');
+  });
+});
+
+describe('document progress', () => {
+  const progress = { pagesDone: 1200, pageCount: 2000, shards: 5, shardsDone: 3 };
+
+  it('reads pages done of the page count, and the parts done', () => {
+    expect(progressLabel(progress)).toBe('1,200 of 2,000 pages read (3 of 5 parts)');
+  });
+
+  it('fills the bar by pages, by parts while the page count is unknown, and never past full', () => {
+    expect(progressShare(progress)).toBe(60);
+    expect(progressShare({ ...progress, pageCount: 0 })).toBe(60);
+    expect(progressShare({ ...progress, pagesDone: 2100 })).toBe(100);
+    expect(progressShare({ pagesDone: 0, pageCount: 0, shards: 0, shardsDone: 0 })).toBe(0);
   });
 });

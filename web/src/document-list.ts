@@ -5,6 +5,7 @@
 import { ApiRequestError, type DocumentSummary } from './api-client.js';
 import { closeViewer, showTables, showText } from './document-viewer.js';
 import { button, type PageContext } from './page-context.js';
+import { progressElements } from './progress-view.js';
 import { formatBytes, isTerminal, pollDelayMs } from './uploads.js';
 
 export interface StatusView {
@@ -128,7 +129,7 @@ export class DocumentList {
     const remove = button('Delete', 'button danger', () => void this.delete(doc.documentId), `Delete ${name}`);
     actions.append(show, tables, remove);
 
-    row.replaceChildren(title, status, details, actions);
+    row.replaceChildren(title, status, ...progressElements(doc), details, actions);
     ui.documentsEmpty.hidden = true;
   }
 

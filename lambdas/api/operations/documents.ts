@@ -205,6 +205,7 @@ async function inlinePage(page: PageRecord, deps: ApiDependencies): Promise<Page
     needsOcr: page.needsOcr,
     textSource: page.textSource,
     ocrConfidence: page.ocrConfidence,
+    unreadable: page.unreadable || undefined,
   }) as PageView;
 }
 
@@ -223,6 +224,7 @@ async function linkedPage(page: PageRecord, deps: ApiDependencies): Promise<Page
     needsOcr: page.needsOcr,
     textSource: page.textSource,
     ocrConfidence: page.ocrConfidence,
+    unreadable: page.unreadable || undefined,
   }) as PageView;
 }
 

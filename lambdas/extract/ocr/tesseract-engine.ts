@@ -26,8 +26,8 @@ export interface TesseractEngineOptions {
   /** WebAssembly memory past which the worker is replaced after its page. @default 512 MiB */
   readonly memoryBudgetBytes?: number;
   /**
-   * Below this mean confidence (0–100), a page that orientation detection turned is read as
-   * rendered too, and the better reading kept. @default 60
+   * Below this mean confidence (0–100), a page read as rendered is asked whether it lies turned
+   * (Tesseract's orientation detection), and read again turned, the better reading kept. @default 60
    */
   readonly orientationConfidence?: number;
 }
@@ -104,13 +104,16 @@ export class TesseractEngine {
     const stop = () => void this.close();
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      const turn = await this.uprightTurn(image, page);
-      let best = await this.read(image, turn, page);
-      // Orientation detection can be fooled by pictures: a turned page that reads poorly is
-      // read as rendered too, and the better reading kept.
-      if (turn !== 0 && best.confidence < this.orientationConfidence) {
-        const asRendered = await this.read(image, 0, page);
-        if (score(asRendered) > score(best)) best = asRendered;
+      // Most pages are scanned upright: they are read once, as rendered. Only a reading that
+      // comes out poor asks orientation detection (about a tenth of a reading's time) whether
+      // the page lies turned, and reads it again turned, keeping the better reading.
+      let best = await this.read(image, 0, page);
+      if (best.confidence < this.orientationConfidence) {
+        const turn = await this.uprightTurn(image, page);
+        if (turn !== 0) {
+          const turned = await this.read(image, turn, page);
+          if (score(turned) > score(best)) best = turned;
+        }
       }
       await this.recycleIfGrown();
       return best;

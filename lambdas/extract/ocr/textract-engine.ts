@@ -13,11 +13,14 @@ import { DetectDocumentTextCommand, type Block, type TextractClient } from '@aws
 import { encode } from 'fast-png';
 import { roundCoordinate, unionBoxes, type Box, type LayoutLine, type LayoutWord } from '../../shared/page-layout.js';
 import type { GreyImage, PageSize } from './grey-image.js';
+import { OcrUnavailable, PageOcrRefused } from './ocr-errors.js';
 import type { OcrResult } from './tesseract-engine.js';
 
 /** Textract's limit for a synchronous document sent as bytes. */
 export const MAX_TEXTRACT_BYTES = 10 * 1024 * 1024;
 const RETRYABLE = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException']);
+/** Errors that say the page itself cannot be read, whenever it is sent. */
+const PAGE_REFUSED = new Set(['InvalidParameterException', 'UnsupportedDocumentException', 'BadDocumentException', 'DocumentTooLargeException']);
 
 export interface TextractEngineOptions {
   readonly client: Pick<TextractClient, 'send'>;
@@ -31,6 +34,12 @@ export interface TextractEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** 0 ≤ x < 1, for jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Waits for this worker's turn before each request, retries included, so that all workers
+   * together keep within the account's requests-per-second quota (see request-pacer.ts).
+   * @default no pacing
+   */
+  readonly pacer?: { turn(signal?: AbortSignal): Promise<void> };
 }
 
 export class TextractEngine {
@@ -44,6 +53,7 @@ export class TextractEngine {
       maxDelayMs: 5_000,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
+      pacer: { turn: async () => {} },
       ...options,
     };
   }
@@ -56,7 +66,7 @@ export class TextractEngine {
   async recognise(image: GreyImage, page: PageSize, signal?: AbortSignal): Promise<OcrResult> {
     const bytes = encode({ width: image.width, height: image.height, data: image.data, channels: 1, depth: 8 });
     if (bytes.length > MAX_TEXTRACT_BYTES) {
-      throw new Error(
+      throw new PageOcrRefused(
         `The page's PNG is ${(bytes.length / 1_048_576).toFixed(1)} MB, over Textract's 10 MB for a page sent as bytes: render it at a lower resolution`,
       );
     }
@@ -65,15 +75,26 @@ export class TextractEngine {
     return { ...layoutFromBlocks(blocks, page), rotation: 0 };
   }
 
+  /**
+   * Throttling is retried here; what is left is sorted for the extractor: a page Textract
+   * refuses is `PageOcrRefused` (the page keeps `needsOcr`), anything else `OcrUnavailable`
+   * (the document is tried again later). A deadline's abort passes through as it is.
+   */
   private async detect(bytes: Uint8Array, signal?: AbortSignal): Promise<Block[]> {
-    const { client, maxAttempts, baseDelayMs, maxDelayMs, sleep, random } = this.options;
+    const { client, maxAttempts, baseDelayMs, maxDelayMs, sleep, random, pacer } = this.options;
     for (let attempt = 1; ; attempt += 1) {
       try {
+        await pacer.turn(signal);
         const response = await client.send(new DetectDocumentTextCommand({ Document: { Bytes: bytes } }), { abortSignal: signal });
         return response.Blocks ?? [];
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         const name = (error as { name?: string }).name ?? '';
-        if (!RETRYABLE.has(name) || attempt >= maxAttempts || signal?.aborted) throw error;
+        const message = (error as { message?: string }).message ?? String(error);
+        if (PAGE_REFUSED.has(name)) throw new PageOcrRefused(`Textract refused the page: ${name}: ${message}`, { cause: error });
+        if (!RETRYABLE.has(name) || attempt >= maxAttempts) {
+          throw new OcrUnavailable(`Textract did not read the page${RETRYABLE.has(name) ? ` in ${attempt} attempts` : ''}: ${name}: ${message}`, { cause: error });
+        }
         await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))));
       }
     }

@@ -23,6 +23,8 @@ export interface PageContent {
    * tells a scan (worth OCR) from a blank or nearly blank page (nothing to read). 0 elsewhere.
    */
   readonly imageCoverage: number;
+  /** PDFium could not load the page (a broken page tree entry): it reads as empty. */
+  readonly unreadable?: true;
 }
 
 const OBJECT_IMAGE = 3;
@@ -60,6 +62,7 @@ export class PageReader {
         visibleChars: 0,
         imageCoverage: 0,
         layout: { version: LAYOUT_VERSION, pageNumber, width: 0, height: 0, source: 'text-layer', lines: [] },
+        unreadable: true,
       };
     }
     try {

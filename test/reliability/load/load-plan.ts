@@ -4,6 +4,7 @@
  * reconciliation knows every expectation before the first upload.
  */
 import type { Lane } from '../../../lambdas/shared/contract.js';
+import { LOCAL_CONFIG } from '../../../local/settings.js';
 
 export const UPLOAD_PATHS = ['direct', 'presigned', 'drop'] as const;
 export type UploadPath = (typeof UPLOAD_PATHS)[number];
@@ -80,6 +81,13 @@ const CORPUS_EVERY = 10;
 const CORPUS_OFFSET = 3;
 /** Generated documents have 1 to this many pages. */
 export const MAX_GENERATED_PAGES = 20;
+/**
+ * One document in this many is long: more pages than one shard takes (`extraction.sharding`
+ * of the local runtime's config), so it is read in page-range shards by several invocations.
+ */
+const LONG_EVERY = 50;
+const LONG_OFFSET = 12;
+export const LONG_DOCUMENT_PAGES = LOCAL_CONFIG.extraction.sharding.pagesPerShard + 50;
 /** API uploads in this many ask for the bulk lane (`lane=bulk`); the rest are interactive. */
 const BULK_API_EVERY = 4;
 
@@ -139,6 +147,9 @@ function contentFor(path: UploadPath, nth: number, seed: number): { content: Pla
   if (nth % CORPUS_EVERY === CORPUS_OFFSET) {
     const good = CORPUS_GOOD_FILES[Math.floor(nth / CORPUS_EVERY) % CORPUS_GOOD_FILES.length]!;
     return { content: { kind: 'corpus', file: good.file }, expected: { status: 'COMPLETED', pageCount: good.pages } };
+  }
+  if (nth % LONG_EVERY === LONG_OFFSET) {
+    return { content: { kind: 'generated', pages: LONG_DOCUMENT_PAGES }, expected: { status: 'COMPLETED', pageCount: LONG_DOCUMENT_PAGES } };
   }
   // A spread of lengths that does not line up with the path's cycle.
   const pages = 1 + ((nth * 7 + seed * 3) % MAX_GENERATED_PAGES);

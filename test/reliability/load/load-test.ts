@@ -261,17 +261,19 @@ async function queueDepth(clients: AwsClients, queueUrl: string): Promise<number
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
-/** Messages in both lanes' extraction dead-letter queues, visible or in flight. */
+/** Messages in both lanes' extraction and shard dead-letter queues, visible or in flight. */
 export async function deadLetterDepth(clients: AwsClients, outputs: LocalOutputs): Promise<number> {
-  const depths = await Promise.all([outputs.DeadLetterQueueUrl, outputs.BulkDeadLetterQueueUrl].map((url) => queueDepth(clients, url)));
+  const queues = [outputs.DeadLetterQueueUrl, outputs.BulkDeadLetterQueueUrl, outputs.ShardDeadLetterQueueUrl, outputs.BulkShardDeadLetterQueueUrl];
+  const depths = await Promise.all(queues.map((url) => queueDepth(clients, url)));
   return depths.reduce((sum, depth) => sum + depth, 0);
 }
 
-/** Waits (bounded) for both extraction queues to be empty, so nothing is still on its way to a dead-letter queue. */
+/** Waits (bounded) for both lanes' extraction and shard queues to be empty, so nothing is still on its way to a dead-letter queue. */
 async function waitForDrainedLanes(clients: AwsClients, outputs: LocalOutputs, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const depths = await Promise.all([outputs.QueueUrl, outputs.BulkQueueUrl].map((url) => queueDepth(clients, url)));
+    const queues = [outputs.QueueUrl, outputs.BulkQueueUrl, outputs.ShardQueueUrl, outputs.BulkShardQueueUrl];
+    const depths = await Promise.all(queues.map((url) => queueDepth(clients, url)));
     if (depths.every((depth) => depth === 0)) return;
     await sleep(500);
   }
