@@ -83,7 +83,7 @@ describe('processShard', () => {
 
     // Assert
     expect(outcome).toEqual({ status: 'shard-done', documentId: DOC_ID, shard: 1 });
-    expect(extract.mock.calls[0]![3]).toEqual({ pages: { first: 11, last: 20 } });
+    expect(extract.mock.calls[0]![3]).toEqual({ pages: { first: 11, last: 20 }, shard: { index: 1, count: 3 } });
     expect(store.addPagesDone).toHaveBeenCalledWith(DOC_ID, 2, 10);
     expect(store.recordShardDone).toHaveBeenCalledWith(DOC_ID, 2, 1);
     expect(transition).not.toHaveBeenCalled();
