@@ -228,7 +228,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'access token (`Authorization: Bearer <token>`) with one of the API scopes; the owner of a document',
         "is the token's `sub`, and only its owner sees it; members of the `admin` group may act on any owner's",
         'documents and use the admin routes. Errors always have the shape `{ "error": { "code", "message" } }`,',
-        "API Gateway's own included. See the README (section API) for examples.",
+        "API Gateway's own included. See docs/api.md for examples.",
       ].join(' '),
     },
     servers: [
@@ -247,7 +247,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         cognito: {
           type: 'oauth2',
           description:
-            "The environment's Cognito user pool: authorization code grant with PKCE through its domain (see the README, section API); locally, `npm run --silent token -- <userId>`.",
+            "The environment's Cognito user pool: authorization code grant with PKCE through its domain (see docs/api.md, Users and tokens); locally, `npm run --silent token -- <userId>`.",
           flows: {
             authorizationCode: {
               authorizationUrl: 'https://pdf-pipeline-dev-123456789012.auth.eu-west-1.amazoncognito.com/oauth2/authorize',

@@ -366,7 +366,7 @@ export class PdfPipelineStack extends Stack {
     });
 
     // Outputs: what deploy scripts and integration tests look up.
-    addStackOutputs(this);
+    addStackOutputs(this, config);
 
     acknowledgeNagFindings(this, { textract: config.ocr.engine === 'textract' });
   }

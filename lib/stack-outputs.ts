@@ -1,8 +1,10 @@
 /** The stack's outputs: what deploy scripts, the CLI and integration tests look up. */
 import { CfnOutput } from 'aws-cdk-lib';
+import { UPLOAD_LIMIT_OUTPUTS } from '../api-client/upload-route.js';
+import type { EnvironmentConfig } from './config.js';
 import type { PdfPipelineStack } from './pdf-pipeline-stack.js';
 
-export function addStackOutputs(stack: PdfPipelineStack): void {
+export function addStackOutputs(stack: PdfPipelineStack, config: EnvironmentConfig): void {
   const { bucket, table } = stack.storage;
   const { lanes } = stack.ingestion;
   new CfnOutput(stack, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
@@ -28,6 +30,15 @@ export function addStackOutputs(stack: PdfPipelineStack): void {
   });
   new CfnOutput(stack, 'TableName', { value: table.tableName, description: 'Document table' });
   new CfnOutput(stack, 'ApiUrl', { value: stack.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
+  // Clients choose each file's upload route from the deployed limits, not from a checkout's config.
+  new CfnOutput(stack, UPLOAD_LIMIT_OUTPUTS.maxDirectUploadBytes, {
+    value: String(config.api.maxDirectUploadBytes),
+    description: 'Largest PDF POST /v1/documents takes in its body, in bytes',
+  });
+  new CfnOutput(stack, UPLOAD_LIMIT_OUTPUTS.maxPresignedUploadBytes, {
+    value: String(config.api.maxPresignedUploadBytes),
+    description: 'Largest PDF a presigned POST from POST /v1/uploads takes, in bytes',
+  });
   new CfnOutput(stack, 'UserPoolId', { value: stack.auth.userPool.userPoolId, description: 'Cognito user pool of API users' });
   new CfnOutput(stack, 'UserPoolClientId', { value: stack.auth.appClient.userPoolClientId, description: 'App client for sign-in' });
   if (stack.auth.domain) {

@@ -80,6 +80,9 @@ export interface LocalApiOptions {
 /** What the API adds to `outputs.json`; the user pool is the local token authority. */
 export interface LocalApiOutputs {
   readonly ApiUrl: string;
+  /** The upload limits in force, as the stack outputs them (byte counts, as strings). */
+  readonly MaxDirectUploadBytes: string;
+  readonly MaxPresignedUploadBytes: string;
   readonly UserPoolId: string;
   readonly UserPoolClientId: string;
 }
@@ -272,7 +275,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     stops.push(() => gateway.stop());
 
     return {
-      outputs: { ApiUrl: gateway.url, UserPoolId: LOCAL_AUTH.userPoolId, UserPoolClientId: LOCAL_AUTH.clientId },
+      outputs: {
+        ApiUrl: gateway.url,
+        MaxDirectUploadBytes: String(config.api.maxDirectUploadBytes),
+        MaxPresignedUploadBytes: String(overrides.maxPresignedUploadBytes ?? config.api.maxPresignedUploadBytes),
+        UserPoolId: LOCAL_AUTH.userPoolId,
+        UserPoolClientId: LOCAL_AUTH.clientId,
+      },
       authority,
       purgeQueueUrl: purgeQueue.url,
       purgeDeadLetterQueueUrl: purgeDeadLetterQueue.url,

@@ -27,6 +27,9 @@ export interface LocalOutputs {
   readonly SecretAccessKey: string;
   /** The API's base URL (routes start with `/v1`), no trailing slash. */
   readonly ApiUrl: string;
+  /** The API's upload limits (byte counts, as strings), as the stack outputs them. */
+  readonly MaxDirectUploadBytes?: string;
+  readonly MaxPresignedUploadBytes?: string;
   /** Locally, placeholders naming the local token authority (`npm run token`). */
   readonly UserPoolId: string;
   readonly UserPoolClientId: string;

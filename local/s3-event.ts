@@ -3,8 +3,7 @@
  * (event message structure 2.1), so the extractor sees locally what it sees on AWS.
  */
 import { randomBytes } from 'node:crypto';
-import type { S3Event } from 'aws-lambda';
-import { encodeEventKey } from '../lambdas/shared/s3-notification.js';
+import { encodeEventKey, objectCreatedEvent as notification } from '../lambdas/shared/s3-notification.js';
 import { EMULATOR_ACCOUNT_ID } from './settings.js';
 
 /** One object version as the bucket listing reports it. */
@@ -51,38 +50,32 @@ function eventNameFor(eTag: string): string {
   return eTag.includes('-') ? 'ObjectCreated:CompleteMultipartUpload' : 'ObjectCreated:Put';
 }
 
-export function objectCreatedEvent(input: ObjectCreatedEventInput): S3Event {
+/** The message S3 writes to the queue for an object created in the bucket. */
+export function objectCreatedEvent(input: ObjectCreatedEventInput): ReturnType<typeof notification> {
   const { object } = input;
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: input.region,
-        eventTime: object.lastModified.toISOString(),
-        eventName: eventNameFor(object.eTag),
-        userIdentity: { principalId: `AWS:${EMULATOR_ACCOUNT_ID}` },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': requestId(), 'x-amz-id-2': hostId() },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: input.configurationId,
-          bucket: {
-            name: input.bucket,
-            ownerIdentity: { principalId: EMULATOR_ACCOUNT_ID },
-            arn: `arn:aws:s3:::${input.bucket}`,
-          },
-          object: {
-            key: encodeEventKey(object.key),
-            size: object.size,
-            eTag: object.eTag.replaceAll('"', ''),
-            ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
-            sequencer: input.sequencer,
-          },
-        },
+  return notification(
+    {
+      bucket: input.bucket,
+      key: object.key,
+      size: object.size,
+      eTag: object.eTag.replaceAll('"', ''),
+      ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
+      sequencer: input.sequencer,
+    },
+    {
+      configurationId: input.configurationId,
+      eventTime: object.lastModified,
+      eventName: eventNameFor(object.eTag),
+      region: input.region,
+      origin: {
+        principalId: `AWS:${EMULATOR_ACCOUNT_ID}`,
+        bucketOwnerId: EMULATOR_ACCOUNT_ID,
+        sourceIpAddress: '127.0.0.1',
+        requestId: requestId(),
+        hostId: hostId(),
       },
-    ],
-  };
+    },
+  );
 }
 
 /** The message S3 sends once when a queue is first configured as a notification destination. */

@@ -9,16 +9,16 @@
  */
 import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
-import { CLI_LOGIN_CALLBACK_URL, CONFIGS, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
+import { CLI_LOGIN_CALLBACK_URL, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config.js';
 import type { LocalOutputs } from '../../local/aws-clients.js';
 import { LocalAuthority } from '../../local/gateway/local-auth.js';
-import { DEFAULT_STATE_DIR, LOCAL_CONFIG, RUNTIME_ENV_VARS } from '../../local/settings.js';
+import { DEFAULT_STATE_DIR, RUNTIME_ENV_VARS } from '../../local/settings.js';
 import { readJson, stateLayout } from '../../local/state-dir.js';
 import { readStackOutputs } from '../ops/target.js';
-import { ApiClient } from './api-client.js';
+import { CliApiClient } from './api-client.js';
 import { CliError, EXIT_CODES } from './exit-codes.js';
 import { isFresh, refreshTokens, TokenStore, type HostedUiSettings } from './login.js';
-import type { UploadLimits } from './upload-plan.js';
+import { uploadLimitsFromOutputs, type UploadLimits } from '../../api-client/upload-route.js';
 
 /** Environment variables the client commands read. */
 export const CLIENT_ENV_VARS = {
@@ -50,7 +50,10 @@ interface TargetBase {
   /** For people: `local runtime (.local) as local-user`, `PdfPipeline-prod (https://…)`. */
   readonly label: string;
   readonly apiUrl: string;
-  /** Upload size limits of the target's API, from its config. */
+  /**
+   * Upload size limits of the target's API, from its outputs (the deployed stack's, or the local
+   * runtime's `outputs.json`): never from the config of the checkout the CLI runs from.
+   */
   readonly limits: UploadLimits;
   /** How to get a token the API accepts, said after a 401/403. */
   readonly authHint: string;
@@ -78,7 +81,8 @@ export function resolveClientTarget(options: ClientTargetOptions = {}, environme
   if (options.env === undefined) {
     const stateDir = options.stateDir ?? (environment[RUNTIME_ENV_VARS.stateDir] || DEFAULT_STATE_DIR);
     const { outputsFile } = stateLayout(stateDir);
-    const url = apiUrl ?? readJson<LocalOutputs>(outputsFile)?.ApiUrl;
+    const outputs = readJson<LocalOutputs>(outputsFile);
+    const url = apiUrl ?? outputs?.ApiUrl;
     if (!url) {
       throw new CliError(`No local runtime outputs at ${outputsFile}.`, EXIT_CODES.unreachable, 'Start the pipeline with `npm start` (or pass --env / --api-url).');
     }
@@ -87,7 +91,7 @@ export function resolveClientTarget(options: ClientTargetOptions = {}, environme
       kind: 'local',
       label: `local runtime (${stateDir}) as ${user}`,
       apiUrl: url,
-      limits: limitsOf(LOCAL_CONFIG.api),
+      limits: limitsOf(outputs ?? {}),
       stateDir,
       user,
       authHint: `Local tokens are signed with ${LocalAuthority.keyFile(stateDir)}: is --state-dir the running runtime's? (\`npx pdf-pipeline token ${user}\` prints one)`,
@@ -105,7 +109,7 @@ export function resolveClientTarget(options: ClientTargetOptions = {}, environme
     kind: 'aws',
     label: `${envName} (${url})`,
     apiUrl: normalizeApiUrl(url),
-    limits: limitsOf(CONFIGS[envName].api),
+    limits: limitsOf(outputs),
     envName,
     hostedUi:
       authUrl && clientId
@@ -131,10 +135,13 @@ function normalizeApiUrl(url: string): string {
   }
 }
 
-const limitsOf = (api: { readonly maxDirectUploadBytes: number; readonly maxPresignedUploadBytes: number }): UploadLimits => ({
-  maxDirectUploadBytes: api.maxDirectUploadBytes,
-  maxPresignedUploadBytes: api.maxPresignedUploadBytes,
-});
+/**
+ * Outputs without limits (a stack deployed before it had them, or `--api-url` alone) send every
+ * file by presigned POST, which takes any size the API allows, and let the API judge the size.
+ */
+export const UNKNOWN_LIMITS: UploadLimits = { maxDirectUploadBytes: 0, maxPresignedUploadBytes: Number.MAX_SAFE_INTEGER };
+
+const limitsOf = (outputs: object): UploadLimits => uploadLimitsFromOutputs(outputs) ?? UNKNOWN_LIMITS;
 
 export interface TokenSourceOptions {
   readonly store?: TokenStore;
@@ -179,8 +186,8 @@ export function tokenSource(target: ClientTarget, options: TokenSourceOptions = 
 }
 
 /** The API client for a target. */
-export function connect(target: ClientTarget, options: TokenSourceOptions = {}): ApiClient {
-  return new ApiClient({
+export function connect(target: ClientTarget, options: TokenSourceOptions = {}): CliApiClient {
+  return new CliApiClient({
     baseUrl: target.apiUrl,
     token: tokenSource(target, options),
     authHint: target.authHint,

@@ -1,31 +1,16 @@
 /**
  * The decisions of `upload`, kept apart from any I/O so the rules are easy to test: which files a
- * command line names, which way each one goes, the idempotency key of a file, and what the run
- * as a whole exits with.
+ * command line names, the idempotency key of a file, and what the run as a whole exits with.
+ * Which way each file goes is the shared rule of `api-client/upload-route.ts`.
  */
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { UploadRoute } from '../../api-client/upload-route.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 
-export interface UploadLimits {
-  /** Largest body `POST /v1/documents` takes. */
-  readonly maxDirectUploadBytes: number;
-  /** Largest file a presigned POST takes. */
-  readonly maxPresignedUploadBytes: number;
-}
-
-export type UploadMethod = 'direct' | 'presigned';
-
-/**
- * Direct upload up to the direct limit (one request, no storage round trip), a presigned POST
- * above it; `undefined` for a file larger than any upload accepts. (An empty file goes direct:
- * the API's answer says what is wrong with it.)
- */
-export function chooseUploadMethod(size: number, limits: UploadLimits): UploadMethod | undefined {
-  if (size > limits.maxPresignedUploadBytes) return undefined;
-  return size <= limits.maxDirectUploadBytes ? 'direct' : 'presigned';
-}
+export type { UploadLimits } from '../../api-client/upload-route.js';
+export type UploadMethod = UploadRoute;
 
 /**
  * The files a command line names: files as given (whatever their extension: the API judges

@@ -30,25 +30,18 @@ export interface FullPage {
 
 /** Every page of a COMPLETED document, in order, following cursors and spilled-content URLs. */
 export async function* readPages(client: ApiClient, documentId: string): AsyncGenerator<FullPage> {
-  let cursor: string | undefined;
-  do {
-    const answer = await client.listPages(documentId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const page of answer.pages) {
-      const text = page.text ?? (page.textUrl ? await (await client.fetchSigned(page.textUrl)).text() : '');
-      const tables = page.tables ?? (page.tablesUrl ? ((await (await client.fetchSigned(page.tablesUrl)).json()) as PageView['tables']) : undefined);
-      yield {
-        pageNumber: page.pageNumber,
-        text,
-        ...(tables ? { tables } : {}),
-        charCount: page.charCount,
-        hasText: page.hasText,
-        needsOcr: page.needsOcr,
-        ...(page.textSource ? { textSource: page.textSource } : {}),
-        ...(page.ocrConfidence !== undefined ? { ocrConfidence: page.ocrConfidence } : {}),
-      };
-    }
-    cursor = answer.nextCursor;
-  } while (cursor);
+  for await (const page of client.allPages(documentId, 100)) {
+    yield {
+      pageNumber: page.pageNumber,
+      text: page.text,
+      ...(page.tables ? { tables: page.tables } : {}),
+      charCount: page.charCount,
+      hasText: page.hasText,
+      needsOcr: page.needsOcr,
+      ...(page.textSource ? { textSource: page.textSource } : {}),
+      ...(page.ocrConfidence !== undefined ? { ocrConfidence: page.ocrConfidence } : {}),
+    };
+  }
 }
 
 /** A record for people: status first, then what is known about the file. */

@@ -13,8 +13,8 @@ import { formatBytes, positiveInteger, withTargetOptions, type ClientCommandOpti
 import { CliError, EXIT_CODES, type ExitCode } from '../client/exit-codes.js';
 import { followDocument } from '../client/follow.js';
 import { createProgress, type ProgressReporter } from '../client/progress.js';
+import { chooseUploadRoute } from '../../api-client/upload-route.js';
 import {
-  chooseUploadMethod,
   collectFiles,
   idempotencyKeyFor,
   summarize,
@@ -84,7 +84,7 @@ async function uploadOne(
     }),
   );
   const filename = basename(file);
-  let method = chooseUploadMethod(bytes.byteLength, limits);
+  let method = chooseUploadRoute(bytes.byteLength, limits);
   if (method === undefined) {
     return {
       file,
@@ -143,7 +143,7 @@ async function send(
   idempotencyKey: string | undefined,
 ): Promise<{ documentId: string; replayed: boolean }> {
   if (method === 'direct') return client.uploadDirect(bytes, { filename, idempotencyKey });
-  const created = await client.createUpload(filename, bytes.byteLength, idempotencyKey);
+  const created = await client.createUpload({ filename, size: bytes.byteLength }, idempotencyKey);
   // A replayed answer may be for an upload that already arrived: sending it again would make a
   // new version of the object, and extract it again.
   const arrived = created.replayed && (await client.getDocument(created.documentId)).status !== 'UPLOADING';

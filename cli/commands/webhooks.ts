@@ -4,51 +4,24 @@
  * with `--json`; `add` and `rotate-secret` print the signing secret, which the API shows once.
  */
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../lambdas/shared/webhooks/events.js';
-import type { DeliveryQueued, SecretRotated, WebhookCreated, WebhookDeliveryList, WebhookList, WebhookSummary } from '../../lambdas/api/webhook-schemas.js';
+import type { WebhookDeliveryList, WebhookSummary as Webhook } from '../../api-client/api-types.js';
 import type { ApiClient } from '../client/api-client.js';
 import { connect, resolveClientTarget } from '../client/api-target.js';
 import { positiveInteger, printJsonLine, withTargetOptions, type ClientCommandOptions } from '../client/command-options.js';
 import { CliError, EXIT_CODES } from '../client/exit-codes.js';
 
-type Webhook = z.infer<typeof WebhookSummary>;
-type Deliveries = z.infer<typeof WebhookDeliveryList>;
-
-const path = (webhookId: string, rest = '') => `/v1/webhooks/${encodeURIComponent(webhookId)}${rest}`;
-
 /** The API calls behind the commands, so they can be used (and tested) without commander. */
 export const webhookCalls = {
-  add: async (client: ApiClient, url: string, events: readonly string[], description?: string) =>
-    (
-      await client.json<z.infer<typeof WebhookCreated>>('POST', '/v1/webhooks', {
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url, events, ...(description ? { description } : {}) }),
-      })
-    ).body,
-  list: async (client: ApiClient, all = false) => {
-    const webhooks: Webhook[] = [];
-    let cursor: string | undefined;
-    do {
-      const { body } = await client.json<z.infer<typeof WebhookList>>('GET', '/v1/webhooks', {
-        query: all ? { all: 'true', limit: 100, cursor } : {},
-      });
-      webhooks.push(...body.webhooks);
-      cursor = body.nextCursor;
-    } while (cursor);
-    return webhooks;
-  },
-  remove: async (client: ApiClient, webhookId: string) => {
-    const response = await client.request('DELETE', path(webhookId));
-    await response.body?.cancel();
-  },
-  test: async (client: ApiClient, webhookId: string) => (await client.json<z.infer<typeof DeliveryQueued>>('POST', path(webhookId, '/test'))).body,
-  deliveries: async (client: ApiClient, webhookId: string, limit?: number) =>
-    (await client.json<Deliveries>('GET', path(webhookId, '/deliveries'), { query: { limit } })).body.deliveries,
-  redeliver: async (client: ApiClient, webhookId: string, messageId: string) =>
-    (await client.json<z.infer<typeof DeliveryQueued>>('POST', path(webhookId, `/deliveries/${encodeURIComponent(messageId)}/redeliver`))).body,
-  rotateSecret: async (client: ApiClient, webhookId: string) => (await client.json<z.infer<typeof SecretRotated>>('POST', path(webhookId, '/rotate-secret'))).body,
-  enable: async (client: ApiClient, webhookId: string) => (await client.json<Webhook>('POST', path(webhookId, '/enable'))).body,
+  add: (client: ApiClient, url: string, events: readonly string[], description?: string) =>
+    client.createWebhook({ url, events: events as Webhook['events'], ...(description ? { description } : {}) }),
+  list: (client: ApiClient, all = false) => client.listWebhooks({ all }),
+  remove: (client: ApiClient, webhookId: string) => client.deleteWebhook(webhookId),
+  test: (client: ApiClient, webhookId: string) => client.testWebhook(webhookId),
+  deliveries: async (client: ApiClient, webhookId: string, limit?: number) => (await client.listWebhookDeliveries(webhookId, limit)).deliveries,
+  redeliver: (client: ApiClient, webhookId: string, messageId: string) => client.redeliverWebhookMessage(webhookId, messageId),
+  rotateSecret: (client: ApiClient, webhookId: string) => client.rotateWebhookSecret(webhookId),
+  enable: (client: ApiClient, webhookId: string) => client.enableWebhook(webhookId),
 };
 
 /** One line per webhook: id, status, events, URL, and why it was disabled. */
@@ -59,7 +32,7 @@ export function formatWebhook(webhook: Webhook): string {
 }
 
 /** One line per delivery, newest first: message id, type, status, and each attempt's answer. */
-export function formatDelivery(delivery: Deliveries['deliveries'][number]): string {
+export function formatDelivery(delivery: WebhookDeliveryList['deliveries'][number]): string {
   const attempts = delivery.attempts.map((attempt) => attempt.statusCode ?? attempt.error?.split(':')[0] ?? '?').join(' ');
   const next = delivery.nextAttemptAt ? `  next ${delivery.nextAttemptAt}` : '';
   return `${delivery.messageId}  ${delivery.type.padEnd(18)} ${delivery.status.padEnd(9)} ${delivery.createdAt}  [${attempts}]${next}`;

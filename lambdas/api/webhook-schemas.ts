@@ -1,7 +1,6 @@
 /** Request and response bodies of the webhook routes (`/v1/webhooks`), as zod schemas. */
 import { z } from 'zod';
-import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from '../shared/webhooks/events.js';
-import { MAX_WEBHOOK_URL_LENGTH } from '../shared/webhooks/url-guard.js';
+import { MAX_WEBHOOK_URL_LENGTH, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from '../shared/webhooks/webhook-contract.js';
 
 /** `wh_` and 32 hex digits. */
 export const WEBHOOK_ID = /^wh_[0-9a-f]{32}$/;

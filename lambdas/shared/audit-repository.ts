@@ -9,8 +9,9 @@
  */
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_TABLE_LAYOUT } from './contract.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { batchWrite } from './dynamo-writes.js';
-import { InvalidCursorError, type Listing } from './listing.js';
+import type { Listing } from './listing.js';
 
 /** One audited action. */
 export interface AuditEntry {
@@ -98,7 +99,7 @@ export class AuditRepository {
     const from = query.from ?? new Date(now.getTime() - this.retentionDays * DAY_MS).toISOString();
     const to = query.to ?? new Date(now.getTime() + 1).toISOString();
     // The cursor names the last entry listed; the next page reads strictly before it.
-    const before = query.cursor === undefined ? to : minString(decodeCursor(query.cursor), to);
+    const before = query.cursor === undefined ? to : minString(decodeAuditCursor(query.cursor), to);
     if (before <= from) return { items: [] };
 
     if (query.documentId !== undefined || query.actor !== undefined) {
@@ -146,7 +147,7 @@ export class AuditRepository {
     }
     if (day < dayOf(from)) return page(items, query.limit, false);
     // Out of day partitions for this page: carry on from the end of the next day to read.
-    return { items: items.map(toEntry), nextCursor: encodeCursor(`${nextDayStart(day)}`) };
+    return { items: items.map(toEntry), nextCursor: encodeAuditCursor(`${nextDayStart(day)}`) };
   }
 
   /**
@@ -201,7 +202,7 @@ function page(items: readonly Record<string, unknown>[], limit: number, more: bo
   const hasMore = more && items.length > limit;
   return {
     items: shown.map(toEntry),
-    ...(hasMore && last ? { nextCursor: encodeCursor(last[sortKey] as string) } : {}),
+    ...(hasMore && last ? { nextCursor: encodeAuditCursor(last[sortKey] as string) } : {}),
   };
 }
 
@@ -220,16 +221,10 @@ function nextDayStart(day: string): string {
 
 const minString = (a: string, b: string) => (a < b ? a : b);
 
-function encodeCursor(before: string): string {
-  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, b: before })).toString('base64url');
+function encodeAuditCursor(before: string): string {
+  return encodeCursor({ b: before });
 }
 
-function decodeCursor(cursor: string): string {
-  try {
-    const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; b?: unknown };
-    if (payload?.v === CURSOR_VERSION && typeof payload.b === 'string' && SORT_KEY.test(payload.b)) return payload.b;
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('The cursor is not one this API issued.');
+function decodeAuditCursor(cursor: string): string {
+  return decodeCursor(cursor, ({ b }) => (typeof b === 'string' && SORT_KEY.test(b) ? b : undefined));
 }

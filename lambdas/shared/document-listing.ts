@@ -16,7 +16,8 @@ import {
   toDocumentRecord,
 } from './document-keys.js';
 import type { DocumentRecord } from './document-model.js';
-import { InvalidCursorError, type Listing } from './listing.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Listing } from './listing.js';
 
 export interface DocumentListingOptions {
   /** The clock expiry is judged by, in epoch milliseconds. @default Date.now */
@@ -127,36 +128,21 @@ export class DocumentListing {
   }
 }
 
-const CURSOR_SCHEMA_VERSION = 1;
 const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 /** An opaque cursor naming the last listed document: its creation time and id. */
 function ownerCursor(item: Record<string, unknown>): string {
-  const documentId = documentIdOfItem(item);
-  const payload = { v: CURSOR_SCHEMA_VERSION, c: item[TABLE_LAYOUT.ownerIndex.sortKey], d: documentId };
-  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return encodeCursor({ c: String(item[TABLE_LAYOUT.ownerIndex.sortKey]), d: documentIdOfItem(item) });
 }
 
 /** The start key a cursor stands for, always within the caller's own partition of the index. */
 function ownerCursorKey(cursor: string, ownerPk: string): Record<string, unknown> {
-  let payload: { v?: unknown; c?: unknown; d?: unknown };
-  try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof payload;
-  } catch {
-    throw new InvalidCursorError('The cursor is not one this API issued.');
-  }
-  if (
-    payload?.v !== CURSOR_SCHEMA_VERSION ||
-    typeof payload.c !== 'string' ||
-    Number.isNaN(Date.parse(payload.c)) ||
-    typeof payload.d !== 'string' ||
-    !ID_PATTERN.test(payload.d)
-  ) {
-    throw new InvalidCursorError('The cursor is not one this API issued.');
-  }
+  const { c, d } = decodeCursor(cursor, ({ c, d }) =>
+    typeof c === 'string' && !Number.isNaN(Date.parse(c)) && typeof d === 'string' && ID_PATTERN.test(d) ? { c, d } : undefined,
+  );
   return {
-    ...documentKey(payload.d),
+    ...documentKey(d),
     [TABLE_LAYOUT.ownerIndex.partitionKey]: ownerPk,
-    [TABLE_LAYOUT.ownerIndex.sortKey]: payload.c,
+    [TABLE_LAYOUT.ownerIndex.sortKey]: c,
   };
 }

@@ -6,7 +6,5 @@ export interface Listing<T> {
   readonly nextCursor?: string;
 }
 
-/** A cursor that the listing did not issue (or that was tampered with). */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
+// Listings refuse cursors they did not issue with the one codec's error.
+export { InvalidCursorError } from './cursor.js';

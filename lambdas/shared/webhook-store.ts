@@ -26,8 +26,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_LAYOUT } from './contract.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { isConditionFailure } from './dynamo-writes.js';
-import { InvalidCursorError, type Listing } from './listing.js';
+import type { Listing } from './listing.js';
 import type { DeliveryAttempt, DeliveryRef, DeliveryStatus, WebhookDelivery, WebhookSecret, WebhookSubscription } from './webhooks/model.js';
 
 export type {
@@ -122,7 +123,7 @@ export class WebhookStore {
 
   /** Every owner's subscriptions (admins), a page at a time. */
   async listAll(limit: number, cursor?: string): Promise<Listing<WebhookSubscription>> {
-    const startKey = cursor === undefined ? undefined : decodeCursor(cursor);
+    const startKey = cursor === undefined ? undefined : decodeWebhookCursor(cursor);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -135,7 +136,7 @@ export class WebhookStore {
     );
     return {
       items: (result.Items ?? []).map((item) => strip<WebhookSubscription>(item)!),
-      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(String(result.LastEvaluatedKey[SK])) } : {}),
+      ...(result.LastEvaluatedKey ? { nextCursor: encodeWebhookCursor(String(result.LastEvaluatedKey[SK])) } : {}),
     };
   }
 
@@ -400,18 +401,10 @@ export class WebhookStore {
   }
 }
 
-function encodeCursor(sortKey: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, k: sortKey })).toString('base64url');
+function encodeWebhookCursor(sortKey: string): string {
+  return encodeCursor({ k: sortKey });
 }
 
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; k?: unknown };
-    if (payload?.v === 1 && typeof payload.k === 'string' && payload.k.startsWith('SUB#')) {
-      return { [PK]: SUBSCRIPTIONS_PARTITION, [SK]: payload.k };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('The cursor is not one this API issued.');
+function decodeWebhookCursor(cursor: string): Record<string, unknown> {
+  return decodeCursor(cursor, ({ k }) => (typeof k === 'string' && k.startsWith('SUB#') ? { [PK]: SUBSCRIPTIONS_PARTITION, [SK]: k } : undefined));
 }

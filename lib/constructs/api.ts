@@ -193,7 +193,7 @@ export class Api extends Construct {
       }
     }
 
-    // Usage plan for machine clients; keys are created per client by an operator (README.md, section API).
+    // Usage plan for machine clients; keys are created per client by an operator (docs/api.md, API keys).
     if (props.apiKeys) {
       this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
         description: 'Machine clients of the pdf-pipeline API',

@@ -51,7 +51,7 @@ export interface AuthProps {
  * with PKCE; no secret) whose access tokens carry those scopes, the administrators' group, and
  * the hosted sign-in domain.
  *
- * Users are created by an administrator (self sign-up is off); see the README's API section.
+ * Users are created by an administrator (self sign-up is off); see docs/api.md, Users and tokens.
  */
 export class Auth extends Construct {
   public readonly userPool: cognito.IUserPool;

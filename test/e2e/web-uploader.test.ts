@@ -10,7 +10,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../api-client/api-client.js';
+import { tableGrid } from '../../web/src/table-grid.js';
 import { corpusFile } from '../support/corpus.js';
+import type { TableList } from '../../api-client/api-types.js';
 import { LOCAL_CONFIG } from '../../local/settings.js';
 import { removeStateDir, startTestRuntime, type TestRuntime } from '../support/local-runtime.js';
 
@@ -23,6 +26,7 @@ const REPORTS = join(process.cwd(), 'reports');
 const DIRECT_LIMIT_BYTES = 10_000;
 const SMALL_PDF = '076-small-simple1.pdf'; // 849 bytes, 1 page
 const LARGER_PDF = '016-report-multicolumn.pdf'; // 78 KB, 3 pages
+const TABLE_PDF = '020-table-senate-expenditures.pdf'; // ruled tables
 const EXTRACTION_TIMEOUT_MS = 60_000;
 /** A browser test signs in, uploads and waits for extraction. */
 const BROWSER_TEST_TIMEOUT_MS = 120_000;
@@ -105,12 +109,17 @@ describe('web uploader (Chromium)', () => {
     if (local) removeStateDir(local.stateDir);
   });
 
+  /** The API as a user, with a token the runtime signs for them: what the page shows is checked against it. */
+  async function apiAs(userId: string): Promise<ApiClient> {
+    const token = await local.runtime.api.authority.issue(userId);
+    return new ApiClient({ baseUrl: local.outputs.ApiUrl, token: () => token, maxRetries: 0 });
+  }
+
   /** What the API says a user's document's pages are, read with the user's own token. */
   async function apiPages(userId: string, documentId: string): Promise<Array<{ pageNumber: number; text: string }>> {
-    const token = await local.runtime.api.authority.issue(userId);
-    const response = await fetch(`${local.outputs.ApiUrl}/v1/documents/${documentId}/pages`, { headers: { Authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { pages: Array<{ pageNumber: number; text: string }> }).pages;
+    const pages = [];
+    for await (const page of (await apiAs(userId)).allPages(documentId)) pages.push(page);
+    return pages;
   }
 
   it('is served on an origin of its own, with its security headers and a config.json naming the local API', async () => {
@@ -163,8 +172,7 @@ describe('web uploader (Chromium)', () => {
     await documentRow(page, SMALL_PDF).waitFor({ state: 'detached' });
     await page.waitForFunction((said) => window.announcements.includes(said), `${SMALL_PDF} deleted.`);
     const smallIdGone = await page.locator('#uploads li', { hasText: SMALL_PDF }).getAttribute('data-document-id');
-    const token = await local.runtime.api.authority.issue(userId);
-    const afterDelete = await fetch(`${local.outputs.ApiUrl}/v1/documents/${smallIdGone}`, { headers: { Authorization: `Bearer ${token}` } });
+    const afterDelete = await (await apiAs(userId)).getDocument(smallIdGone!).catch((error: unknown) => error);
     const announcements = await problems.announcements();
     await context.close();
 
@@ -174,7 +182,7 @@ describe('web uploader (Chromium)', () => {
     expect(extracted).toHaveLength(3);
     expect(shown).toEqual(extracted.map(({ pageNumber, text }) => ({ pageNumber, text })));
     expect(shown.some((page) => page.text.trim().length > 0)).toBe(true);
-    expect(afterDelete.status).toBe(404);
+    expect(afterDelete).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(announcements).toEqual(
       expect.arrayContaining([`${SMALL_PDF}: COMPLETED, 1 page.`, `${LARGER_PDF}: COMPLETED, 3 pages.`, `${SMALL_PDF} deleted.`]),
     );
@@ -207,7 +215,7 @@ describe('web uploader (Chromium)', () => {
     await page.reload();
     await documentRow(page, SMALL_PDF).waitFor();
     const reached: Array<{ name: string; outline: string }> = [];
-    for (let step = 0; step < 7; step += 1) {
+    for (let step = 0; step < 8; step += 1) {
       await page.keyboard.press('Tab');
       reached.push(
         await page.evaluate(() => {
@@ -224,16 +232,17 @@ describe('web uploader (Chromium)', () => {
     expect(focusAfterSignIn).toBe('choose-files');
     expect(multiple).toBe(true);
     const names = reached.map((entry) => entry.name);
-    expect(names.slice(0, 7)).toEqual([
+    expect(names).toEqual([
       'Skip to content',
       'sign-out',
       'choose-files',
       'refresh',
       `Show text of ${SMALL_PDF}`,
+      `Show tables of ${SMALL_PDF}`,
       `Show ${SMALL_PDF} as Markdown`,
       `Delete ${SMALL_PDF}`,
     ]);
-    for (const entry of reached.slice(0, 7)) expect(entry.outline, entry.name).toBe('solid');
+    for (const entry of reached) expect(entry.outline, entry.name).toBe('solid');
     expect(problems.errors).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
 
@@ -257,6 +266,59 @@ describe('web uploader (Chromium)', () => {
     expect(headings).toEqual(['Two-Column Document with Lorem Ipsum', 'Abstract']);
     expect(header).toEqual(['Country', 'Population (millions)', 'Area (km2)', 'Capital', 'Official Language']);
     expect(injected).toBe(0);
+    expect(problems.errors).toEqual([]);
+  }, BROWSER_TEST_TIMEOUT_MS);
+
+  it('shows a document’s tables as tables: a header row of <th>, spans as the API gives them, text as text', async () => {
+    // Arrange: one cell of the answer rewritten on its way to the page, as markup that must not run
+    const HOSTILE = '<img src=x onerror="window.ran=1">&amp;';
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const { page, problems } = await openPage(context, local.outputs.WebUrl!);
+    await page.route(`${local.outputs.ApiUrl}/v1/documents/*/tables`, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      const answer = (await response.json()) as TableList;
+      const first = answer.tables[0];
+      if (first?.rows[0]) first.rows[0][0] = HOSTILE;
+      if (first?.cells?.[0]) first.cells[0] = { ...first.cells[0], text: HOSTILE };
+      await route.fulfill({ response, json: answer });
+    });
+    await signIn(page, 'table-user');
+
+    // Act
+    await page.locator('#file-input').setInputFiles(corpusFile(TABLE_PDF));
+    await completed(page, TABLE_PDF);
+    await documentRow(page, TABLE_PDF).getByRole('button', { name: `Show tables of ${TABLE_PDF}` }).click();
+    await page.locator('#tables table').first().waitFor();
+    const drawn = await page.locator('#tables table').evaluateAll((tables) =>
+      tables.map((table: any) => ({
+        caption: table.querySelector('caption')?.textContent ?? '',
+        rows: [...table.querySelectorAll('tr')].map((row: any) =>
+          [...row.children].map((cell: any) => ({ tag: cell.tagName, text: cell.textContent, rowSpan: cell.rowSpan, colSpan: cell.colSpan })),
+        ),
+        elementsInCells: table.querySelectorAll('td *, th *').length,
+      })),
+    );
+    const ran = await page.evaluate(() => window.ran);
+    await page.screenshot({ path: join(REPORTS, 'web-uploader-tables.png'), fullPage: true });
+    const documentId = await documentRow(page, TABLE_PDF).getAttribute('data-document-id');
+    const { tables } = await (await apiAs('table-user')).listTables(documentId!);
+    await context.close();
+
+    // Assert: each table drawn as the grid of the API's answer (its first cell as rewritten)
+    expect(tables.length).toBeGreaterThan(0);
+    const expected = tables.map((table, index) => {
+      const answered = index === 0 ? { ...table, rows: [[HOSTILE, ...table.rows[0]!.slice(1)], ...table.rows.slice(1)], cells: table.cells?.map((cell, at) => (at === 0 ? { ...cell, text: HOSTILE } : cell)) } : table;
+      const grid = tableGrid(answered);
+      return {
+        caption: grid.caption,
+        rows: grid.rows.map((cells) => cells.map((cell) => ({ tag: cell.header ? 'TH' : 'TD', text: cell.text, rowSpan: cell.rowSpan, colSpan: cell.colSpan }))),
+        elementsInCells: 0,
+      };
+    });
+    expect(drawn).toEqual(expected);
+    expect(drawn[0]!.rows.flat().some((cell) => cell.text === HOSTILE)).toBe(true);
+    expect(ran).toBeUndefined();
     expect(problems.errors).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
 
@@ -300,15 +362,8 @@ describe('web uploader (Chromium)', () => {
 
   it('lists the user’s webhooks, and only theirs', async () => {
     // Arrange: a webhook of this user's, and one of someone else's
-    const subscribe = async (userId: string, url: string) => {
-      const token = await local.runtime.api.authority.issue(userId);
-      const response = await fetch(`${local.outputs.ApiUrl}/v1/webhooks`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url, events: ['document.completed'], description: 'Back office' }),
-      });
-      expect(response.status).toBe(201);
-    };
+    const subscribe = async (userId: string, url: string) =>
+      (await apiAs(userId)).createWebhook({ url, events: ['document.completed'], description: 'Back office' });
     await subscribe('hooked-user', 'http://127.0.0.1:9/hooked');
     await subscribe('other-user', 'http://127.0.0.1:9/other');
     const context = await browser.newContext();

@@ -38,6 +38,16 @@ describe.each(ENVIRONMENT_NAMES)('pipeline stack (%s)', (envName) => {
     template.hasOutput(outputId, { Value: expectedValue(stack) });
   });
 
+  it('outputs the upload limits of its config, for clients to choose each file\'s route by', () => {
+    // Arrange
+    const { config, template } = environment(envName);
+    const { api } = config;
+
+    // Assert
+    template.hasOutput('MaxDirectUploadBytes', { Value: String(api.maxDirectUploadBytes) });
+    template.hasOutput('MaxPresignedUploadBytes', { Value: String(api.maxPresignedUploadBytes) });
+  });
+
   it('synthesizes without CDK warnings or errors', () => {
     // Arrange
     const { stack } = environment(envName);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGS } from '../../lib/config.js';
+import { resolveClientTarget } from '../../cli/client/api-target.js';
 import { EXIT_CODES } from '../../cli/client/exit-codes.js';
 import { corpusFile } from '../support/corpus.js';
 import { removeStateDir, startTestRuntime, type TestRuntime } from '../support/local-runtime.js';
@@ -85,6 +86,19 @@ afterAll(async () => {
 });
 
 describe('pdf-pipeline upload', () => {
+  it('takes its upload limits from the limits the runtime publishes in outputs.json, not from the config', () => {
+    // Act
+    const target = resolveClientTarget({ stateDir: local.stateDir }, {});
+
+    // Assert
+    expect(readFileSync(join(local.stateDir, 'outputs.json'), 'utf8')).toContain('"MaxDirectUploadBytes"');
+    expect(target.limits).toEqual({
+      maxDirectUploadBytes: Number(local.outputs.MaxDirectUploadBytes),
+      maxPresignedUploadBytes: Number(local.outputs.MaxPresignedUploadBytes),
+    });
+    expect(target.limits.maxDirectUploadBytes).toBe(CONFIGS.dev.api.maxDirectUploadBytes);
+  });
+
   it('sends a small file directly and one above the direct limit through a presigned POST, and waits for both', async () => {
     // Act
     const result = await cli(['upload', SMALL, large, '--wait', '--json']);

@@ -2,11 +2,14 @@
  * An HTTP client for the API that holds every answer to the contract: the status must be one the
  * OpenAPI document lists for the operation, and the body must match the schema it names (the
  * success schema, or the one error shape). A test that gets anything else fails, so the
- * end-to-end tests also prove `docs/openapi.yaml` matches what the API really answers.
+ * end-to-end tests also prove `docs/openapi.yaml` matches what the API really answers. Requests
+ * are made by the typed client every caller uses (`api-client/`), without its retries: a test
+ * sees each answer as the API gave it.
  */
 import { expect } from 'vitest';
 import { ErrorResponse } from '../../lambdas/api/schemas.js';
-import { ROUTES, type OperationId } from '../../lambdas/api/routes.js';
+import { ApiClient as TypedClient } from '../../api-client/api-client.js';
+import type { OperationId } from '../../lambdas/api/routes.js';
 import { COMPONENT_SCHEMAS, documentedStatuses, OPERATION_RESPONSES } from '../../lib/openapi.js';
 import { request as httpRequest } from 'node:http';
 import type { TestRuntime } from './local-runtime.js';
@@ -30,10 +33,15 @@ export interface CallOptions {
 }
 
 export class ApiClient {
+  /** The typed client with this client's token, for the calls a test makes as a client would. */
+  readonly typed: TypedClient;
+
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
-  ) {}
+  ) {
+    this.typed = new TypedClient({ baseUrl, token: () => token, maxRetries: 0 });
+  }
 
   withToken(token: string | undefined): ApiClient {
     return new ApiClient(this.baseUrl, token);
@@ -47,15 +55,12 @@ export class ApiClient {
 
   /** Calls an operation and checks the answer against the contract. */
   async call<T = any>(operationId: OperationId, options: CallOptions = {}): Promise<ApiAnswer<T>> {
-    const route = ROUTES.find((candidate) => candidate.operationId === operationId)!;
-    const parameters = { id: options.id ?? '', ...options.path };
-    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(parameters[name as keyof typeof parameters] ?? '')));
-    const token = options.token === undefined ? this.token : options.token;
-    const response = await fetch(this.url(path, options.query), {
-      method: route.method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers },
+    const response = await this.typed.exchange(operationId, {
+      path: { id: options.id ?? '', ...options.path },
+      query: options.query,
+      headers: options.headers,
       body: options.body,
-      redirect: 'manual',
+      token: options.token,
     });
     const answer = await readAnswer<T>(response);
 

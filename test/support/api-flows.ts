@@ -1,5 +1,6 @@
 /** What clients do with the API, for the end-to-end tests: upload both ways, wait for a status. */
 import { expect } from 'vitest';
+import { uploadForm } from '../../api-client/api-client.js';
 import type { ApiClient } from './api-client.js';
 import { waitFor } from './local-runtime.js';
 
@@ -20,10 +21,7 @@ export async function createUpload(client: ApiClient, filename: string, size: nu
 
 /** A browser's form upload to a presigned POST: every field, then the file last (multipart/form-data). */
 export async function postForm(upload: { url: string; fields: Record<string, string> }, pdf: Uint8Array, filename: string): Promise<Response> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([pdf], { type: 'application/pdf' }), filename);
-  return fetch(upload.url, { method: 'POST', body: form });
+  return fetch(upload.url, { method: 'POST', body: uploadForm(upload, pdf, filename) });
 }
 
 /** Polls `GET /v1/documents/{id}` until the document reaches one of `statuses`. */

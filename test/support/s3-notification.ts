@@ -1,13 +1,16 @@
 /**
- * The message S3 sends a queue for a created object, reduced to the fields the extractor reads:
- * tests send it by hand to deliver an event twice, late, out of order or straight into a DLQ.
+ * The message S3 sends a queue for a created object, for tests that deliver one by hand (twice,
+ * late, out of order or straight into a DLQ): the pipeline's own builder, with a test's defaults.
  */
-import { encodeEventKey } from '../../lambdas/shared/s3-notification.js';
+import { objectCreatedMessage as notification } from '../../lambdas/shared/s3-notification.js';
 
 export interface NotificationTarget {
   readonly Region: string;
   readonly BucketName: string;
 }
+
+/** `configurationId` of the messages tests send, so a log tells them from the runtime's. */
+export const TEST_CONFIGURATION_ID = 'pdf-pipeline-test';
 
 export function objectCreatedMessage(
   outputs: NotificationTarget,
@@ -15,20 +18,8 @@ export function objectCreatedMessage(
   sequencer: string,
   options: { readonly bucket?: string; readonly size?: number } = {},
 ): string {
-  return JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: outputs.Region,
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        s3: {
-          s3SchemaVersion: '1.0',
-          bucket: { name: options.bucket ?? outputs.BucketName },
-          object: { key: encodeEventKey(key), size: options.size ?? 1000, sequencer },
-        },
-      },
-    ],
-  });
+  return notification(
+    { bucket: options.bucket ?? outputs.BucketName, key, size: options.size ?? 1000, sequencer },
+    { configurationId: TEST_CONFIGURATION_ID, eventTime: new Date(), region: outputs.Region },
+  );
 }

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, retryDelayMs } from '../../cli/client/api-client.js';
+import { CliApiClient, retryDelayMs } from '../../cli/client/api-client.js';
 import { EXIT_CODES } from '../../cli/client/exit-codes.js';
 import { readPages } from '../../cli/commands/documents.js';
 
@@ -33,7 +33,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 };
 
 function client(url: string, waits: number[] = []) {
-  return new ApiClient({
+  return new CliApiClient({
     baseUrl: url,
     token: async () => 'the-token',
     authHint: 'get a token',

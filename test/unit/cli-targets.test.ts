@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signLocalToken, resolveClientTarget, tokenSource } from '../../cli/client/api-target.js';
+import { chooseUploadRoute } from '../../api-client/upload-route.js';
+import { signLocalToken, resolveClientTarget, tokenSource, UNKNOWN_LIMITS } from '../../cli/client/api-target.js';
 import { EXIT_CODES } from '../../cli/client/exit-codes.js';
 import { ALL_FULL_SCOPES } from '../../lambdas/api/routes.js';
 import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
@@ -17,11 +18,14 @@ import { LocalAuthority } from '../../local/gateway/local-auth.js';
 let scratch: string;
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-function stateDirWithOutputs(apiUrl: string): string {
+/** Limits no environment's config has, so a test can tell they came from the outputs. */
+const DEPLOYED_LIMITS = { MaxDirectUploadBytes: '1234567', MaxPresignedUploadBytes: '7654321' };
+
+function stateDirWithOutputs(apiUrl: string, limits: Record<string, string> = DEPLOYED_LIMITS): string {
   scratch = mkdtempSync(join(tmpdir(), 'pdf-pipeline-target-'));
   const stateDir = join(scratch, 'state');
   mkdirSync(stateDir);
-  writeFileSync(join(stateDir, 'outputs.json'), JSON.stringify({ ApiUrl: apiUrl }));
+  writeFileSync(join(stateDir, 'outputs.json'), JSON.stringify({ ApiUrl: apiUrl, ...limits }));
   return stateDir;
 }
 
@@ -32,10 +36,17 @@ describe('resolveClientTarget: the local runtime', () => {
     const target = resolveClientTarget({}, { PDF_PIPELINE_STATE_DIR: stateDir, PDF_PIPELINE_USER: 'alice' });
 
     expect(target).toMatchObject({ kind: 'local', apiUrl: 'http://127.0.0.1:3999', stateDir, user: 'alice' });
-    expect(target.limits).toEqual({
-      maxDirectUploadBytes: CONFIGS.dev.api.maxDirectUploadBytes,
-      maxPresignedUploadBytes: CONFIGS.dev.api.maxPresignedUploadBytes,
-    });
+    expect(target.limits).toEqual({ maxDirectUploadBytes: 1_234_567, maxPresignedUploadBytes: 7_654_321 });
+  });
+
+  it('sends every file by presigned POST when the outputs give no limits, leaving the size to the API', () => {
+    const stateDir = stateDirWithOutputs('http://127.0.0.1:3999', {});
+
+    const target = resolveClientTarget({ stateDir }, {});
+
+    expect(target.limits).toEqual(UNKNOWN_LIMITS);
+    expect(chooseUploadRoute(1, target.limits)).toBe('presigned');
+    expect(chooseUploadRoute(CONFIGS.prod.api.maxPresignedUploadBytes * 10, target.limits)).toBe('presigned');
   });
 
   it('prefers --state-dir, --user and --api-url to the environment, and acts as local-user by default', () => {
@@ -90,8 +101,13 @@ describe('resolveClientTarget: a deployed environment', () => {
     return scratch;
   }
 
-  it('reads ApiUrl, AuthUrl and the app client from cdk-outputs/<env>.json, with that environment’s limits', () => {
-    const dir = outputsDir({ ApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/api', AuthUrl: 'https://p.auth.eu-west-1.amazoncognito.com', UserPoolClientId: 'client-1' });
+  it('reads ApiUrl, AuthUrl, the app client and the upload limits from cdk-outputs/<env>.json', () => {
+    const dir = outputsDir({
+      ApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/api',
+      AuthUrl: 'https://p.auth.eu-west-1.amazoncognito.com',
+      UserPoolClientId: 'client-1',
+      ...DEPLOYED_LIMITS,
+    });
 
     const target = resolveClientTarget({ env: 'prod', outputsDir: dir }, {});
 
@@ -99,7 +115,7 @@ describe('resolveClientTarget: a deployed environment', () => {
       kind: 'aws',
       envName: 'prod',
       apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/api',
-      limits: { maxDirectUploadBytes: CONFIGS.prod.api.maxDirectUploadBytes },
+      limits: { maxDirectUploadBytes: 1_234_567, maxPresignedUploadBytes: 7_654_321 },
       hostedUi: { authUrl: 'https://p.auth.eu-west-1.amazoncognito.com', clientId: 'client-1', redirectUri: CLI_LOGIN_CALLBACK_URL },
     });
   });

@@ -1,36 +1,13 @@
-/** The rules of `upload`: which way a file goes, which files a command line names, keys, exit codes. */
+/** The rules of `upload`: which files a command line names, keys, exit codes (the route is `upload-route.test.ts`'s). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../cli/client/exit-codes.js';
 import { backoff } from '../../cli/client/follow.js';
-import { chooseUploadMethod, collectFiles, idempotencyKeyFor, summarize, type UploadOutcome } from '../../cli/client/upload-plan.js';
+import { collectFiles, idempotencyKeyFor, summarize, type UploadOutcome } from '../../cli/client/upload-plan.js';
 import { formatOutcome, runExitCode } from '../../cli/commands/upload.js';
 import { IdempotencyKey } from '../../lambdas/api/schemas.js';
-import { CONFIGS } from '../../lib/config.js';
-
-const limits = { maxDirectUploadBytes: 1000, maxPresignedUploadBytes: 5000 };
-
-describe('chooseUploadMethod', () => {
-  it.each([
-    [1, 'direct'],
-    [1000, 'direct'],
-    [1001, 'presigned'],
-    [5000, 'presigned'],
-    [5001, undefined],
-    [0, 'direct'],
-  ])('sends %i bytes %s', (size, expected) => {
-    expect(chooseUploadMethod(size, limits)).toBe(expected);
-  });
-
-  it('sends a file just above the deployed direct limit through a presigned POST', () => {
-    const { api } = CONFIGS.prod;
-
-    expect(chooseUploadMethod(api.maxDirectUploadBytes, api)).toBe('direct');
-    expect(chooseUploadMethod(api.maxDirectUploadBytes + 1, api)).toBe('presigned');
-  });
-});
 
 describe('collectFiles', () => {
   let dir: string;

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../cli/client/api-client.js';
+import { CliApiClient } from '../../cli/client/api-client.js';
 import { EXIT_CODES } from '../../cli/client/exit-codes.js';
 import { createProgress } from '../../cli/client/progress.js';
 import { uploadFiles } from '../../cli/commands/upload.js';
@@ -55,7 +55,7 @@ function file(name: string, size: number): string {
 }
 
 async function run(files: string[], limits = { maxDirectUploadBytes: 1_000_000, maxPresignedUploadBytes: 10_000_000 }) {
-  const client = new ApiClient({ baseUrl: url, token: async () => 't', authHint: 'sign in', unreachableHint: 'start it', sleep: async () => undefined });
+  const client = new CliApiClient({ baseUrl: url, token: async () => 't', authHint: 'sign in', unreachableHint: 'start it', sleep: async () => undefined });
   const silent = { write: () => true } as unknown as NodeJS.WriteStream;
   return uploadFiles(client, files, limits, { concurrency: 2 }, createProgress(files.length, { tty: false, stream: silent }), () => undefined);
 }

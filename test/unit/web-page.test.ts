@@ -3,9 +3,11 @@
  * document is polled, how failures read, what `config.json` must hold, and the PKCE sign-in.
  */
 import { describe, expect, it } from 'vitest';
+import { ApiRequestError, ApiUnreachableError } from '../../api-client/api-client.js';
+import type { WebhookSummary } from '../../api-client/api-types.js';
 import { PageConfigError, parsePageConfig } from '../../web/src/page-config.js';
 import { authorizeUrl, codeChallenge, logoutUrl, randomUrlSafe, tokenRequest } from '../../web/src/pkce.js';
-import { describeFailure, formatBytes, looksLikePdf, planUpload, pollDelayMs, progressPercent } from '../../web/src/uploads.js';
+import { describeError, describeFailure, formatBytes, looksLikePdf, planUpload, pollDelayMs, progressPercent } from '../../web/src/uploads.js';
 import { webhookRow } from '../../web/src/webhooks.js';
 import { progressLabel, progressShare } from '../../web/src/document-progress.js';
 
@@ -69,6 +71,19 @@ describe('describeFailure', () => {
   it('falls back to the status for other bodies, and to the network when nothing answered', () => {
     expect(describeFailure(502, '<html>Bad gateway</html>')).toBe('The server answered 502.');
     expect(describeFailure(0, undefined)).toBe('The request did not reach the server: check the connection.');
+  });
+});
+
+describe('describeError', () => {
+  it('reads the typed client’s refusals as describeFailure does, and names a dead network', () => {
+    expect(describeError(new ApiRequestError(429, 'UPLOAD_QUOTA_EXCEEDED', 'Too many uploads this minute.', 12))).toBe(
+      'Too many uploads this minute. (UPLOAD_QUOTA_EXCEEDED) Try again in 12 s.',
+    );
+    expect(describeError(new ApiRequestError(502, 'HTTP_502', '<html>Bad gateway</html>'))).toBe('The server answered 502.');
+    expect(describeError(new ApiUnreachableError('https://api.example/v1/documents', 'ECONNREFUSED'))).toBe(
+      'The request did not reach the server: check the connection.',
+    );
+    expect(describeError(new Error('config.json answered 404'))).toBe('config.json answered 404');
   });
 });
 
@@ -185,11 +200,11 @@ describe('PKCE sign-in', () => {
 });
 
 describe('webhookRow', () => {
-  const webhook = {
+  const webhook: WebhookSummary = {
     webhookId: 'wh_0123456789abcdef0123456789abcdef',
     url: 'https://hooks.example.com/pdf',
     events: ['document.completed', 'document.failed'],
-    status: 'ENABLED' as const,
+    status: 'ENABLED',
     createdAt: '2026-12-04T10:00:00.000Z',
   };
 

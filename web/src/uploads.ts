@@ -2,31 +2,34 @@
  * The page's decisions, kept apart from the DOM so they can be tested on their own: which route
  * a file takes, how often a document is polled, and how an API error reads to a person.
  */
+import { ApiRequestError, ApiUnreachableError } from '../../api-client/api-client.js';
+import { chooseUploadRoute, type UploadRoute } from '../../api-client/upload-route.js';
 
-/** `POST /v1/documents` with the file as the body, or a presigned POST from `POST /v1/uploads`. */
-export type UploadRoute = 'direct' | 'presigned';
+export type { UploadRoute };
 
 export type UploadPlan =
   | { readonly route: UploadRoute }
   | { readonly refused: string };
 
+/** The limits as `config.json` gives them. */
 export interface UploadLimits {
   readonly maxDirectUploadBytes: number;
   readonly maxUploadBytes: number;
 }
 
 /**
- * Chooses the route by the API's limits: the direct route saves a round trip but carries at
- * most `maxDirectUploadBytes` (Lambda's payload bounds it); anything larger goes straight to
- * the bucket. Files the API would refuse are refused here, before a byte is sent.
+ * Chooses the route by the API's limits, with the rule every client shares
+ * (`api-client/upload-route.ts`). Files the API would refuse are refused here, before a byte is
+ * sent.
  */
 export function planUpload(file: { readonly name: string; readonly size: number; readonly type: string }, limits: UploadLimits): UploadPlan {
   if (!looksLikePdf(file)) return { refused: 'Not a PDF: choose files ending in .pdf.' };
   if (file.size === 0) return { refused: 'The file is empty.' };
-  if (file.size > limits.maxUploadBytes) {
+  const route = chooseUploadRoute(file.size, { maxDirectUploadBytes: limits.maxDirectUploadBytes, maxPresignedUploadBytes: limits.maxUploadBytes });
+  if (route === undefined) {
     return { refused: `Too large: ${formatBytes(file.size)}, the limit is ${formatBytes(limits.maxUploadBytes)}.` };
   }
-  return { route: file.size <= limits.maxDirectUploadBytes ? 'direct' : 'presigned' };
+  return { route };
 }
 
 /** The browser's type when it knows one, else the name: some systems report PDFs as `""`. */
@@ -64,6 +67,16 @@ export function describeFailure(status: number, body: unknown, retryAfterSeconds
     message += ` Try again in ${retryAfterSeconds} s.`;
   }
   return message;
+}
+
+/** What to tell a person about any failure of a call: the API's refusal, a dead network, or else its message. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiRequestError) {
+    const body = error.code.startsWith('HTTP_') ? undefined : { error: { code: error.code, message: error.detail } };
+    return describeFailure(error.status, body, error.retryAfterSeconds);
+  }
+  if (error instanceof ApiUnreachableError) return describeFailure(0, undefined);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** `1.5 MB`, `820 KB`, `12 bytes`: sizes as people read them (powers of 1024, as the API's limits are set). */

@@ -3,20 +3,7 @@
  * browser. Webhooks are added and removed with the CLI or the API; the page shows what exists,
  * and why one was disabled.
  */
-
-export interface WebhookSummary {
-  readonly webhookId: string;
-  readonly url: string;
-  readonly events: readonly string[];
-  readonly description?: string;
-  readonly status: 'ENABLED' | 'DISABLED';
-  readonly disabledReason?: string;
-  readonly createdAt: string;
-}
-
-export interface WebhookList {
-  readonly webhooks: readonly WebhookSummary[];
-}
+import type { WebhookSummary } from '../../api-client/api-types.js';
 
 /** What a row of the list shows. */
 export interface WebhookRow {

@@ -5,6 +5,7 @@ import type { PendingTask } from '../../shared/task-store.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { API_METRICS } from '../contract.js';
 import { sendPurgeRequest } from '../../shared/purge-request.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { ApiDependencies } from '../dependencies.js';
 import { ApiError, badRequest } from '../errors.js';
 import { attachmentDisposition } from '../filename.js';
@@ -228,22 +229,12 @@ async function linkedPage(page: PageRecord, deps: ApiDependencies): Promise<Page
   }) as PageView;
 }
 
-const PAGE_CURSOR_VERSION = 1;
-
 export function encodePageCursor(afterPageNumber: number): string {
-  return Buffer.from(JSON.stringify({ v: PAGE_CURSOR_VERSION, p: afterPageNumber })).toString('base64url');
+  return encodeCursor({ p: afterPageNumber });
 }
 
 export function decodePageCursor(cursor: string): number {
-  try {
-    const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; p?: unknown };
-    if (payload?.v === PAGE_CURSOR_VERSION && Number.isInteger(payload.p) && (payload.p as number) >= 0) {
-      return payload.p as number;
-    }
-  } catch {
-    // fall through
-  }
-  throw badRequest('INVALID_CURSOR', 'The cursor is not one this API issued.');
+  return decodeCursor(cursor, ({ p }) => (typeof p === 'number' && Number.isInteger(p) && p >= 0 ? p : undefined));
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): T {

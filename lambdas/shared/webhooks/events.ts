@@ -11,11 +11,9 @@ import { createHash } from 'node:crypto';
 import type { DocumentEventDetail } from '../document-events.js';
 import { DOCUMENT_EVENT_TYPES } from '../document-events.js';
 
-export const WEBHOOK_EVENT_TYPES = ['document.completed', 'document.failed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-/** The type of a message sent by `POST /v1/webhooks/{id}/test`; every subscription receives it. */
-export const TEST_EVENT_TYPE = 'webhook.test';
-export type WebhookMessageType = WebhookEventType | typeof TEST_EVENT_TYPE;
+import { TEST_EVENT_TYPE, type WebhookEventType, type WebhookMessageType } from './webhook-contract.js';
+
+export { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookMessageType } from './webhook-contract.js';
 
 /** The webhook event type of each document event's `detail-type`. */
 export const EVENT_TYPE_OF_DETAIL_TYPE: Readonly<Record<string, WebhookEventType>> = {

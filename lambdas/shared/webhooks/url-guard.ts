@@ -16,12 +16,12 @@
  * Redirects are never followed (the client treats a 3xx as a failed attempt).
  */
 import { BlockList, isIP } from 'node:net';
+import { MAX_WEBHOOK_URL_LENGTH } from './webhook-contract.js';
 
 export type UrlPolicy = 'deployed' | 'local';
 export const URL_POLICIES: readonly UrlPolicy[] = ['deployed', 'local'];
 
-/** Longest URL a subscription may have. */
-export const MAX_WEBHOOK_URL_LENGTH = 2048;
+export { MAX_WEBHOOK_URL_LENGTH } from './webhook-contract.js';
 
 export class ForbiddenTargetError extends Error {
   override readonly name = 'ForbiddenTargetError';

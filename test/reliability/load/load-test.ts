@@ -9,6 +9,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import { ApiClient, ApiRequestError } from '../../../api-client/api-client.js';
 import { deriveDocumentId } from '../../../lambdas/extract/document-id.js';
 import { TERMINAL_STATUSES } from '../../../lambdas/shared/contract.js';
 import { DocumentListing } from '../../../lambdas/shared/document-listing.js';
@@ -176,47 +177,37 @@ async function submit(target: LoadTarget, upload: PlannedUpload, token: string, 
   }
 }
 
-async function refusal(response: Response): Promise<string> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { code?: string; message?: string };
-    return `HTTP ${response.status} ${body.code ?? ''} ${body.message ?? ''}`.trim();
-  } catch {
-    return `HTTP ${response.status} ${text.slice(0, 200)}`;
-  }
-}
+/** The typed client as one user, without retries: the load test counts every refusal. */
+const clientFor = (apiUrl: string, token: string) => new ApiClient({ baseUrl: apiUrl, token: () => token, maxRetries: 0 });
+
+const refusal = (error: unknown) =>
+  error instanceof ApiRequestError ? `HTTP ${error.status} ${error.code} ${error.detail}`.trim() : error instanceof Error ? error.message : String(error);
 
 async function uploadDirect(apiUrl: string, token: string, upload: PlannedUpload, bytes: Uint8Array) {
-  const url = new URL(`${apiUrl}/v1/documents`);
-  url.searchParams.set('filename', upload.filename);
-  if (upload.lane === 'bulk') url.searchParams.set('lane', 'bulk');
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/pdf' },
-    body: bytes,
-  });
-  if (response.status !== 202) return { accepted: false, refusal: await refusal(response) };
-  const { documentId } = (await response.json()) as { documentId: string };
-  return { accepted: true, documentId };
+  try {
+    const { documentId } = await clientFor(apiUrl, token).uploadDirect(bytes, { filename: upload.filename, ...(upload.lane === 'bulk' ? { lane: 'bulk' } : {}) });
+    return { accepted: true, documentId };
+  } catch (error) {
+    return { accepted: false, refusal: refusal(error) };
+  }
 }
 
 /** `POST /v1/uploads`, then the form to the URL it signed: every field, the file last. */
 async function uploadPresigned(apiUrl: string, token: string, upload: PlannedUpload, bytes: Uint8Array) {
-  const created = await fetch(`${apiUrl}/v1/uploads`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ filename: upload.filename, size: bytes.byteLength, ...(upload.lane === 'bulk' ? { lane: 'bulk' } : {}) }),
-  });
-  if (created.status !== 201) return { accepted: false, refusal: await refusal(created) };
-  const { documentId, upload: post } = (await created.json()) as { documentId: string; upload: { url: string; fields: Record<string, string> } };
-  const form = new FormData();
-  for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), upload.filename);
-  const stored = await fetch(post.url, { method: 'POST', body: form });
-  // The record exists from the API call on, so a failed form POST still leaves a document to account for.
-  if (!stored.ok) return { accepted: false, documentId, refusal: `form POST: HTTP ${stored.status} ${(await stored.text()).slice(0, 200)}` };
-  await stored.arrayBuffer();
-  return { accepted: true, documentId };
+  const client = clientFor(apiUrl, token);
+  let created;
+  try {
+    created = await client.createUpload({ filename: upload.filename, size: bytes.byteLength, ...(upload.lane === 'bulk' ? { lane: 'bulk' } : {}) });
+  } catch (error) {
+    return { accepted: false, refusal: refusal(error) };
+  }
+  try {
+    await client.postUploadForm(created.upload, bytes, upload.filename);
+  } catch (error) {
+    // The record exists from the API call on, so a failed form POST still leaves a document to account for.
+    return { accepted: false, documentId: created.documentId, refusal: `form POST: ${refusal(error)}` };
+  }
+  return { accepted: true, documentId: created.documentId };
 }
 
 /** Every record the run's owners have, through the owner index. */
