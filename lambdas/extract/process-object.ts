@@ -330,7 +330,7 @@ async function extractDocument(
     deps.shards ? { sharding: deps.shards.settings } : {},
   );
   await writer.finish();
-  if (sharding) return finishShard(claim, 0, await sharding, deps);
+  if (sharding) return finishShard(claim, 0, await sharding, deps, ocrPages);
 
   const markdown = await completionMarkdown(claim, markdownPages, deps);
   const recorded = await documents.transition(

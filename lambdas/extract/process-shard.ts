@@ -45,9 +45,10 @@ export async function finishShard(
   index: number,
   count: number,
   deps: ProcessingDependencies,
+  ocrPages = 0,
 ): Promise<ProcessingOutcome> {
   const { documentId, generation } = document;
-  const recording = await deps.shards!.store.recordShardDone(documentId, generation, index);
+  const recording = await deps.shards!.store.recordShardDone(documentId, generation, index, ocrPages);
   if (recording.outcome === 'not-recorded') {
     if (!allShardsDone(await deps.documents.get(documentId), generation)) return { status: 'skipped', documentId, reason: 'superseded' };
   } else if (recording.shardsDone < recording.shardCount) {
@@ -88,13 +89,18 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
     fullBudget: ownBudgetEnd <= delivery.deadline,
     rssLimitMb: deps.limits.rssLimitMb,
   };
+  let ocrPages = 0;
   try {
     const bytes = await deps.objects.read(object.bucket, object.key, object.versionId, deps.limits.maxPdfBytes);
     const writer = new PageWriter({ documentId, generation, expiresAt: record.expiresAt }, deps, (written) =>
       deps.shards!.store.addPagesDone(documentId, generation, written),
     );
     // The shard OCRs its share of the document's OCR page budget (see ocrBudgetOfShard).
-    await deps.extract(bytes, bounds, { document: () => undefined, page: (page) => writer.add(page) }, { pages, shard: { index, count } });
+    const page = (parsed: Parameters<PageWriter['add']>[0]) => {
+      if (parsed.textSource === 'ocr') ocrPages += 1;
+      writer.add(parsed);
+    };
+    await deps.extract(bytes, bounds, { document: () => undefined, page }, { pages, shard: { index, count } });
     await writer.finish();
   } catch (error) {
     if (!(error instanceof PermanentFailure)) throw error;
@@ -102,5 +108,5 @@ export async function processShard(message: ShardMessage, delivery: DeliveryCont
     const failed = await deps.documents.transition(documentId, guard, { status: 'FAILED', error: { code: error.code, message } });
     return failed ? { status: 'failed', documentId, code: error.code } : { status: 'skipped', documentId, reason: 'superseded' };
   }
-  return finishShard({ documentId, generation }, index, count, deps);
+  return finishShard({ documentId, generation }, index, count, deps, ocrPages);
 }

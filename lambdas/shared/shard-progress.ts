@@ -57,17 +57,21 @@ export class ShardProgressStore {
     }, documentId);
   }
 
-  /** Counts shard `index` done, once; the caller whose count reaches `shardCount` completes the document. */
-  async recordShardDone(documentId: string, generation: number, index: number): Promise<ShardRecording> {
+  /**
+   * Counts shard `index` done, once, with the pages it read by OCR (added to the record's
+   * `ocrPages` in the same conditional write, so a redelivered shard never counts them twice);
+   * the caller whose count reaches `shardCount` completes the document.
+   */
+  async recordShardDone(documentId: string, generation: number, index: number, ocrPages = 0): Promise<ShardRecording> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: documentKey(documentId),
-          UpdateExpression: 'ADD #shardsDone :one, #doneShards :shard',
+          UpdateExpression: 'ADD #shardsDone :one, #doneShards :shard, #ocrPages :ocrPages',
           ConditionExpression: `${STILL_THIS_GENERATION} AND #shardGeneration = :generation AND (attribute_not_exists(#doneShards) OR NOT contains(#doneShards, :index))`,
-          ExpressionAttributeNames: { ...NAMES, '#shardsDone': 'shardsDone', '#doneShards': 'doneShards', '#shardGeneration': 'shardGeneration' },
-          ExpressionAttributeValues: { ':generation': generation, ':processing': 'PROCESSING', ':one': 1, ':shard': new Set([index]), ':index': index },
+          ExpressionAttributeNames: { ...NAMES, '#shardsDone': 'shardsDone', '#doneShards': 'doneShards', '#shardGeneration': 'shardGeneration', '#ocrPages': 'ocrPages' },
+          ExpressionAttributeValues: { ':generation': generation, ':processing': 'PROCESSING', ':one': 1, ':shard': new Set([index]), ':index': index, ':ocrPages': ocrPages },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -127,6 +127,22 @@ describe('shard progress on the record (DynamoDB Local)', () => {
     expect(recorded.filter((result) => result.outcome === 'recorded' && result.shardsDone === result.shardCount)).toHaveLength(1);
   });
 
+  it("adds each shard's OCR pages to the record once, however often the shard is delivered", async () => {
+    // Arrange
+    const { shards, documents } = store();
+    const documentId = '00000000-0000-4000-8000-00000000a003';
+    await processingRecord(documentId);
+    await shards.startShards(documentId, 1, 3, 30);
+
+    // Act: shard 1 delivered twice, and both deliveries recorded at once
+    await shards.recordShardDone(documentId, 1, 0, 2);
+    await Promise.all([shards.recordShardDone(documentId, 1, 1, 5), shards.recordShardDone(documentId, 1, 1, 5)]);
+    await shards.recordShardDone(documentId, 1, 2, 0);
+
+    // Assert
+    expect(await documents.get(documentId)).toMatchObject({ shardsDone: 3, ocrPages: 7 });
+  });
+
   it('keeps a retried plan and its progress, and drops progress for a generation the document left', async () => {
     const { shards, documents } = store();
     const documentId = '00000000-0000-4000-8000-00000000a002';

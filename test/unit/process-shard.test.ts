@@ -87,8 +87,24 @@ describe('processShard', () => {
     expect(outcome).toEqual({ status: 'shard-done', documentId: DOC_ID, shard: 1 });
     expect(extract.mock.calls[0]![3]).toEqual({ pages: { first: 11, last: 20 }, shard: { index: 1, count: 3 } });
     expect(store.addPagesDone).toHaveBeenCalledWith(DOC_ID, 2, 10);
-    expect(store.recordShardDone).toHaveBeenCalledWith(DOC_ID, 2, 1);
+    expect(store.recordShardDone).toHaveBeenCalledWith(DOC_ID, 2, 1, 0);
     expect(transition).not.toHaveBeenCalled();
+  });
+
+  it('counts the pages of its range read by OCR when it records itself done', async () => {
+    // Arrange: pages 12 and 15 of the range come from OCR
+    const { deps, extract, store } = fakes(processing());
+    extract.mockImplementation(async (_bytes, _bounds, sink, scope) => {
+      for (let number = scope!.pages!.first; number <= scope!.pages!.last; number += 1) {
+        sink.page(number === 12 || number === 15 ? { ...page(number), textSource: 'ocr', ocrConfidence: 90 } : page(number));
+      }
+    });
+
+    // Act
+    await processShard(shard(), delivery(), deps);
+
+    // Assert
+    expect(store.recordShardDone).toHaveBeenCalledWith(DOC_ID, 2, 1, 2);
   });
 
   it('completes the document when its count completes the plan, conditional on the generation', async () => {
