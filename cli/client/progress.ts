@@ -18,6 +18,13 @@ export const STAGE_PERCENT: Readonly<Record<string, number>> = {
   FAILED: 100,
 };
 
+/** A bar of `width` cells for a share done (0–1), as `status` prints a long document's progress. */
+export function progressBar(done: number, width = 24): string {
+  const share = Math.min(1, Math.max(0, Number.isFinite(done) ? done : 0));
+  const filled = Math.floor(share * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.floor(share * 100)}%`;
+}
+
 export interface ProgressReporter {
   /** A file reached a step (`uploading`, `QUEUED`, …), with detail for plain lines. */
   /** `done` (0–1): how far within the stage, for a document extracted in shards. */

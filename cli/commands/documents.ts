@@ -15,6 +15,7 @@ import type { ApiClient, DocumentView, PageView } from '../client/api-client.js'
 import { connect, resolveClientTarget } from '../client/api-target.js';
 import { formatBytes, positiveInteger, printJsonLine, withTargetOptions, type ClientCommandOptions } from '../client/command-options.js';
 import { CliError, EXIT_CODES } from '../client/exit-codes.js';
+import { progressBar } from '../client/progress.js';
 
 /** A page with the text and tables that were too large to inline read back in. */
 export interface FullPage {
@@ -56,7 +57,7 @@ export function formatDocument(document: DocumentView): string {
   field('ocr pages', document.ocrPages);
   if (document.progress) {
     const { pagesDone, pageCount, shardsDone, shards } = document.progress;
-    field('progress', `${pagesDone} of ${pageCount} pages (${Math.floor((100 * pagesDone) / Math.max(1, pageCount))}%), ${shardsDone} of ${shards} shards`);
+    field('progress', `${progressBar(pagesDone / Math.max(1, pageCount))} ${pagesDone} of ${pageCount} pages, ${shardsDone} of ${shards} shards`);
   }
   field('source', document.source);
   if (document.error) field('error', `${document.error.code}: ${document.error.message}`);
