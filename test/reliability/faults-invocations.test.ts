@@ -36,8 +36,11 @@ const FUNCTION_TIMEOUT_SECONDS = 15;
 const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
 /** Deliveries before SQS moves a message to the DLQ. */
 const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
-/** Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with as much again for slowness. */
-const settleMs = (redeliveries: number) => 2 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
+/**
+ * Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with three times
+ * as much again for a busy machine (a ceiling only: every case waits for what it observes).
+ */
+const settleMs = (redeliveries: number) => 4 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
 /** Longer than any invocation may run: a request held this long is a hung dependency. */
 const HUNG_MS = 10 * 60_000;
 const OWNER = 'faults-owner';
