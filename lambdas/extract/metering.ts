@@ -5,14 +5,16 @@
  * The writes a run makes are counted where they leave the function, in the SDK clients' middleware,
  * rather than by the code that makes them: DynamoDB reports the write units each write consumed
  * (`ReturnConsumedCapacity`), which no caller could know from an item's size, and the pipeline's
- * writers (pages, records, shards, spilled results) stay free of metering. A run is the one
- * active at a time: the handler takes records and their objects one after another, so every write
- * between `measure`'s start and end is the run's own.
+ * writers (pages, records, shards, spilled results) stay free of metering. A write belongs to the
+ * run whose asynchronous context made it (`AsyncLocalStorage`), not to whichever run is newest: a
+ * run abandoned at the function timeout may still be waiting on a service when the environment
+ * takes its next message, and its late writes must neither block that run nor be counted as its.
  *
  * Recording is best effort after the document's outcome: a failure to record is reported, never
  * retried (the message's redelivery would find the document finished and record nothing anyway).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_LAYOUT } from '../shared/contract.js';
 import { classifyObjectKey } from '../shared/s3-keys.js';
@@ -38,8 +40,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const emptyFigures = (): Mutable<RunFigures> => ({ dynamoDbWrites: 0, s3Writes: 0, resultBytes: 0, pagesWritten: 0, ocrPagesWritten: 0 });
 
-/** The figures of the run in progress; `undefined` between runs (cold start, warm-up). */
-let active: Mutable<RunFigures> | undefined;
+/** The figures of the run whose context a write is made in; none outside runs (cold start, warm-up, the usage write). */
+const runs = new AsyncLocalStorage<Mutable<RunFigures>>();
 
 const PAGE_SORT_PREFIX = 'PAGE#';
 const DYNAMODB_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
@@ -51,7 +53,7 @@ const DYNAMODB_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteI
 export function meterClientWrites(dynamoDb: DynamoDBDocumentClient, s3: S3Client): void {
   dynamoDb.middlewareStack.add(
     (next, context) => async (args) => {
-      const run = active;
+      const run = runs.getStore();
       if (!run || !DYNAMODB_WRITES.has(context.commandName ?? '')) return next(args);
       const input = args.input as Record<string, unknown>;
       const result = await next({ ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } });
@@ -62,7 +64,7 @@ export function meterClientWrites(dynamoDb: DynamoDBDocumentClient, s3: S3Client
   );
   s3.middlewareStack.add(
     (next, context) => async (args) => {
-      const run = active;
+      const run = runs.getStore();
       const result = await next(args);
       if (run && (context.commandName === 'PutObjectCommand' || context.commandName === 'CopyObjectCommand')) {
         run.s3Writes += 1;
@@ -172,7 +174,7 @@ export interface RunMeterOptions {
   readonly onNotRecorded?: (error: unknown, consumption: Consumption) => void;
 }
 
-/** Measures runs one at a time and records what each consumed. */
+/** Measures runs, each in its own context however they overlap, and records what each consumed. */
 export class RunMeter {
   private readonly now: () => number;
 
@@ -181,29 +183,25 @@ export class RunMeter {
   }
 
   /**
-   * Runs `work` as the active run, then records its consumption under its owner and the UTC day
+   * Runs `work` as a run of its own, then records its consumption under its owner and the UTC day
    * it ended. Returns (or throws) what `work` did; the consumption is returned for the log.
    */
   async measure(object: CreatedObject, work: () => Promise<ProcessingOutcome>): Promise<{ outcome: ProcessingOutcome; consumption?: Consumption }> {
-    if (active) throw new Error('A metered run is already in progress: runs must not overlap.');
     const figures = emptyFigures();
-    active = figures;
     const startedAt = this.now();
-    let outcome: ProcessingOutcome | undefined;
+    let outcome: ProcessingOutcome;
     try {
-      outcome = await work();
-      return { outcome, consumption: await this.record(object, outcome, figures, startedAt) };
+      outcome = await runs.run(figures, work);
     } catch (error) {
-      if (outcome === undefined) await this.record(object, undefined, figures, startedAt);
+      await this.record(object, undefined, figures, startedAt);
       throw error;
-    } finally {
-      active = undefined;
     }
+    // Recorded outside the run's context: the usage write itself is not the run's.
+    return { outcome, consumption: await this.record(object, outcome, figures, startedAt) };
   }
 
   private async record(object: CreatedObject, outcome: ProcessingOutcome | undefined, figures: RunFigures, startedAt: number): Promise<Consumption | undefined> {
     const endedAt = this.now();
-    active = undefined; // the usage write itself is not the run's
     const consumption = consumptionOfRun({
       object,
       outcome,

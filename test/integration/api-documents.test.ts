@@ -246,16 +246,18 @@ describe('deletion', () => {
     }
     expect((await listAll(client)).flat()).not.toContain(documentId);
 
-    // Assert: purged in the background
-    await waitFor(
-      async () =>
-        (await objectsUnder(`uploads/deleter/${documentId}`)) === 0 &&
-        (await objectsUnder(`results/${documentId}/`)) === 0 &&
-        (await probe.pages(documentId)).length === 0,
+    // Assert: purged in the background; the tombstone records the purge once it has finished.
+    const tombstone = await waitFor(
+      async () => {
+        const record = await probe.documents.get(documentId);
+        return record?.purgedAt ? record : undefined;
+      },
       { timeoutMs: 90_000, intervalMs: 250, description: 'the purge' },
     );
-    const tombstone = await probe.documents.get(documentId);
     expect(tombstone).toMatchObject({ deletedAt: expect.any(String), purgedAt: expect.any(String), generation: 2 });
+    expect(await objectsUnder(`uploads/deleter/${documentId}`)).toBe(0);
+    expect(await objectsUnder(`results/${documentId}/`)).toBe(0);
+    expect(await probe.pages(documentId)).toHaveLength(0);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The extractor's metering middleware against DynamoDB Local through the real SDK: a run's write
  * units are those DynamoDB reports (a large page item costs more than one), its page items and OCR
- * pages are counted, and writes outside a run are nobody's.
+ * pages are counted, writes outside a run are nobody's, and runs that overlap (one abandoned at
+ * the function timeout, still waiting, while the next message is taken) keep their writes apart.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +71,34 @@ describe('metering middleware on DynamoDB Local', () => {
     const { consumption } = await meter.measure(object('metered-2'), async () => ({ status: 'failed', documentId: 'metered-2', code: 'CORRUPT' }));
 
     expect(consumption).toMatchObject({ pages: 0, dynamoDbWrites: 1 });
+  });
+
+  it("keeps overlapping runs' writes apart: a run still waiting does not block the next, nor take its writes", async () => {
+    // Arrange: the first run writes a page, then waits (as one abandoned at the function timeout would).
+    const usage = new InMemoryUsageMeter();
+    const meter = new RunMeter({ usage, memoryMb: 1024, ocrEngine: 'tesseract' });
+    let resume!: () => void;
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = meter.measure(object('overlap-1'), async () => {
+      await pages.putPages('overlap-1', [page(1, 'first run')]);
+      firstWrote();
+      await new Promise<void>((resolve) => (resume = resolve));
+      await pages.putPages('overlap-1', [page(2, 'first run, late')]);
+      return { status: 'completed', documentId: 'overlap-1', pageCount: 2, bytes: 10_000 };
+    });
+    await wrote;
+
+    // Act: the next run starts and ends while the first waits, then the first ends.
+    const second = await meter.measure(object('overlap-2'), async () => {
+      await pages.putPages('overlap-2', [page(1, 'a'), page(2, 'b'), page(3, 'c')]);
+      return { status: 'completed', documentId: 'overlap-2', pageCount: 3, bytes: 10_000 };
+    });
+    resume();
+    const late = await first;
+
+    // Assert
+    expect(second.consumption).toMatchObject({ pages: 3 });
+    expect(late.consumption).toMatchObject({ pages: 2 });
   });
 });

@@ -164,14 +164,17 @@ describe('RunMeter', () => {
     expect(failures).toEqual([new Error('throttled')]);
   });
 
-  it('refuses a run that would overlap the one in progress, whose writes it would take', async () => {
-    const meter = new RunMeter({ usage: new InMemoryUsageMeter(), memoryMb: 1024, ocrEngine: 'tesseract' });
-    let release!: () => void;
-    const first = meter.measure(OBJECT, () => new Promise((resolve) => (release = () => resolve({ status: 'ignored', reason: 'test' }))));
+  it('measures a run that starts while another is still waiting, without waiting for it', async () => {
+    // Arrange: the first run never ends (a run abandoned at the function timeout).
+    const usage = new InMemoryUsageMeter();
+    const meter = new RunMeter({ usage, memoryMb: 1024, ocrEngine: 'tesseract' });
+    void meter.measure(OBJECT, () => new Promise<ProcessingOutcome>(() => undefined));
 
-    await expect(meter.measure(OBJECT, async () => ({ status: 'ignored', reason: 'test' }))).rejects.toThrow(/already in progress/);
+    // Act
+    const { outcome } = await meter.measure(OBJECT, async () => ({ status: 'failed', documentId: 'd1', code: 'CORRUPT' }));
 
-    release();
-    await expect(first).resolves.toMatchObject({ outcome: { status: 'ignored' } });
+    // Assert
+    expect(outcome).toEqual({ status: 'failed', documentId: 'd1', code: 'CORRUPT' });
+    expect(usage.recorded.map((entry) => entry.consumption)).toMatchObject([{ documentsFailed: 1 }]);
   });
 });
