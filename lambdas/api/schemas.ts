@@ -154,7 +154,7 @@ export const PageResponse = z
     tablesUrl: z.url().optional().describe('A short-lived URL of the tables (JSON), for tables too large to inline'),
     charCount: z.number().int().nonnegative(),
     hasText: z.boolean(),
-    needsOcr: z.boolean().describe('No usable text: too little text layer, and not OCRed (OCR off, or past the OCR page budget)'),
+    needsOcr: z.boolean().describe('The text layer calls for OCR (a scan, a junk OCR layer, a picture beside a few words) and the page was not OCRed (OCR off, past the OCR page budget)'),
     textSource: z.enum(['text-layer', 'ocr']).optional().describe("Where the text comes from: the PDF's text layer or OCR"),
     ocrConfidence: z.number().min(0).max(100).optional().describe('Mean OCR word confidence (OCR pages only)'),
     unreadable: z

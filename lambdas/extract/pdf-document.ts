@@ -7,6 +7,8 @@ import type { DocumentMetadata, PageTable } from '../shared/document-model.js';
 import { PermanentFailure } from '../shared/errors.js';
 import { LAYOUT_VERSION, roundCoordinate, type LayoutLine, type PageGraphics, type PageLayout, type TextSource } from '../shared/page-layout.js';
 import type { GreyImage, PageSize } from './ocr/grey-image.js';
+import { mergeOcrLines, textOfLines } from './ocr/merge-ocr-text.js';
+import { decideOcr, type OcrReason } from './ocr/ocr-decision.js';
 import { OcrUnavailable, PageOcrRefused } from './ocr/ocr-errors.js';
 import type { RenderLimits } from './ocr/render-plan.js';
 import { readDocumentMetadata } from './pdfium/document-metadata.js';
@@ -39,8 +41,8 @@ export interface ParsedPage {
   readonly layout: PageLayout;
   readonly hasText: boolean;
   /**
-   * The page has no usable text: too little text layer and no OCR of it (OCR off, or past the
-   * document's OCR page budget).
+   * The page's text is not all there: its text layer calls for OCR (see decideOcr) and it was not
+   * OCRed (OCR off, past the document's OCR page budget, or an image the engine refused).
    */
   readonly needsOcr: boolean;
   /** Where the text comes from: the PDF's text layer, or OCR of the rendered page. */
@@ -97,25 +99,6 @@ export interface ParseOptions {
   readonly ocr?: PageOcr;
 }
 
-/** Pages with fewer non-space characters than this, and images over part of them, need OCR. */
-export const LOW_TEXT_CHARS = 20;
-/** The share of a page images must cover for a page with little text to be a scan. */
-export const MIN_IMAGE_COVERAGE = 0.1;
-/** A page mostly image with no more text than this (a stamp, a watermark, a caption) is a scan too. */
-const SCAN_TEXT_CHARS = 200;
-const SCAN_IMAGE_COVERAGE = 0.5;
-
-/**
- * Whether a page's text must come from OCR: too little text layer over an image (a scan), or
- * an image over most of the page with a few words on it. A blank page, or one with a word or two
- * and no image, has nothing more to read.
- */
-export function needsOcr(visibleChars: number, imageCoverage: number): boolean {
-  return (
-    (visibleChars < LOW_TEXT_CHARS && imageCoverage >= MIN_IMAGE_COVERAGE) ||
-    (visibleChars < SCAN_TEXT_CHARS && imageCoverage >= SCAN_IMAGE_COVERAGE)
-  );
-}
 /**
  * The whole metadata, as JSON. A document's record is returned with its metadata in one API
  * answer, which Lambda caps at 6 MB; past this, the bulkiest optional parts are left out.
@@ -187,26 +170,34 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
     // The document's OCR budget, or this shard's share of it (see ocrBudgetOfShard).
     let ocrBudget = options.ocr?.maxPages ?? 0;
     if (options.pages && options.shard && options.ocr) ocrBudget = ocrBudgetOfShard(ocrBudget, options.shard.index, options.shard.count);
+    /** Why each page waiting for OCR needs it: it decides what of the text layer stays. */
+    const ocrReasons = new Map<number, OcrReason>();
     const readTextLayer = (pageNumber: number): ParsedPage => {
       const content = reader.read(document, pageNumber, { graphics: options.findTables !== undefined });
       const tables = content.graphics && options.findTables ? findTablesSafely(options.findTables, content.layout, content.graphics) : [];
+      const decision = decideOcr(content);
+      if (decision.reason) ocrReasons.set(pageNumber, decision.reason);
       return {
         pageNumber,
         text: content.text,
         tables,
         layout: content.layout,
-        hasText: content.visibleChars > 0,
-        needsOcr: needsOcr(content.visibleChars, content.imageCoverage),
+        hasText: content.visibleChars > 0 || content.invisibleText.length > 0,
+        needsOcr: decision.ocr,
         textSource: 'text-layer',
         ...(content.unreadable ? { unreadable: true as const } : {}),
       };
     };
-    /** A page without a usable text layer, OCRed while the document's OCR budget lasts. */
+    /** A page whose text layer calls for OCR, OCRed while the document's OCR budget lasts. */
     const withOcr = async (textLayer: ParsedPage): Promise<ParsedPage> => {
       const { pageNumber } = textLayer;
+      const reason = ocrReasons.get(pageNumber);
+      ocrReasons.delete(pageNumber);
       if (!textLayer.needsOcr || !options.ocr || ocrPages >= ocrBudget) return textLayer;
       // Rendered now, in page order; recognised while the next pages are read.
-      const rendered = reader.render(document, pageNumber, options.ocr.render);
+      // A text layer that stays is left out of the picture: OCR reads what it lacks.
+      const keepsTextLayer = reason !== 'junk-ocr-layer' && textLayer.layout.lines.length > 0;
+      const rendered = reader.render(document, pageNumber, options.ocr.render, { withoutText: keepsTextLayer });
       if (!rendered) return textLayer;
       ocrPages += 1;
       const startedAt = performance.now();
@@ -219,17 +210,20 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
         throw error;
       }
       const ocrSeconds = Math.round(performance.now() - startedAt) / 1000;
-      const visible = recognised.text.replace(/\s/g, '').length;
+      // A junk OCR layer is replaced; any other text layer stays, and OCR adds the lines it lacks.
+      const lines = keepsTextLayer ? mergeOcrLines(textLayer.layout.lines, recognised.lines) : recognised.lines;
+      const text = lines === recognised.lines ? recognised.text : textOfLines(lines);
+      const visible = text.replace(/\s/g, '').length;
       return {
         ...textLayer,
-        text: recognised.text,
+        text,
         layout: {
           version: LAYOUT_VERSION,
           pageNumber,
           width: roundCoordinate(rendered.page.width),
           height: roundCoordinate(rendered.page.height),
           source: 'ocr',
-          lines: recognised.lines,
+          lines,
         },
         hasText: visible > 0,
         needsOcr: false,

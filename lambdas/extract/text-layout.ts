@@ -23,6 +23,11 @@ export interface PageChars {
   fontSize(index: number): number;
   /** Bold and italic hints of the character's font. */
   style(index: number): FontStyle;
+  /**
+   * The character is drawn invisibly (text render mode 3 or 7), as the OCR layer a scanner or
+   * ocrmypdf lays over a scan is. Asked once per word. @default never
+   */
+  invisible?(index: number): boolean;
 }
 
 export interface FontStyle {
@@ -33,6 +38,8 @@ export interface FontStyle {
 export interface LaidOutPage {
   readonly text: string;
   readonly lines: readonly LayoutLine[];
+  /** The words drawn invisibly, space-separated: a scan's OCR layer, if it has one. Part of `text` too. */
+  readonly invisibleText: string;
 }
 
 /** PDFium's mark for a hyphen at a line end, where it joins the word's two halves. */
@@ -81,6 +88,7 @@ interface PendingWord {
   readonly box: Box;
   readonly size: number;
   readonly style: FontStyle;
+  readonly invisible: boolean;
 }
 
 /**
@@ -117,6 +125,7 @@ export function layOutPage(chars: PageChars): LaidOutPage {
       box: [Math.min(first[0], last[0]), Math.min(first[1], last[1]), Math.max(first[2], last[2]), Math.max(first[3], last[3])],
       size: chars.fontSize(word.first),
       style: chars.style(word.first),
+      invisible: chars.invisible?.(word.first) ?? false,
     });
     word = undefined;
   };
@@ -160,11 +169,13 @@ export function layOutPage(chars: PageChars): LaidOutPage {
 
   while (units.length > 0 && units[units.length - 1] === LF) units.pop();
   const text = codeUnitsToString(units);
+  const invisibleWords: string[] = [];
   const lines = pendingLines.map((pending): LayoutLine => {
     const lineWords = pending.map(toLayoutWord(text));
+    pending.forEach((word, index) => word.invisible && invisibleWords.push(lineWords[index]!.text));
     return { box: unionBoxes(lineWords.map((each) => each.box)), words: lineWords };
   });
-  return { text, lines };
+  return { text, lines, invisibleText: invisibleWords.join(' ') };
 }
 
 function toLayoutWord(text: string): (word: PendingWord) => LayoutWord {

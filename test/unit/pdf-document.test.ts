@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { needsOcr, normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
+import { normaliseTable, parsePdf, type ParsedDocument, type ParsedPage } from '../../lambdas/extract/pdf-document.js';
 import { findPageTables } from '../../lambdas/extract/page-tables.js';
 import { detectScripts } from '../../lambdas/extract/scripts.js';
 import { readCorpusFile } from '../support/corpus.js';
@@ -89,20 +89,3 @@ describe('detectScripts', () => {
   });
 });
 
-describe('needsOcr', () => {
-  it('takes a page with little text over an image for a scan', () => {
-    expect(needsOcr(0, 0.95)).toBe(true);
-    expect(needsOcr(12, 0.2)).toBe(true);
-  });
-
-  it('takes a page mostly image with a watermark or caption for a scan', () => {
-    expect(needsOcr(150, 0.8)).toBe(true);
-    expect(needsOcr(150, 0.3)).toBe(false);
-  });
-
-  it('leaves blank pages and pages of a few words without an image alone: there is nothing more to read', () => {
-    expect(needsOcr(0, 0)).toBe(false);
-    expect(needsOcr(5, 0.05)).toBe(false);
-    expect(needsOcr(500, 1)).toBe(false);
-  });
-});

@@ -4,7 +4,7 @@ import { layOutPage, type PageChars } from '../../lambdas/extract/text-layout.js
 import type { Box } from '../../lambdas/shared/page-layout.js';
 
 /** Characters as PDFium hands them over: one per code point, 6 points wide, on lines 12 points apart. */
-function charsOf(source: string, options: { readonly size?: number; readonly boldFrom?: number } = {}): PageChars {
+function charsOf(source: string, options: { readonly size?: number; readonly boldFrom?: number; readonly invisibleFrom?: number } = {}): PageChars {
   const codes = [...source].map((char) => (char === '¬' ? 0x02 : char.codePointAt(0)!));
   const boxes: Box[] = [];
   let [x, line] = [0, 0];
@@ -23,6 +23,7 @@ function charsOf(source: string, options: { readonly size?: number; readonly bol
     box: (index) => boxes[index]!,
     fontSize: () => options.size ?? 10,
     style: (index) => ({ bold: options.boldFrom !== undefined && index >= options.boldFrom, italic: false }),
+    invisible: (index) => options.invisibleFrom !== undefined && index >= options.invisibleFrom,
   };
 }
 
@@ -81,8 +82,20 @@ describe('layOutPage', () => {
     expect(layOutPage(charsOf('habibi ϲϲ ok')).text).toMatch(/^habibi\sok$/);
   });
 
+  it('keeps the words of an invisible OCR layer in the text, and says which they are', () => {
+    // Arrange: a visible stamp, then a scan's invisible OCR layer from character 9 on
+    const chars = charsOf('APPROVED\nquarterly report', { invisibleFrom: 9 });
+
+    // Act
+    const page = layOutPage(chars);
+
+    // Assert
+    expect(page.text).toBe('APPROVED\nquarterly report');
+    expect(page.invisibleText).toBe('quarterly report');
+  });
+
   it('reads an empty page as no text and no lines', () => {
-    expect(layOutPage(charsOf(''))).toEqual({ text: '', lines: [] });
+    expect(layOutPage(charsOf(''))).toEqual({ text: '', lines: [], invisibleText: '' });
   });
 });
 

@@ -5,6 +5,7 @@
 import { LAYOUT_VERSION, roundCoordinate, type Box, type PageGraphics, type PageLayout } from '../../shared/page-layout.js';
 import { pageGeometry, type PageGeometry } from '../page-geometry.js';
 import { layOutPage, type FontStyle, type PageChars } from '../text-layout.js';
+import { REAL_TEXT_CHARS } from '../ocr/ocr-decision.js';
 import type { RenderLimits } from '../ocr/render-plan.js';
 import { readPageGraphics } from './page-graphics.js';
 import { renderPageGrey, type RenderedPage } from './page-render.js';
@@ -16,8 +17,10 @@ export interface PageContent {
   readonly layout: PageLayout;
   /** The page's drawing, when asked for and the page has text. */
   readonly graphics?: PageGraphics;
-  /** Characters other than whitespace. */
+  /** Characters other than whitespace drawn visibly (the text of an OCR layer is not). */
   readonly visibleChars: number;
+  /** The text drawn invisibly: a scan's OCR layer, when it has one (see decideOcr). */
+  readonly invisibleText: string;
   /**
    * Share of the page (0–1) that images cover, measured only on pages with little text, where it
    * tells a scan (worth OCR) from a blank or nearly blank page (nothing to read). 0 elsewhere.
@@ -27,10 +30,14 @@ export interface PageContent {
   readonly unreadable?: true;
 }
 
+const OBJECT_TEXT = 1;
 const OBJECT_IMAGE = 3;
 const OBJECT_FORM = 5;
-/** Pages with fewer visible characters than this have their image coverage measured. */
-const LITTLE_TEXT_CHARS = 200;
+/** Forms nested deeper than this are not looked into (a hostile file may nest them without end). */
+const MAX_FORM_DEPTH = 4;
+
+/** FPDFTextObj_GetTextRenderMode's modes that draw nothing: invisible, and clip only. */
+const INVISIBLE_RENDER_MODES = new Set([3, 7]);
 
 /** FPDFFont_GetFlags: the font descriptor's Italic and ForceBold flags. */
 const FONT_FLAG_ITALIC = 1 << 6;
@@ -43,6 +50,7 @@ export class PageReader {
   /** 32 bytes: an FS_RECTF, an FS_MATRIX or a few numbers. */
   private readonly scratch: number;
   private readonly fontStyles = new Map<number, FontStyle>();
+  private readonly invisibleObjects = new Map<number, boolean>();
 
   constructor(private readonly pdfium: Pdfium) {
     this.scratch = pdfium.malloc(32);
@@ -60,6 +68,7 @@ export class PageReader {
       return {
         text: '',
         visibleChars: 0,
+        invisibleText: '',
         imageCoverage: 0,
         layout: { version: LAYOUT_VERSION, pageNumber, width: 0, height: 0, source: 'text-layer', lines: [] },
         unreadable: true,
@@ -68,14 +77,15 @@ export class PageReader {
     try {
       const geometry = this.geometry(page);
       const textPage = fn.FPDFText_LoadPage!(page);
-      let laidOut: ReturnType<typeof layOutPage> = { text: '', lines: [] };
+      let laidOut: ReturnType<typeof layOutPage> = { text: '', lines: [], invisibleText: '' };
       try {
         if (textPage !== 0) laidOut = layOutPage(this.chars(textPage, geometry));
       } finally {
         if (textPage !== 0) fn.FPDFText_ClosePage!(textPage);
         this.fontStyles.clear();
+        this.invisibleObjects.clear();
       }
-      const visibleChars = laidOut.text.replace(/\s/g, '').length;
+      const visibleChars = nonSpaceLength(laidOut.text) - nonSpaceLength(laidOut.invisibleText);
       const layout: PageLayout = {
         version: LAYOUT_VERSION,
         pageNumber,
@@ -85,21 +95,47 @@ export class PageReader {
         lines: laidOut.lines,
       };
       const graphics = options.graphics && visibleChars > 0 ? readPageGraphics(this.pdfium, page, geometry, this.scratch) : undefined;
-      const imageCoverage = visibleChars < LITTLE_TEXT_CHARS ? this.imageCoverage(page, geometry) : 0;
-      return { text: laidOut.text, layout, visibleChars, imageCoverage, ...(graphics ? { graphics } : {}) };
+      const imageCoverage = visibleChars < REAL_TEXT_CHARS ? this.imageCoverage(page, geometry) : 0;
+      return { text: laidOut.text, layout, visibleChars, invisibleText: laidOut.invisibleText, imageCoverage, ...(graphics ? { graphics } : {}) };
     } finally {
       fn.FPDF_ClosePage!(page);
     }
   }
 
-  /** Renders page `pageNumber` (1-based) in grey for OCR; undefined when PDFium cannot load it. */
-  render(document: PdfiumDocument, pageNumber: number, limits: Partial<RenderLimits>): RenderedPage | undefined {
-    const page = this.pdfium.fn.FPDF_LoadPage!(document.handle, pageNumber - 1);
+  /**
+   * Renders page `pageNumber` (1-based) in grey for OCR; undefined when PDFium cannot load it.
+   * `withoutText` leaves the page's text objects out of the picture: when its text layer is kept,
+   * OCR is to read only what the layer lacks (the words inside images), and text drawn over an
+   * image (corpus 047's annotation across a screenshot's caption) would garble both.
+   */
+  render(document: PdfiumDocument, pageNumber: number, limits: Partial<RenderLimits>, options: { readonly withoutText?: boolean } = {}): RenderedPage | undefined {
+    const { fn } = this.pdfium;
+    const page = fn.FPDF_LoadPage!(document.handle, pageNumber - 1);
     if (page === 0) return undefined;
     try {
+      if (options.withoutText) this.removeTextObjects(page);
       return renderPageGrey(this.pdfium, page, limits);
     } finally {
-      this.pdfium.fn.FPDF_ClosePage!(page);
+      fn.FPDF_ClosePage!(page);
+    }
+  }
+
+  /** Takes the text objects out of this loaded copy of the page, forms' too (the document is untouched). */
+  private removeTextObjects(page: number): void {
+    const { fn } = this.pdfium;
+    const fromForm = (form: number, depth: number): void => {
+      for (let index = fn.FPDFFormObj_CountObjects!(form) - 1; index >= 0; index -= 1) {
+        const object = fn.FPDFFormObj_GetObject!(form, index);
+        const type = object === 0 ? 0 : fn.FPDFPageObj_GetType!(object);
+        if (type === OBJECT_TEXT && fn.FPDFFormObj_RemoveObject!(form, object)) fn.FPDFPageObj_Destroy!(object);
+        else if (type === OBJECT_FORM && depth < MAX_FORM_DEPTH) fromForm(object, depth + 1);
+      }
+    };
+    for (let index = fn.FPDFPage_CountObjects!(page) - 1; index >= 0; index -= 1) {
+      const object = fn.FPDFPage_GetObject!(page, index);
+      const type = object === 0 ? 0 : fn.FPDFPageObj_GetType!(object);
+      if (type === OBJECT_TEXT && fn.FPDFPage_RemoveObject!(page, object)) fn.FPDFPageObj_Destroy!(object);
+      else if (type === OBJECT_FORM) fromForm(object, 1);
     }
   }
 
@@ -111,7 +147,7 @@ export class PageReader {
     const holdsImage = (object: number, depth: number): boolean => {
       const type = fn.FPDFPageObj_GetType!(object);
       if (type === OBJECT_IMAGE) return true;
-      if (type !== OBJECT_FORM || depth > 4) return false;
+      if (type !== OBJECT_FORM || depth > MAX_FORM_DEPTH) return false;
       const count = Math.min(fn.FPDFFormObj_CountObjects!(object), 1000);
       for (let index = 0; index < count; index += 1) if (holdsImage(fn.FPDFFormObj_GetObject!(object, index), depth + 1)) return true;
       return false;
@@ -155,7 +191,21 @@ export class PageReader {
       },
       fontSize: (index) => fn.FPDFText_GetFontSize!(textPage, index),
       style: (index) => this.style(textPage, index),
+      invisible: (index) => this.invisible(textPage, index),
     };
+  }
+
+  /** Whether the character's text object is drawn in an invisible render mode, looked up once per object. */
+  private invisible(textPage: number, index: number): boolean {
+    const { fn } = this.pdfium;
+    const textObject = fn.FPDFText_GetTextObject!(textPage, index);
+    if (textObject === 0) return false;
+    let invisible = this.invisibleObjects.get(textObject);
+    if (invisible === undefined) {
+      invisible = INVISIBLE_RENDER_MODES.has(fn.FPDFTextObj_GetTextRenderMode!(textObject));
+      this.invisibleObjects.set(textObject, invisible);
+    }
+    return invisible;
   }
 
   /** Bold and italic from the character's font, looked up once per font. */
@@ -188,4 +238,8 @@ export class PageReader {
       this.pdfium.free(buffer);
     }
   }
+}
+
+function nonSpaceLength(text: string): number {
+  return text.replace(/\s/g, '').length;
 }
