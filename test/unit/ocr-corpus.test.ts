@@ -24,15 +24,15 @@ async function readScan(file: string): Promise<ParsedPage[]> {
 
 /** Words on each page, in page order. */
 const SCANS: Record<string, readonly (readonly string[])[]> = {
-  '036-scanned-multipage.pdf': [['tip-toeing along a path'], ['megapixels'], ['Support', 'Percentage'], ['Oppose', 'Percentage'], ['throne of England'], ['throne of France']],
+  '036-scanned-multipage.pdf': [['We went tip-toeing along a path amongst'], ['megapixels'], ['Support', 'Percentage'], ['Oppose', 'Percentage'], ['throne of England'], ['throne of France']],
   '037-scanned-c02-22.pdf': [['stooping down', 'kitchen']],
   '038-scanned-linn.pdf': [['LinnSequencer', 'MIDI Sequence Recorder']],
-  '039-scanned-skew.pdf': [['LinnSequencer', 'MIDI Sequence Recorder']],
-  '040-scanned-ccitt.pdf': [['LinnSequencer', 'MIDI Sequence Recorder']],
-  '041-scanned-jbig2.pdf': [['LinnSequencer', 'MIDI Sequence Recorder']],
+  '039-scanned-skew.pdf': [['The LinnSequencer\n32 Track MIDI Sequence Recorder']],
+  '040-scanned-ccitt.pdf': [['The LinnSequencer\n32 Track MIDI Sequence Recorder']],
+  '041-scanned-jbig2.pdf': [['The LinnSequencer\n32 Track MIDI Sequence Recorder']],
   '042-scanned-francais.pdf': [['Portez ce vieux whisky']],
   '043-scanned-enormous.pdf': [['megapixels']],
-  '044-scanned-image.pdf': [['Exchange Place', 'Miamisburg']],
+  '044-scanned-image.pdf': [['Integrative Health and Sports Performance', 'Miamisburg, OH 45342']],
   // Its invisible OCR layer is junk (`sw | \ + 400 —esupport`): read again.
   '045-scanned-graph_ocred.pdf': [['Support', 'Oppose', 'Percentage']],
   // A screenshot whose caption is in the image, under a one-line annotation drawn as text.
