@@ -7,6 +7,7 @@ import { OcrEnginePool } from '../lambdas/extract/ocr/ocr-engines.js';
 import { ocrParallelPages } from '../lambdas/extract/ocr/ocr-sizing.js';
 import { TesseractEngine } from '../lambdas/extract/ocr/tesseract-engine.js';
 import { poolSizeForMemory } from '../lambdas/extract/pdf-extractor.js';
+import { planShards } from '../lambdas/extract/shard-plan.js';
 import { CONFIGS } from '../lib/config.js';
 import type { RenderedPage } from '../test/support/pdfium-render.js';
 
@@ -55,6 +56,27 @@ export function prodEstimate(pages: number, cpuSecondsPerPage: number, startSeco
     seconds += Math.max(cpuSecondsPerPage, (inRound * cpuSecondsPerPage) / share);
   }
   return { memoryMb, vcpuShare: Math.round(share * 100) / 100, ocrThreads: threads, seconds: Math.round(seconds * 100) / 100 };
+}
+
+/** What the planning invocation takes before its own pages: the event, the download, the bomb check, the first pages' text (docs/extraction.md's latency model). */
+const PLAN_SECONDS = 1;
+/** What a shard invocation takes besides its pages: a start, the download, opening the PDF. */
+const SHARD_OVERHEAD_SECONDS = 0.5;
+
+/**
+ * What prod takes for a scan of `pages` as deployed: split into page-range shards by prod's
+ * shard plan (every page needing OCR), the planning invocation reading the first while the
+ * interactive lane's shard concurrency reads the rest (`t_plan + t_shard × ⌈n ÷ (c + 1)⌉`), each
+ * shard's pages on its own function's OCR threads from a cold OCR worker.
+ */
+export function prodShardedEstimate(pages: number, cpuSecondsPerPage: number, startSeconds: number) {
+  const { sharding } = CONFIGS.prod.extraction;
+  const shards = planShards(pages, 1, sharding);
+  const concurrency = sharding.maxConcurrency.interactive;
+  const largestShard = Math.max(...shards.map((range) => range.last - range.first + 1));
+  const shardSeconds = SHARD_OVERHEAD_SECONDS + prodEstimate(largestShard, cpuSecondsPerPage, startSeconds).seconds;
+  const rounds = Math.ceil(shards.length / (concurrency + 1));
+  return { shards: shards.length, pagesPerShard: largestShard, concurrency, seconds: Math.round((PLAN_SECONDS + shardSeconds * rounds) * 100) / 100 };
 }
 
 /** The pool size the function picks on a machine of `cores` cores. */

@@ -20,6 +20,18 @@ const MIN_LINES = 5;
 /** The lines must run along this share of the page at least. */
 const MIN_LINE_LENGTH_SHARE = 0.25;
 
+/** A line with less ink than this share of a typical inked line's (the upper quartile) is a gap. */
+const RELATIVE_BLANK = 0.12;
+
+/** The upper quartile of the ink counts of lines that hold any ink worth the name. */
+function typicalInk(profile: Uint32Array, length: number): number {
+  const floor = length * BLANK_SHARE;
+  const inked = Array.from(profile).filter((ink) => ink >= floor);
+  if (inked.length === 0) return 0;
+  inked.sort((a, b) => a - b);
+  return inked[Math.floor(inked.length * 0.75)]!;
+}
+
 interface Profile {
   /** Blank lines between the first and last inked one, as a share of them. */
   readonly blankShare: number;
@@ -31,7 +43,9 @@ interface Profile {
 
 /** Reads a profile of ink counts (per row or per column) of lines `length` pixels long. */
 function readProfile(profile: Uint32Array, length: number): Profile {
-  const blank = Math.max(1, Math.ceil(length * BLANK_SHARE));
+  // Dense print leaves a little ink between lines (descenders, a column's rule): a line with far
+  // less ink than a typical inked one counts as blank too.
+  const blank = Math.max(1, Math.ceil(length * BLANK_SHARE), Math.ceil(RELATIVE_BLANK * typicalInk(profile, length)));
   let first = -1;
   let last = -1;
   for (let index = 0; index < profile.length; index += 1) {
