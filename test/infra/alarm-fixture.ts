@@ -14,6 +14,17 @@ export function alarmOf(envName: EnvironmentName, name: AlarmName): Props {
   return propertiesOf(template, logicalId(alarm));
 }
 
+/** Every dead-letter alarm: any visible message in the queue, the most in a minute, alarms at once. */
+export const ANY_DEAD_LETTER_WITHIN_A_MINUTE = {
+  Namespace: 'AWS/SQS',
+  MetricName: 'ApproximateNumberOfMessagesVisible',
+  Statistic: 'Maximum',
+  Period: 60,
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  EvaluationPeriods: 1,
+} as const;
+
 /** `{ Name: Value }` of a metric's dimensions, values rendered. */
 export const dimensionsOf = (dimensions: { Name: string; Value: unknown }[]) =>
   Object.fromEntries(dimensions.map(({ Name, Value }) => [Name, render(Value)]));

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_DIMENSIONS } from '../../lambdas/shared/metric-names.js';
 import { deriveSettings, ENVIRONMENT_NAMES } from '../../lib/config.js';
 import { FUNCTION_METRICS } from '../../lib/constructs/monitoring.js';
-import { alarmOf, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf } from './alarm-fixture.js';
+import { alarmOf, ANY_DEAD_LETTER_WITHIN_A_MINUTE, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf } from './alarm-fixture.js';
 import { environment, logicalId, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
@@ -17,13 +17,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring of the clean-up (%s)', (envName) =>
 
     // Assert
     expect(alarm).toMatchObject({
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
+      ...ANY_DEAD_LETTER_WITHIN_A_MINUTE,
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic],
       OKActions: [topic],

@@ -4,7 +4,7 @@ import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
 import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
 import { deriveSettings, ENVIRONMENT_NAMES, lanesMaxConcurrency } from '../../lib/config.js';
 import { ALARM_NAMES, LANE_ALARMS, runbookLink } from '../../lib/constructs/monitoring.js';
-import { alarmOf, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf, type Props } from './alarm-fixture.js';
+import { alarmOf, ANY_DEAD_LETTER_WITHIN_A_MINUTE, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf, type Props } from './alarm-fixture.js';
 import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
@@ -99,21 +99,13 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
 
       it(`${shardDeadLetter}: any visible message in the lane's shard DLQ, within a minute`, () => {
         const alarm = alarmOf(envName, shardDeadLetter);
-        expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Period: 60, Threshold: 1, EvaluationPeriods: 1 });
+        expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
         expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].shardDeadLetterQueue) });
       });
 
       it(`${deadLetter}: any visible message in the lane's DLQ, within a minute`, () => {
         const alarm = alarmOf(envName, deadLetter);
-        expect(alarm).toMatchObject({
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Statistic: 'Maximum',
-          Period: 60,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          EvaluationPeriods: 1,
-        });
+        expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
         expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].deadLetterQueue) });
         expect(alarm.AlarmDescription).toContain(`the ${lane} lane's dead-letter queue`);
       });
@@ -246,15 +238,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
 
     it('EventPublishingFailed: any batch in the failed-events queue', () => {
       const alarm = alarmOf(envName, 'EventPublishingFailed');
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Statistic: 'Maximum',
-        Period: 60,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-      });
+      expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
       expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: `${logicalId(stack.documentEvents.failedEvents)}.QueueName` });
     });
 
