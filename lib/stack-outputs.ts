@@ -1,33 +1,16 @@
 /** The stack's outputs: what deploy scripts, the CLI and integration tests look up. */
 import { CfnOutput } from 'aws-cdk-lib';
 import { UPLOAD_LIMIT_OUTPUTS } from '../api-client/upload-route.js';
+import { LANES, type Lane } from '../lambdas/shared/contract.js';
 import type { EnvironmentConfig } from './config.js';
+import { laneIdPrefix, type LaneQueues } from './constructs/ingestion.js';
 import type { PdfPipelineStack } from './pdf-pipeline-stack.js';
 
 export function addStackOutputs(stack: PdfPipelineStack, config: EnvironmentConfig): void {
   const { bucket, table } = stack.storage;
   const { lanes } = stack.ingestion;
   new CfnOutput(stack, 'BucketName', { value: bucket.bucketName, description: 'Document bucket' });
-  new CfnOutput(stack, 'QueueUrl', { value: lanes.interactive.queue.queueUrl, description: 'Extraction queue of the interactive lane' });
-  new CfnOutput(stack, 'DeadLetterQueueUrl', {
-    value: lanes.interactive.deadLetterQueue.queueUrl,
-    description: 'Extraction dead-letter queue of the interactive lane',
-  });
-  new CfnOutput(stack, 'BulkQueueUrl', { value: lanes.bulk.queue.queueUrl, description: 'Extraction queue of the bulk lane' });
-  new CfnOutput(stack, 'BulkDeadLetterQueueUrl', {
-    value: lanes.bulk.deadLetterQueue.queueUrl,
-    description: 'Extraction dead-letter queue of the bulk lane',
-  });
-  new CfnOutput(stack, 'ShardQueueUrl', { value: lanes.interactive.shardQueue.queueUrl, description: 'Shard queue of the interactive lane' });
-  new CfnOutput(stack, 'ShardDeadLetterQueueUrl', {
-    value: lanes.interactive.shardDeadLetterQueue.queueUrl,
-    description: 'Shard dead-letter queue of the interactive lane',
-  });
-  new CfnOutput(stack, 'BulkShardQueueUrl', { value: lanes.bulk.shardQueue.queueUrl, description: 'Shard queue of the bulk lane' });
-  new CfnOutput(stack, 'BulkShardDeadLetterQueueUrl', {
-    value: lanes.bulk.shardDeadLetterQueue.queueUrl,
-    description: 'Shard dead-letter queue of the bulk lane',
-  });
+  addLaneQueueOutputs(stack, lanes);
   new CfnOutput(stack, 'TableName', { value: table.tableName, description: 'Document table' });
   new CfnOutput(stack, 'ApiUrl', { value: stack.api.url, description: 'Base URL of the REST API (routes start with /v1)' });
   // Clients choose each file's upload route from the deployed limits, not from a checkout's config.
@@ -61,4 +44,23 @@ export function addStackOutputs(stack: PdfPipelineStack, config: EnvironmentConf
   });
   new CfnOutput(stack, 'AlarmTopicArn', { value: stack.monitoring.topic.topicArn, description: 'Every alarm notifies this topic' });
   new CfnOutput(stack, 'DashboardName', { value: stack.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+}
+
+/**
+ * Each lane's extraction and shard queues and their dead-letter queues, named by the queues' own
+ * id rule (`laneIdPrefix`): `QueueUrl`, `ShardDeadLetterQueueUrl`, …, `BulkShardDeadLetterQueueUrl`.
+ */
+function addLaneQueueOutputs(stack: PdfPipelineStack, lanes: Readonly<Record<Lane, LaneQueues>>): void {
+  const kinds = [
+    { id: '', label: 'Extraction', queues: (of: LaneQueues) => [of.queue, of.deadLetterQueue] as const },
+    { id: 'Shard', label: 'Shard', queues: (of: LaneQueues) => [of.shardQueue, of.shardDeadLetterQueue] as const },
+  ];
+  for (const { id, label, queues } of kinds) {
+    for (const lane of LANES) {
+      const prefix = `${laneIdPrefix(lane)}${id}`;
+      const [queue, deadLetterQueue] = queues(lanes[lane]);
+      new CfnOutput(stack, `${prefix}QueueUrl`, { value: queue.queueUrl, description: `${label} queue of the ${lane} lane` });
+      new CfnOutput(stack, `${prefix}DeadLetterQueueUrl`, { value: deadLetterQueue.queueUrl, description: `${label} dead-letter queue of the ${lane} lane` });
+    }
+  }
 }

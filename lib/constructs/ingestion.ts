@@ -5,6 +5,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LANES, type Lane } from '../../lambdas/shared/contract.js';
 
+/**
+ * What a lane's ids start with: nothing for the interactive lane, which keeps the ids the single
+ * queue had (so an update of an existing stack keeps its queues and the messages on them), the
+ * lane's name otherwise (`Bulk`). The stack's outputs follow the same rule.
+ */
+export const laneIdPrefix = (lane: Lane): string => (lane === 'interactive' ? '' : `${lane[0]!.toUpperCase()}${lane.slice(1)}`);
+
 export interface IngestionProps {
   /** The bucket whose `ObjectCreated` events are queued. */
   readonly bucket: s3.IBucket;
@@ -81,9 +88,7 @@ export class Ingestion extends Construct {
 
     const lanes = {} as Record<Lane, LaneQueues>;
     for (const lane of LANES) {
-      // The interactive lane keeps the ids the single queue had, so an update of an existing
-      // stack keeps its queues (and the messages on them) instead of replacing them.
-      const idPrefix = lane === 'interactive' ? '' : `${lane[0]!.toUpperCase()}${lane.slice(1)}`;
+      const idPrefix = laneIdPrefix(lane);
 
       // Queues: SSE-SQS, because S3 cannot publish to a queue under the aws/sqs KMS key.
       const { queue, deadLetterQueue } = this.queueWithDeadLetters(props, idPrefix);

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_DIMENSIONS } from '../../lambdas/shared/metric-names.js';
 import { deriveSettings, ENVIRONMENT_NAMES } from '../../lib/config.js';
 import { FUNCTION_METRICS } from '../../lib/constructs/monitoring.js';
-import { alarmOf, dimensionsOf, type Props } from './alarm-fixture.js';
-import { environment, logicalId, render, synthesizeEnvironments } from './app-fixture.js';
+import { alarmOf, ANY_DEAD_LETTER_WITHIN_A_MINUTE, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf } from './alarm-fixture.js';
+import { environment, logicalId, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
 
@@ -17,13 +17,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring of the clean-up (%s)', (envName) =>
 
     // Assert
     expect(alarm).toMatchObject({
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
+      ...ANY_DEAD_LETTER_WITHIN_A_MINUTE,
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic],
       OKActions: [topic],
@@ -75,18 +69,11 @@ describe.each(ENVIRONMENT_NAMES)('dashboard coverage of the functions\' metrics 
 
   /** Every metric the dashboard graphs in the functions' namespace, as name and dimensions. */
   function graphedCustomMetrics(): { name: string; dimensions: Record<string, string> }[] {
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-    const body = JSON.parse(render(dashboard!.Properties.DashboardBody)) as { widgets: { type: string; properties: Props }[] };
-    return body.widgets
+    return dashboardWidgetsOf(template)
       .filter((widget) => widget.type === 'metric')
       .flatMap((widget) => widget.properties.metrics as unknown[][])
       .filter((metric) => metric[0] === deriveSettings(config).metricsNamespace)
-      .map((metric) => {
-        // A dashboard metric is `[namespace, name, dimension, value, …, options?]`.
-        const pairs = metric.slice(2).filter((part) => typeof part === 'string') as string[];
-        const dimensions = Object.fromEntries(pairs.flatMap((part, index) => (index % 2 === 0 ? [[part, pairs[index + 1]!]] : [])));
-        return { name: metric[1] as string, dimensions };
-      });
+      .map((metric) => ({ name: metric[1] as string, dimensions: metricDimensionsOf(metric) }));
   }
 
   it.each(Object.keys(FUNCTION_METRICS) as (keyof typeof FUNCTION_METRICS)[])(

@@ -4,8 +4,8 @@ import { FAILURE_CODES, LANES } from '../../lambdas/shared/contract.js';
 import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
 import { deriveSettings, ENVIRONMENT_NAMES, lanesMaxConcurrency } from '../../lib/config.js';
 import { ALARM_NAMES, LANE_ALARMS, runbookLink } from '../../lib/constructs/monitoring.js';
-import { alarmOf, dimensionsOf, type Props } from './alarm-fixture.js';
-import { environment, logicalId, propertiesOf, render, synthesizeEnvironments } from './app-fixture.js';
+import { alarmOf, ANY_DEAD_LETTER_WITHIN_A_MINUTE, dashboardWidgetsOf, dimensionsOf, metricDimensionsOf, type Props } from './alarm-fixture.js';
+import { environment, logicalId, propertiesOf, synthesizeEnvironments } from './app-fixture.js';
 
 beforeAll(synthesizeEnvironments);
 
@@ -99,21 +99,13 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
 
       it(`${shardDeadLetter}: any visible message in the lane's shard DLQ, within a minute`, () => {
         const alarm = alarmOf(envName, shardDeadLetter);
-        expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Period: 60, Threshold: 1, EvaluationPeriods: 1 });
+        expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
         expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].shardDeadLetterQueue) });
       });
 
       it(`${deadLetter}: any visible message in the lane's DLQ, within a minute`, () => {
         const alarm = alarmOf(envName, deadLetter);
-        expect(alarm).toMatchObject({
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Statistic: 'Maximum',
-          Period: 60,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          EvaluationPeriods: 1,
-        });
+        expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
         expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: queueName(stack.ingestion.lanes[lane].deadLetterQueue) });
         expect(alarm.AlarmDescription).toContain(`the ${lane} lane's dead-letter queue`);
       });
@@ -246,15 +238,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
 
     it('EventPublishingFailed: any batch in the failed-events queue', () => {
       const alarm = alarmOf(envName, 'EventPublishingFailed');
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Statistic: 'Maximum',
-        Period: 60,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-      });
+      expect(alarm).toMatchObject(ANY_DEAD_LETTER_WITHIN_A_MINUTE);
       expect(dimensionsOf(alarm.Dimensions)).toEqual({ QueueName: `${logicalId(stack.documentEvents.failedEvents)}.QueueName` });
     });
 
@@ -295,11 +279,7 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
   });
 
   describe('dashboard', () => {
-    const body = () => {
-      const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-      return JSON.parse(render(dashboard!.Properties.DashboardBody)) as { widgets: { type: string; properties: Props }[] };
-    };
-    const metricWidgets = () => body().widgets.filter((widget) => widget.type === 'metric');
+    const metricWidgets = () => dashboardWidgetsOf(template).filter((widget) => widget.type === 'metric');
 
     it('is named after the stack', () => {
       const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
@@ -309,8 +289,8 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
     it('shows the flow, the extractor, the outcomes and every alarm', () => {
       // Act
       const titles = metricWidgets().map((widget) => widget.properties.title);
-      const alarmsShown = body()
-        .widgets.filter((widget) => widget.type === 'alarm')
+      const alarmsShown = dashboardWidgetsOf(template)
+        .filter((widget) => widget.type === 'alarm')
         .flatMap((widget) => widget.properties.alarms as string[]);
 
       // Assert
@@ -357,11 +337,6 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
         .flatMap((widget) => widget.properties.metrics as unknown[][])
         .filter((metric) => metric[0] === deriveSettings(config).metricsNamespace);
       const byName = (name: string) => custom.filter((metric) => metric[1] === name);
-      /** A dashboard metric is `[namespace, name, dimension, value, …, options?]`. */
-      const dimensions = (metric: unknown[]) => {
-        const pairs = metric.slice(2).filter((part) => typeof part === 'string') as string[];
-        return Object.fromEntries(pairs.flatMap((part, index) => (index % 2 === 0 ? [[part, pairs[index + 1]]] : [])));
-      };
 
       // Assert
       expect(functionEnvironment.POWERTOOLS_METRICS_NAMESPACE).toBe(deriveSettings(config).metricsNamespace);
@@ -375,12 +350,12 @@ describe.each(ENVIRONMENT_NAMES)('monitoring (%s)', (envName) => {
       ]) {
         expect(byName(name).length, name).toBeGreaterThan(0);
         for (const metric of byName(name)) {
-          expect(dimensions(metric)).toEqual({ [METRIC_DIMENSIONS.service]: functionEnvironment.POWERTOOLS_SERVICE_NAME });
+          expect(metricDimensionsOf(metric)).toEqual({ [METRIC_DIMENSIONS.service]: functionEnvironment.POWERTOOLS_SERVICE_NAME });
         }
       }
       expect(byName(EXTRACT_METRICS.endToEndLatency).map((metric) => (metric.at(-1) as Props).stat)).toEqual(['p50', 'p90', 'p99']);
       const codes = byName(EXTRACT_METRICS.documentsFailedByCode).map((metric) => {
-        const { [METRIC_DIMENSIONS.errorCode]: code, ...rest } = dimensions(metric);
+        const { [METRIC_DIMENSIONS.errorCode]: code, ...rest } = metricDimensionsOf(metric);
         expect(rest).toEqual({ [METRIC_DIMENSIONS.service]: SERVICE_NAMES.extract });
         return code;
       });

@@ -4,24 +4,19 @@
  * at a time with cursors only it issues; a page that runs out of days hands on where it stopped;
  * the local stand-in for TTL removes what has expired.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository, MAX_DAYS_PER_PAGE, type AuditEntry } from '../../lambdas/shared/audit-repository.js';
 import { InvalidCursorError } from '../../lambdas/shared/listing.js';
-import { startAuditTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useAuditTable } from '../support/document-table.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const RETENTION_DAYS = 90;
 
-let table: LocalDocumentTable;
+const table = useAuditTable();
 let audit: AuditRepository;
 
-beforeAll(async () => {
-  table = await startAuditTable();
+beforeAll(() => {
   audit = new AuditRepository(table.client, table.tableName, RETENTION_DAYS);
-});
-
-afterAll(async () => {
-  await table?.stop();
 });
 
 let ids = 0;

@@ -2,22 +2,13 @@
  * The document store and the task store against DynamoDB Local through the real SDK
  * (`test/support/document-store-spec.ts`).
  */
-import { afterAll, beforeAll } from 'vitest';
 import { DocumentListing } from '../../lambdas/shared/document-listing.js';
 import { DocumentStore } from '../../lambdas/shared/document-store.js';
 import { TaskStore } from '../../lambdas/shared/task-store.js';
 import { specifyDocumentStore } from '../support/document-store-spec.js';
-import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useDocumentTable } from '../support/document-table.js';
 
-let table: LocalDocumentTable;
-
-beforeAll(async () => {
-  table = await startDocumentTable();
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDocumentTable();
 
 specifyDocumentStore(() => ({
   documents: (options) => new DocumentStore(table.client, table.tableName, options),

@@ -5,28 +5,23 @@
  * the function timeout, still waiting, while the next message is taken) keep their writes apart.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { meterClientWrites, RunMeter } from '../../lambdas/extract/metering.js';
 import type { CreatedObject } from '../../lambdas/extract/s3-event.js';
 import { DocumentStore } from '../../lambdas/shared/document-store.js';
 import type { PageRecord } from '../../lambdas/shared/document-model.js';
 import { PageStore } from '../../lambdas/shared/page-store.js';
-import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useDocumentTable } from '../support/document-table.js';
 import { InMemoryUsageMeter } from '../support/usage-fake.js';
 
-let table: LocalDocumentTable;
+const table = useDocumentTable();
 let documents: DocumentStore;
 let pages: PageStore;
 
-beforeAll(async () => {
-  table = await startDocumentTable();
+beforeAll(() => {
   meterClientWrites(table.client, new S3Client({ region: 'eu-west-1' }));
   documents = new DocumentStore(table.client, table.tableName);
   pages = new PageStore(table.client, table.tableName);
-});
-
-afterAll(async () => {
-  await table?.stop();
 });
 
 const object = (documentId: string): CreatedObject =>

@@ -1,19 +1,10 @@
 /**
  * The page store against DynamoDB Local through the real SDK (`test/support/page-store-spec.ts`).
  */
-import { afterAll, beforeAll } from 'vitest';
 import { PageStore } from '../../lambdas/shared/page-store.js';
-import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useDocumentTable } from '../support/document-table.js';
 import { specifyPageStore } from '../support/page-store-spec.js';
 
-let table: LocalDocumentTable;
-
-beforeAll(async () => {
-  table = await startDocumentTable();
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDocumentTable();
 
 specifyPageStore(() => ({ pages: (options) => new PageStore(table.client, table.tableName, options) }));

@@ -19,7 +19,7 @@ import { clientsPerUser } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
 import { pdfWithBrokenPages } from '../support/broken-pages-pdf.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
-import { makePdf } from '../support/pdf-factory.js';
+import { makePdf, numberedPages } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 
 let local: TestRuntime;
@@ -37,9 +37,6 @@ afterAll(async () => {
   await local?.stop();
   if (local) removeStateDir(local.stateDir);
 });
-
-const numberedPages = (count: number, label: string) =>
-  Array.from({ length: count }, (_, index) => `${label} page ${index + 1} holds a sentence long enough to be read as text.`);
 
 function stores() {
   const client = DynamoDBDocumentClient.from(local.clients.dynamoDb);

@@ -12,7 +12,7 @@ import { ShardProgressStore } from '../../lambdas/shared/shard-progress.js';
 import { clientsPerUser } from '../support/api-client.js';
 import { documentIn, uploadDirect } from '../support/api-flows.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
-import { makePdf } from '../support/pdf-factory.js';
+import { makePdf, numberedPages } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 
 let local: TestRuntime;
@@ -30,9 +30,6 @@ afterAll(async () => {
   if (local) removeStateDir(local.stateDir);
 });
 
-/** Pages with enough text to be text pages (a page of a few characters would count as needing OCR). */
-const numberedPages = (count: number, label: string) =>
-  Array.from({ length: count }, (_, index) => `${label} page ${index + 1} holds a sentence long enough to be read as text.`);
 const LONG_TEST_MS = 180_000;
 
 async function allPages(client: Awaited<ReturnType<typeof as>>, documentId: string) {

@@ -9,26 +9,18 @@ import { DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { DocumentStore } from '../../lambdas/shared/document-store.js';
 import { PageStore } from '../../lambdas/shared/page-store.js';
 import { expireItems } from '../../local/ttl-emulation.js';
-import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useDocumentTable } from '../support/document-table.js';
 
 const s3 = mockClient(S3Client);
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const NOW_S = NOW.getTime() / 1000;
 
-let table: LocalDocumentTable;
-
-beforeAll(async () => {
-  table = await startDocumentTable();
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDocumentTable();
 
 beforeEach(() => {
   s3.reset();

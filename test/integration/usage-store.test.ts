@@ -2,20 +2,15 @@
  * The usage store against DynamoDB Local through the real SDK: figures add up per owner and day,
  * completions recorded at once lose nothing, and a range reads exactly its days.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageStore } from '../../lambdas/shared/usage-store.js';
-import { startDocumentTable, type LocalDocumentTable } from '../support/document-table.js';
+import { useDocumentTable } from '../support/document-table.js';
 
-let table: LocalDocumentTable;
+const table = useDocumentTable();
 let store: UsageStore;
 
-beforeAll(async () => {
-  table = await startDocumentTable();
+beforeAll(() => {
   store = new UsageStore(table.client, table.tableName);
-});
-
-afterAll(async () => {
-  await table?.stop();
 });
 
 describe('UsageStore on DynamoDB Local', () => {

@@ -11,7 +11,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ADMIN_GROUP } from '../../lambdas/shared/contract.js';
 import { uploadKey } from '../../lambdas/shared/s3-keys.js';
@@ -23,17 +23,9 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { FaultOutcomes } from './fault-outcomes.js';
+import { FUNCTION_TIMEOUT_SECONDS, HUNG_MS, INVOCATION_CLOCKS, VISIBILITY_TIMEOUT_SECONDS } from './invocation-clocks.js';
+import { environmentPids } from './runtime-checks.js';
 
-/**
- * The clocks are the deployed rules at a smaller scale, chosen so that only the injected faults
- * cause timeouts, however busy the machine: a healthy one-page document must fit its budget even
- * in a cold environment on a saturated machine, so the budget is generous, and the function
- * timeout leaves that budget after the time the handler keeps for recording (5 s).
- */
-const DOCUMENT_TIMEOUT_SECONDS = 8;
-const FUNCTION_TIMEOUT_SECONDS = 15;
-/** Twice the function timeout: room for a cold start on top, so only the faults cause redeliveries. */
-const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
 /** Deliveries before SQS moves a message to the DLQ. */
 const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
 /**
@@ -41,8 +33,6 @@ const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
  * as much again for a busy machine (a ceiling only: every case waits for what it observes).
  */
 const settleMs = (redeliveries: number) => 4 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
-/** Longer than any invocation may run: a request held this long is a hung dependency. */
-const HUNG_MS = 10 * 60_000;
 const OWNER = 'faults-owner';
 
 let local: TestRuntime;
@@ -56,12 +46,7 @@ const outcomes = new FaultOutcomes('invocations', [
 ]);
 
 beforeAll(async () => {
-  local = await startTestRuntime({
-    faultInjection: true,
-    functionTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
-    documentTimeoutSeconds: DOCUMENT_TIMEOUT_SECONDS,
-    queueVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-  });
+  local = await startTestRuntime({ faultInjection: true, ...INVOCATION_CLOCKS });
   faults = local.runtime.faults!;
   probe = new PipelineProbe(local);
   outcomes.use(local);
@@ -90,22 +75,6 @@ function extractLog(): string {
   return readFileSync(local.runtime.layout.extractLog, 'utf8');
 }
 
-/** This process's children that are extraction environments (Linux /proc). */
-function extractionEnvironmentPids(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DEFAULT_HANDLER_MODULE);
-      } catch {
-        return false; // ended between the listing and the read
-      }
-    });
-}
-
 async function deadLetterQueueDepth(queueUrl: string) {
   // The `DeadLetterQueueNotEmpty` alarms watch CloudWatch's ApproximateNumberOfMessagesVisible
   // (lib/constructs/monitoring.ts), which is this attribute of the queue.
@@ -128,7 +97,7 @@ describe('an execution environment SIGKILLed mid-batch', () => {
     });
 
     // Act
-    const killed = extractionEnvironmentPids();
+    const killed = environmentPids(DEFAULT_HANDLER_MODULE);
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     const records = await Promise.all(ids.map((id) => probe.terminal(id, settleMs(1))));
 

@@ -4,23 +4,21 @@
  * and DynamoDB throttling one shard's page writes past the SDK's retries. The shard is retried
  * alone, from its own message; the document completes once, every page once, nothing lost.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { pageLayoutKey } from '../../lambdas/shared/s3-keys.js';
 import { SERVICE_ERRORS, type FaultProxy } from '../../local/fault-proxy.js';
 import { DEFAULT_HANDLER_MODULE } from '../../local/runtime.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
-import { makePdf } from '../support/pdf-factory.js';
+import { makePdf, numberedPages } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { documentEvents, FaultOutcomes } from './fault-outcomes.js';
+import { HUNG_MS, INVOCATION_CLOCKS, VISIBILITY_TIMEOUT_SECONDS } from './invocation-clocks.js';
+import { environmentPids } from './runtime-checks.js';
 
-/** The invocation faults' clocks (see faults-invocations.test.ts): only the faults cause redeliveries. */
-const DOCUMENT_TIMEOUT_SECONDS = 8;
-const FUNCTION_TIMEOUT_SECONDS = 15;
-const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
+/** Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with as much again for a busy machine. */
 const settleMs = (redeliveries: number) => 2 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
-const HUNG_MS = 10 * 60_000;
 const PAGES = 30;
 
 let local: TestRuntime;
@@ -29,13 +27,8 @@ let probe: PipelineProbe;
 const outcomes = new FaultOutcomes('shards');
 
 beforeAll(async () => {
-  local = await startTestRuntime({
-    faultInjection: true,
-    pagesPerShard: 10,
-    functionTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
-    documentTimeoutSeconds: DOCUMENT_TIMEOUT_SECONDS,
-    queueVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-  });
+  // The invocation faults' clocks: only the faults cause redeliveries.
+  local = await startTestRuntime({ faultInjection: true, pagesPerShard: 10, ...INVOCATION_CLOCKS });
   faults = local.runtime.faults!;
   probe = new PipelineProbe(local);
   outcomes.use(local);
@@ -51,27 +44,11 @@ afterAll(async () => {
   if (local) removeStateDir(local.stateDir);
 });
 
-const texts = (label: string) => Array.from({ length: PAGES }, (_, index) => `${label} page ${index + 1} holds a sentence long enough to be read as text.`);
+const texts = (label: string) => numberedPages(PAGES, label);
 const longPdf = (label: string) => makePdf(texts(label));
 
 async function put(key: string, body: Uint8Array) {
   await local.clients.s3.send(new PutObjectCommand({ Bucket: local.outputs.BucketName, Key: key, Body: body }));
-}
-
-/** This process's children that are extraction environments (Linux /proc). */
-function extractionEnvironmentPids(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DEFAULT_HANDLER_MODULE);
-      } catch {
-        return false; // ended between the listing and the read
-      }
-    });
 }
 
 /** Every page once, in order, with its text, and one completion event. */
@@ -93,7 +70,7 @@ describe('an execution environment SIGKILLed mid-shard', () => {
     await waitFor(() => hold.injected === 1, { timeoutMs: settleMs(0), description: 'the second shard to be writing its pages' });
 
     // Act
-    const killed = extractionEnvironmentPids();
+    const killed = environmentPids(DEFAULT_HANDLER_MODULE);
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     const record = await probe.terminal(documentId, settleMs(1));
 

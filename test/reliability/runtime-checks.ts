@@ -1,4 +1,4 @@
-/** What the reliability suites read from a running local runtime: dead letters, and the memory its environments use. */
+/** What the reliability suites read from a running local runtime: dead letters, its environments, and the memory they use. */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TestRuntime } from '../support/local-runtime.js';
@@ -17,6 +17,26 @@ export async function deadLetterDepth(local: TestRuntime): Promise<number> {
   return depth;
 }
 
+/**
+ * This process's children running `handlerModule`: the local runtime's execution environments
+ * (Linux /proc). The parent pid is the second field after the command, which is in parentheses
+ * and may hold spaces.
+ */
+export function environmentPids(handlerModule: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(handlerModule);
+      } catch {
+        return false; // ended between the listing and the read
+      }
+    });
+}
+
 export interface MemorySampler {
   /** Stops sampling; the highest resident memory seen in one environment, in MB (`undefined` when none was seen). */
   stop(): number | undefined;
@@ -31,12 +51,8 @@ export function sampleEnvironmentMemory(handlerModule: string, intervalMs = 200)
   if (!existsSync('/proc/self/status')) throw new Error('Sampling environment memory needs Linux /proc.');
   let peakKb = 0;
   const sample = () => {
-    for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    for (const pid of environmentPids(handlerModule)) {
       try {
-        // The parent pid is the second field after the command, which is in parentheses and may hold spaces.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(handlerModule)) continue;
         const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
         if (rss) peakKb = Math.max(peakKb, Number(rss[1]));
       } catch {

@@ -1,7 +1,8 @@
 /**
  * The API function as deployed (the real handler module, middy and Powertools included) over a
- * mocked SDK, for the `api-handler-*.test.ts` files: the environment it is given, the events the
- * gateway would pass it, and the document records the mocked table answers with.
+ * mocked SDK, for the tests of its routes (`api-handler-*.test.ts`, `api-markdown.test.ts`): the
+ * environment it is given, the events the gateway would pass it, and the document records the
+ * mocked table answers with.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';

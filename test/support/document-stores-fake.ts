@@ -64,17 +64,20 @@ export function inMemoryDocumentStores(options: InMemoryOptions = {}) {
   };
 }
 
-export class InMemoryDocumentStore implements Store<DocumentStore> {
+/** A store over the table with options of its own (a retention, a clock), as the real stores have: expiry is judged by its clock. */
+abstract class InMemoryStore {
   constructor(
-    private readonly table: InMemoryDocumentTable,
+    protected readonly table: InMemoryDocumentTable,
     /** Stands for the store's own options; the table's when absent. */
-    private readonly options: InMemoryOptions = table.options,
+    protected readonly options: InMemoryOptions = table.options,
   ) {}
 
-  private nowSeconds(): number {
+  protected nowSeconds(): number {
     return Math.floor(this.table.nowMs(this.options) / 1000);
   }
+}
 
+export class InMemoryDocumentStore extends InMemoryStore implements Store<DocumentStore> {
   async get(documentId: string, options: GetOptions = {}): Promise<DocumentRecord | undefined> {
     const record = this.table.records.get(documentId);
     if (!record || (!options.includeExpired && hasExpired(record.expiresAt, this.nowSeconds()))) return undefined;
@@ -162,17 +165,7 @@ export class InMemoryDocumentStore implements Store<DocumentStore> {
   }
 }
 
-export class InMemoryPageStore implements Store<PageStore> {
-  constructor(
-    private readonly table: InMemoryDocumentTable,
-    /** Stands for the store's own options; the table's when absent. */
-    private readonly options: InMemoryOptions = table.options,
-  ) {}
-
-  private nowSeconds(): number {
-    return Math.floor(this.table.nowMs(this.options) / 1000);
-  }
-
+export class InMemoryPageStore extends InMemoryStore implements Store<PageStore> {
   async putPages(documentId: string, pages: readonly PageRecord[], expiresAt?: number): Promise<void> {
     for (const page of pages) {
       this.table.pages.set(`${documentId}#${page.pageNumber}#${page.generation}`, { ...page, ...(expiresAt === undefined ? {} : { expiresAt }) });
@@ -197,17 +190,7 @@ export class InMemoryPageStore implements Store<PageStore> {
   }
 }
 
-export class InMemoryDocumentListing implements Store<DocumentListing> {
-  constructor(
-    private readonly table: InMemoryDocumentTable,
-    /** Stands for the store's own options; the table's when absent. */
-    private readonly options: InMemoryOptions = table.options,
-  ) {}
-
-  private nowSeconds(): number {
-    return Math.floor(this.table.nowMs(this.options) / 1000);
-  }
-
+export class InMemoryDocumentListing extends InMemoryStore implements Store<DocumentListing> {
   async listByOwner(
     ownerId: string,
     options: { readonly limit: number; readonly status?: DocumentStatus; readonly cursor?: string },

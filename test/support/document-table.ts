@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { auditTableDefinition, tableDefinition } from '../../local/resources.js';
 import { LOCAL_CREDENTIALS } from '../../local/settings.js';
@@ -26,6 +27,42 @@ export function startDocumentTable(tableName = 'documents'): Promise<LocalDocume
 
 export function startAuditTable(tableName = 'audit'): Promise<LocalDocumentTable> {
   return startTable(auditTableDefinition(tableName));
+}
+
+/**
+ * The document table of a test file: started before its tests, stopped after them. Its client
+ * and name are there once the tests (and the file's later `beforeAll` hooks) run.
+ */
+export function useDocumentTable(): LocalDocumentTable {
+  return useTable(startDocumentTable);
+}
+
+/** The audit table of a test file, as `useDocumentTable`. */
+export function useAuditTable(): LocalDocumentTable {
+  return useTable(startAuditTable);
+}
+
+function useTable(start: () => Promise<LocalDocumentTable>): LocalDocumentTable {
+  let started: LocalDocumentTable | undefined;
+  beforeAll(async () => {
+    started = await start();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const table = () => {
+    if (!started) throw new Error('The table starts in a beforeAll hook: use it in the tests or a later hook.');
+    return started;
+  };
+  return {
+    get client() {
+      return table().client;
+    },
+    get tableName() {
+      return table().tableName;
+    },
+    stop: () => table().stop(),
+  };
 }
 
 async function startTable(definition: CreateTableCommandInput): Promise<LocalDocumentTable> {

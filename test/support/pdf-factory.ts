@@ -38,6 +38,13 @@ export function makePdf(pageTexts: readonly string[], options: { title?: string;
   return assembleObjects(objects, `/Root ${catalogId} 0 R /Info ${infoId} 0 R`);
 }
 
+/**
+ * The texts of `count` numbered pages, each long enough to be read as a text page (a page of a few
+ * characters would count as needing OCR): for documents long enough to be read in shards.
+ */
+export const numberedPages = (count: number, label: string): string[] =>
+  Array.from({ length: count }, (_, index) => `${label} page ${index + 1} holds a sentence long enough to be read as text.`);
+
 /** WinAnsi codes of the few characters beyond ASCII that tests write (a bullet, dashes). */
 const WIN_ANSI: Readonly<Record<string, string>> = { '•': '\\225', '–': '\\226', '—': '\\227' };
 

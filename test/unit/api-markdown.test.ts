@@ -2,90 +2,41 @@
  * `GET /v1/documents/{id}/markdown` and `/chunks` through the API function as deployed, over a
  * mocked SDK: the caller's own documents only, the scope, the document's state, pagination.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ChunkList } from '../../lambdas/api/markdown-schemas.js';
-import { ErrorResponse } from '../../lambdas/api/schemas.js';
 import { API_SCOPES, fullScope } from '../../lambdas/api/routes.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
-import { apiTestEnvironment } from '../support/api-environment.js';
+import { call, ddb, DOC_ID, expectError, json, OWNER, record, s3, useApiHandler } from '../support/api-handler-harness.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const OWNER = 'user-1';
-const DOC_ID = '7b0a4a57-4d0e-4a57-9d39-3f1a2c3d4e5f';
 const MARKDOWN_KEY = `results/${DOC_ID}/g2/document.md`;
 const CHUNKS_KEY = `results/${DOC_ID}/g2/chunks.jsonl`;
 
-let handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-beforeAll(async () => {
-  const env: Record<string, string> = {
-    ...apiTestEnvironment({ PURGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/purge' }),
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  ({ handler } = (await import('../../lambdas/api/handler.js')) as never);
-});
+useApiHandler();
 
 beforeEach(() => {
-  ddb.reset();
-  s3.reset();
   ddb.on(PutCommand).resolves({}); // the audit trail
 });
 
-const context = { getRemainingTimeInMillis: () => 29_000, functionName: 'api', awsRequestId: 'req-1' } as unknown as Context;
-
-function call(resource: string, options: { query?: Record<string, string>; sub?: string; scope?: string } = {}) {
-  const claims = { sub: options.sub ?? OWNER, scope: options.scope ?? fullScope(API_SCOPES.read), token_use: 'access' };
-  return handler(
-    {
-      resource,
-      path: resource.replace('{id}', DOC_ID),
-      httpMethod: 'GET',
-      headers: {},
-      multiValueHeaders: {},
-      queryStringParameters: options.query ?? null,
-      multiValueQueryStringParameters: null,
-      pathParameters: { id: DOC_ID },
-      stageVariables: null,
-      requestContext: { requestId: 'r-1', stage: 'api', authorizer: { claims } } as never,
-      body: null,
-      isBase64Encoded: false,
-    },
-    context,
-  );
+/** A GET of one of the document's routes by its owner, with the read scope unless told otherwise. */
+function get(resource: string, options: { query?: Record<string, string>; sub?: string; scope?: string } = {}) {
+  return call({
+    method: 'GET',
+    resource,
+    pathParameters: { id: DOC_ID },
+    query: options.query,
+    claims: { sub: options.sub ?? OWNER, scope: options.scope ?? fullScope(API_SCOPES.read), token_use: 'access' },
+  });
 }
 
 const MARKDOWN = '/v1/documents/{id}/markdown';
 const CHUNKS = '/v1/documents/{id}/chunks';
 
+/** The document, COMPLETED with its Markdown and five chunks. */
 function storeRecord(overrides: Partial<DocumentRecord> = {}) {
   ddb.on(GetCommand).resolves({
-    Item: {
-      pk: `DOC#${DOC_ID}`,
-      sk: 'DOCUMENT',
-      documentId: DOC_ID,
-      ownerId: OWNER,
-      status: 'COMPLETED',
-      source: 'api',
-      generation: 2,
-      attempts: 1,
-      pageCount: 3,
-      markdownRef: { bucket: 'docs', key: MARKDOWN_KEY },
-      chunksRef: { bucket: 'docs', key: CHUNKS_KEY },
-      chunkCount: 5,
-      createdAt: '2026-11-23T10:00:00.000Z',
-      updatedAt: '2026-11-23T10:01:00.000Z',
-      ...overrides,
-    },
+    Item: record({ markdownRef: { bucket: 'docs', key: MARKDOWN_KEY }, chunksRef: { bucket: 'docs', key: CHUNKS_KEY }, chunkCount: 5, ...overrides }),
   });
 }
 
@@ -107,11 +58,6 @@ const chunk = (index: number) => ({
 });
 const CHUNK_LINES = [0, 1, 2, 3, 4].map((index) => JSON.stringify(chunk(index))).join('\n') + '\n';
 
-function expectError(result: APIGatewayProxyResult, statusCode: number, code: string) {
-  expect(result.statusCode).toBe(statusCode);
-  expect(ErrorResponse.parse(JSON.parse(result.body)).error.code).toBe(code);
-}
-
 describe('GET /v1/documents/{id}/markdown', () => {
   it("answers the owner the document's Markdown as text/markdown", async () => {
     // Arrange
@@ -119,7 +65,7 @@ describe('GET /v1/documents/{id}/markdown', () => {
     storeObject(MARKDOWN_KEY, '<!-- page 1 -->\n\n# Report\n\nText.\n');
 
     // Act
-    const result = await call(MARKDOWN);
+    const result = await get(MARKDOWN);
 
     // Assert
     expect(result.statusCode).toBe(200);
@@ -130,7 +76,7 @@ describe('GET /v1/documents/{id}/markdown', () => {
   it('answers another user exactly as for a missing document, and reads nothing', async () => {
     storeRecord();
 
-    const result = await call(MARKDOWN, { sub: 'user-2' });
+    const result = await get(MARKDOWN, { sub: 'user-2' });
 
     expectError(result, 404, 'NOT_FOUND');
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
@@ -139,16 +85,16 @@ describe('GET /v1/documents/{id}/markdown', () => {
   it('refuses a token without the read scope', async () => {
     storeRecord();
 
-    const result = await call(MARKDOWN, { scope: fullScope(API_SCOPES.write) });
+    const result = await get(MARKDOWN, { scope: fullScope(API_SCOPES.write) });
 
     expectError(result, 403, 'INSUFFICIENT_SCOPE');
   });
 
   it('answers 409 until the document is COMPLETED, and 404 for one extracted without Markdown', async () => {
     storeRecord({ status: 'PROCESSING' });
-    const processing = await call(MARKDOWN);
+    const processing = await get(MARKDOWN);
     storeRecord({ markdownRef: undefined, chunksRef: undefined, chunkCount: undefined });
-    const withoutMarkdown = await call(MARKDOWN);
+    const withoutMarkdown = await get(MARKDOWN);
 
     expectError(processing, 409, 'DOCUMENT_NOT_READY');
     expectError(withoutMarkdown, 404, 'MARKDOWN_NOT_AVAILABLE');
@@ -158,7 +104,7 @@ describe('GET /v1/documents/{id}/markdown', () => {
     storeRecord();
     s3.on(GetObjectCommand, { Key: MARKDOWN_KEY }).resolves({ ContentLength: 5 * 1024 * 1024, Body: { transformToWebStream: () => new ReadableStream() } as never });
 
-    const result = await call(MARKDOWN);
+    const result = await get(MARKDOWN);
 
     expect(result.statusCode).toBe(303);
     expect(result.headers?.Location).toContain(encodeURIComponent(MARKDOWN_KEY).replaceAll('%2F', '/'));
@@ -172,9 +118,9 @@ describe('GET /v1/documents/{id}/chunks', () => {
     storeObject(CHUNKS_KEY, CHUNK_LINES);
 
     // Act
-    const first = ChunkList.parse(JSON.parse((await call(CHUNKS, { query: { limit: '2' } })).body));
-    const second = ChunkList.parse(JSON.parse((await call(CHUNKS, { query: { limit: '2', cursor: first.nextCursor! } })).body));
-    const last = ChunkList.parse(JSON.parse((await call(CHUNKS, { query: { limit: '2', cursor: second.nextCursor! } })).body));
+    const first = ChunkList.parse(json(await get(CHUNKS, { query: { limit: '2' } })));
+    const second = ChunkList.parse(json(await get(CHUNKS, { query: { limit: '2', cursor: first.nextCursor! } })));
+    const last = ChunkList.parse(json(await get(CHUNKS, { query: { limit: '2', cursor: second.nextCursor! } })));
 
     // Assert
     expect([...first.chunks, ...second.chunks, ...last.chunks].map((each) => each.index)).toEqual([0, 1, 2, 3, 4]);
@@ -187,13 +133,13 @@ describe('GET /v1/documents/{id}/chunks', () => {
     storeRecord();
     storeObject(CHUNKS_KEY, CHUNK_LINES);
 
-    expectError(await call(CHUNKS, { query: { cursor: 'not-a-cursor' } }), 400, 'INVALID_CURSOR');
-    expectError(await call(CHUNKS, { query: { limit: '101' } }), 400, 'INVALID_QUERY');
+    expectError(await get(CHUNKS, { query: { cursor: 'not-a-cursor' } }), 400, 'INVALID_CURSOR');
+    expectError(await get(CHUNKS, { query: { limit: '101' } }), 400, 'INVALID_QUERY');
   });
 
   it('answers another user 404', async () => {
     storeRecord();
 
-    expectError(await call(CHUNKS, { sub: 'user-2' }), 404, 'NOT_FOUND');
+    expectError(await get(CHUNKS, { sub: 'user-2' }), 404, 'NOT_FOUND');
   });
 });

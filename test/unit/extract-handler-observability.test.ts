@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveDocumentId } from '../../lambdas/extract/document-id.js';
 import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../../lambdas/shared/metric-names.js';
 import { CONFIGS, deriveSettings } from '../../lib/config.js';
+import { capturedJsonLines } from '../support/captured-logs.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { EXTRACT_METRICS, extractionEnvironment } from '../../lambdas/extract/contract.js';
 
@@ -64,21 +65,8 @@ const record = (messageId: string, key: string, size: number, eventTime: string)
   }) as unknown as SQSRecord;
 
 /** Runs the handler and returns every JSON line it wrote to stdout or stderr (warnings and errors). */
-async function runAndCapture(event: SQSEvent): Promise<Record<string, any>[]> {
-  const written: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-  await handler(event, context);
-  vi.restoreAllMocks();
-  return written
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line));
+function runAndCapture(event: SQSEvent): Promise<Record<string, any>[]> {
+  return capturedJsonLines(() => handler(event, context));
 }
 
 describe('extraction handler observability', () => {

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from 
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { capturedJsonLines } from '../support/captured-logs.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -38,23 +39,9 @@ afterEach(() => {
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'purge', awsRequestId: 'req-1' } as unknown as Context;
 const message = (messageId: string, body: unknown): SQSRecord => ({ messageId, receiptHandle: `rh-${messageId}`, body: JSON.stringify(body) }) as SQSRecord;
 
-/** Runs the handler and returns the JSON lines it logged. */
+/** Runs the handler and returns the log lines it wrote. */
 async function runAndCapture(event: SQSEvent): Promise<Record<string, any>[]> {
-  const written: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-  await handler(event, context);
-  vi.restoreAllMocks();
-  return written
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>)
-    .filter((line) => line.level);
+  return (await capturedJsonLines(() => handler(event, context))).filter((line) => line.level);
 }
 
 describe('purge handler logs', () => {

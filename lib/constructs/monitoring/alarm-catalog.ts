@@ -1,9 +1,11 @@
 /**
  * The alarms the pipeline raises, by name, and what every part of the Monitoring construct
- * shares: how an alarm is defined, the periods, and the size of a graph.
+ * shares: how an alarm is defined, the dead-letter alarm they all raise alike, the periods, and
+ * the size of a graph.
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Lane } from '../../../lambdas/shared/contract.js';
 
 /** Every alarm the pipeline raises; `docs/runbook.md` has a section for each, under the same name. */
@@ -66,3 +68,23 @@ export type AddAlarm = (name: AlarmName, definition: AlarmDefinition) => cloudwa
 export const FIVE_MINUTES = Duration.minutes(5);
 export const ONE_MINUTE = Duration.minutes(1);
 export const GRAPH = { width: 8, height: 6 } as const;
+
+/** A dead-letter queue's depth as its alarm watches it (and the dashboard graphs it): the most messages visible in a minute. */
+export const deadLetterDepthOf = (queue: sqs.IQueue): cloudwatch.Metric =>
+  queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+
+/**
+ * Any message in a dead-letter queue, within a minute: every message there is work given up, so
+ * one is enough. Missing data never breaches: SQS publishes while a queue holds messages or is
+ * used, and an empty, idle dead-letter queue goes quiet.
+ */
+export function anyDeadLetter(summary: string, depth: cloudwatch.IMetric): AlarmDefinition {
+  return {
+    summary,
+    metric: depth,
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}

@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EXTRACT_METRICS } from '../../../lambdas/extract/contract.js';
 import { PURGE_METRICS } from '../../../lambdas/purge/contract.js';
 import { SWEEP_METRICS } from '../../../lambdas/sweep/contract.js';
-import { FIVE_MINUTES, GRAPH, ONE_MINUTE, type AddAlarm } from './alarm-catalog.js';
+import { anyDeadLetter, deadLetterDepthOf, FIVE_MINUTES, GRAPH, type AddAlarm } from './alarm-catalog.js';
 import { customMetric } from './function-metrics.js';
 
 /** The purge function, its dead-letter queue, the sweeper and how often it runs. */
@@ -23,20 +23,15 @@ export interface MonitoredCleanup {
 }
 
 export function monitorCleanupOn(add: AddAlarm, dashboard: cloudwatch.Dashboard, cleanup: MonitoredCleanup, namespace: string): void {
-  const purgeDeadLetters = cleanup.purgeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+  const purgeDeadLetters = deadLetterDepthOf(cleanup.purgeDeadLetterQueue);
   const purgeErrors = cleanup.purger.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
   // One period per scheduled run: each period holds exactly one sweep.
   const sweeperErrors = cleanup.sweeper.metricErrors({ statistic: 'Sum', period: cleanup.sweepInterval });
 
-  const deadLettered = add('PurgeDeadLetterQueueNotEmpty', {
-    summary: "A deleted document's purge request was dead-lettered after its retries: its records or objects may be left behind.",
-    metric: purgeDeadLetters,
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    // An empty, idle queue publishes nothing.
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  const deadLettered = add(
+    'PurgeDeadLetterQueueNotEmpty',
+    anyDeadLetter("A deleted document's purge request was dead-lettered after its retries: its records or objects may be left behind.", purgeDeadLetters),
+  );
   const purging = add('PurgeErrors', {
     summary: 'Purge invocations failed as a whole (crash, timeout, init error) in 2 of 3 five-minute periods; their requests are retried, then dead-lettered.',
     metric: purgeErrors,

@@ -5,12 +5,13 @@
  * Missing data is treated deliberately, alarm by alarm: every metric watched here is published
  * only while something happens (SQS metrics stop for an idle queue, Lambda's for an idle
  * function, DynamoDB's error metrics exist only when errors occur), so a missing datapoint means
- * "nothing happened" and never breaches. The comment at each alarm says why that holds there.
+ * "nothing happened" and never breaches. The comment at each alarm says why that holds there
+ * (`anyDeadLetter`'s, for the dead-letter queues).
  */
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { EXTRACT_METRICS } from '../../../lambdas/extract/contract.js';
 import { LANES } from '../../../lambdas/shared/contract.js';
-import { FIVE_MINUTES, LANE_ALARMS, type AddAlarm } from './alarm-catalog.js';
+import { anyDeadLetter, FIVE_MINUTES, LANE_ALARMS, type AddAlarm } from './alarm-catalog.js';
 import { customMetric } from './function-metrics.js';
 import type { CoreMonitoring } from './pipeline-metrics.js';
 
@@ -24,24 +25,14 @@ export function addPipelineAlarms(add: AddAlarm, { thresholds, namespace, resour
   // Alarms: each lane's queues.
   for (const lane of LANES) {
     const { queue } = lanes[lane];
-    add(LANE_ALARMS[lane].shardDeadLetter, {
-      summary: `A shard message reached the ${lane} lane's shard dead-letter queue: its document is FAILED/POISON.`,
-      metric: metrics.shardDeadLetterDepths[lane],
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // As for the lane's DLQ: an empty, idle queue goes quiet.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add(LANE_ALARMS[lane].deadLetter, {
-      summary: `A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`,
-      metric: deadLetterDepths[lane],
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // SQS publishes while a queue holds messages or is used; an empty, idle DLQ goes quiet.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    add(
+      LANE_ALARMS[lane].shardDeadLetter,
+      anyDeadLetter(`A shard message reached the ${lane} lane's shard dead-letter queue: its document is FAILED/POISON.`, metrics.shardDeadLetterDepths[lane]),
+    );
+    add(
+      LANE_ALARMS[lane].deadLetter,
+      anyDeadLetter(`A document message reached the ${lane} lane's dead-letter queue: its document is FAILED/POISON or never got recorded.`, deadLetterDepths[lane]),
+    );
     add(LANE_ALARMS[lane].backlog, {
       summary: `The oldest document queued in the ${lane} lane has waited more than ${thresholds.queueOldestMessageAgeSeconds[lane]} s for 15 minutes: extraction is not keeping up or is stuck.`,
       metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
@@ -141,14 +132,9 @@ export function addPipelineAlarms(add: AddAlarm, { thresholds, namespace, resour
       // publisher is retried continuously, so a stuck stream does keep publishing it.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    add('EventPublishingFailed', {
-      summary: 'A batch of table changes was given up without its document events: consumers missed Completed/Failed events.',
-      metric: failedEventsDepth,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // As for the DLQ: an empty, idle queue goes quiet.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    add(
+      'EventPublishingFailed',
+      anyDeadLetter('A batch of table changes was given up without its document events: consumers missed Completed/Failed events.', failedEventsDepth),
+    );
   }
 }

@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { LANES, type Lane } from '../../../lambdas/shared/contract.js';
 import type { AlarmThresholds } from '../../config.js';
-import { FIVE_MINUTES, ONE_MINUTE } from './alarm-catalog.js';
+import { deadLetterDepthOf, FIVE_MINUTES } from './alarm-catalog.js';
 
 /** A priority lane's queues. */
 export interface MonitoredLane {
@@ -45,12 +45,8 @@ export interface PipelineMetrics {
 }
 
 export function pipelineMetrics({ lanes, extractor, table, documentEvents }: PipelineResources): PipelineMetrics {
-  const deadLetterDepths = Object.fromEntries(
-    LANES.map((lane) => [lane, lanes[lane].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE })]),
-  ) as Record<Lane, cloudwatch.Metric>;
-  const shardDeadLetterDepths = Object.fromEntries(
-    LANES.map((lane) => [lane, lanes[lane].shardDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE })]),
-  ) as Record<Lane, cloudwatch.Metric>;
+  const deadLetterDepths = Object.fromEntries(LANES.map((lane) => [lane, deadLetterDepthOf(lanes[lane].deadLetterQueue)])) as Record<Lane, cloudwatch.Metric>;
+  const shardDeadLetterDepths = Object.fromEntries(LANES.map((lane) => [lane, deadLetterDepthOf(lanes[lane].shardDeadLetterQueue)])) as Record<Lane, cloudwatch.Metric>;
   return {
     deadLetterDepths,
     shardDeadLetterDepths,
@@ -83,7 +79,7 @@ export function pipelineMetrics({ lanes, extractor, table, documentEvents }: Pip
       label: 'System errors',
     }),
     iteratorAge: documentEvents?.publisher.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES }),
-    failedEventsDepth: documentEvents?.failedEvents.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE }),
+    failedEventsDepth: documentEvents && deadLetterDepthOf(documentEvents.failedEvents),
   };
 }
 

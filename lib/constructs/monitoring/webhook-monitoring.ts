@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { WEBHOOK_METRICS } from '../../../lambdas/webhooks/contract.js';
-import { FIVE_MINUTES, GRAPH, ONE_MINUTE, type AddAlarm } from './alarm-catalog.js';
+import { anyDeadLetter, deadLetterDepthOf, FIVE_MINUTES, GRAPH, type AddAlarm } from './alarm-catalog.js';
 import { customMetric } from './function-metrics.js';
 
 /** The delivery function and its dead-letter queue. */
@@ -17,15 +17,13 @@ export interface MonitoredWebhooks {
 }
 
 export function monitorWebhooksOn(add: AddAlarm, dashboard: cloudwatch.Dashboard, webhooks: MonitoredWebhooks, namespace: string): void {
-  const deadLettered = add('WebhookDeadLetterQueueNotEmpty', {
-    summary: 'A webhook message (a document event or a delivery task) was dead-lettered: subscribers may have missed an event.',
-    metric: webhooks.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    // An empty, idle queue publishes nothing.
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  const deadLettered = add(
+    'WebhookDeadLetterQueueNotEmpty',
+    anyDeadLetter(
+      'A webhook message (a document event or a delivery task) was dead-lettered: subscribers may have missed an event.',
+      deadLetterDepthOf(webhooks.deadLetterQueue),
+    ),
+  );
   const deliveryErrors = add('WebhookDeliveryErrors', {
     summary: 'Webhook delivery invocations are failing as a whole (the table or the queue unreachable, or a bug); receivers are not the cause.',
     metric: webhooks.deliverer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
