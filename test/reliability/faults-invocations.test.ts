@@ -23,16 +23,11 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { FaultOutcomes } from './fault-outcomes.js';
-import { FUNCTION_TIMEOUT_SECONDS, HUNG_MS, INVOCATION_CLOCKS, VISIBILITY_TIMEOUT_SECONDS } from './invocation-clocks.js';
+import { FUNCTION_TIMEOUT_SECONDS, HUNG_MS, INVOCATION_CLOCKS, settleMs } from './invocation-clocks.js';
 import { environmentPids } from './runtime-checks.js';
 
 /** Deliveries before SQS moves a message to the DLQ. */
 const MAX_RECEIVES = LOCAL_CONFIG.queue.maxReceiveCount;
-/**
- * Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with three times
- * as much again for a busy machine (a ceiling only: every case waits for what it observes).
- */
-const settleMs = (redeliveries: number) => 4 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
 const OWNER = 'faults-owner';
 
 let local: TestRuntime;

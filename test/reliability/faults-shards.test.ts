@@ -14,11 +14,9 @@ import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../
 import { makePdf, numberedPages } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
 import { documentEvents, FaultOutcomes } from './fault-outcomes.js';
-import { HUNG_MS, INVOCATION_CLOCKS, VISIBILITY_TIMEOUT_SECONDS } from './invocation-clocks.js';
+import { HUNG_MS, INVOCATION_CLOCKS, settleMs } from './invocation-clocks.js';
 import { environmentPids } from './runtime-checks.js';
 
-/** Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with as much again for a busy machine. */
-const settleMs = (redeliveries: number) => 2 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
 const PAGES = 30;
 
 let local: TestRuntime;

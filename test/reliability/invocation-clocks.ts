@@ -15,6 +15,12 @@ export const VISIBILITY_TIMEOUT_SECONDS = 2 * FUNCTION_TIMEOUT_SECONDS;
 /** Longer than any invocation may run: a request held this long is a hung dependency. */
 export const HUNG_MS = 10 * 60_000;
 
+/**
+ * Ceiling for a document that needs `redeliveries` visibility timeouts to settle, with three times
+ * as much again for a busy machine (a ceiling only: every case waits for what it observes).
+ */
+export const settleMs = (redeliveries: number) => 4 * (redeliveries + 1) * VISIBILITY_TIMEOUT_SECONDS * 1000;
+
 /** The clocks as the test runtime takes them. */
 export const INVOCATION_CLOCKS = {
   functionTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
