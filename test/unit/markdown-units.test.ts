@@ -4,7 +4,7 @@ import type { Box } from '../../lambdas/shared/page-layout.js';
 import { findGutter } from '../../lambdas/extract/markdown/columns.js';
 import { findRunningLines } from '../../lambdas/extract/markdown/running-lines.js';
 import { toTextLine, type TextLine } from '../../lambdas/extract/markdown/text-lines.js';
-import { wordByWord, type TokenCounter } from '../../lambdas/extract/markdown/tokenizer.js';
+import { JoinedCount, wordByWord, type TokenCounter } from '../../lambdas/extract/markdown/tokenizer.js';
 
 const PAGE_WIDTH = 600;
 const lineAt = (left: number, right: number, top = 100): { box: Box } => ({ box: [left, top, right, top + 10] });
@@ -133,5 +133,51 @@ describe('wordByWord', () => {
 
   it('counts the empty text as the encoding does', () => {
     expect(count('')).toBe(0);
+  });
+
+  it('tells the pieces of a text, where each starts and its count', () => {
+    const counter = wordByWord(tokensOf);
+
+    const counted = counter.pieces('one two\n three  four\tfive');
+
+    expect(counted.starts).toEqual([0, 3, 14]);
+    expect(counted.counts).toEqual(['one', ' two\n three', '  four\tfive'].map(tokensOf));
+    expect(counted.tokens).toBe(counter('one two\n three  four\tfive'));
+  });
+});
+
+describe('JoinedCount', () => {
+  // Parts that start or end with a space or another blank, hold one piece or several, or nothing.
+  const PARTS = ['alpha beta', ' gamma', 'delta ', '\n\n', ' ', '\n', 'one', '\tx  y', '', '| a | b |\n| --- | --- |', 'z. Next one'];
+  const tokensOf = (text: string) => (text.length === 0 ? 0 : 1 + (text.length > 4 ? 1 : 0) + (text.includes('\n') ? 5 : 0) + (text.startsWith(' ') ? 10 : 0));
+
+  it('counts a text written part after part as the counter counts it whole, whatever parts meet', () => {
+    // Arrange: every sequence of three parts.
+    const count = wordByWord(tokensOf);
+    const sequences = PARTS.flatMap((first) => PARTS.flatMap((second) => PARTS.map((third) => [first, second, third])));
+
+    // Act
+    const mismatches = sequences.filter((parts) => {
+      const joined = new JoinedCount(count);
+      for (const part of parts) joined.append(count.pieces(part));
+      return joined.tokens !== wordByWord(tokensOf)(parts.join(''));
+    });
+
+    // Assert
+    expect(sequences).toHaveLength(PARTS.length ** 3);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('counts the text so far after each part', () => {
+    const count = wordByWord(tokensOf);
+    const joined = new JoinedCount(count);
+    const so: number[] = [];
+
+    for (const part of ['alpha beta', ' ', 'gamma', '\n\n', 'delta epsilon']) {
+      joined.append(count.pieces(part));
+      so.push(joined.tokens);
+    }
+
+    expect(so).toEqual(['alpha beta', 'alpha beta ', 'alpha beta gamma', 'alpha beta gamma\n\n', 'alpha beta gamma\n\ndelta epsilon'].map((text) => count(text)));
   });
 });
