@@ -2,10 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkBlocks, type Chunk } from '../../lambdas/extract/markdown/chunks.js';
 import { tableMarkdown } from '../../lambdas/extract/markdown/tables.js';
-import { loadTokenCounter, type TokenCounter } from '../../lambdas/extract/markdown/tokenizer.js';
+import { loadTokenCounter, type WordCounter } from '../../lambdas/extract/markdown/tokenizer.js';
 import type { Block } from '../../lambdas/extract/markdown/types.js';
 
-let countTokens: TokenCounter;
+let countTokens: WordCounter;
 beforeAll(async () => {
   countTokens = await loadTokenCounter('o200k_base');
 });
@@ -92,6 +92,21 @@ describe('chunkBlocks', () => {
     expect(pieces.length).toBeGreaterThan(1);
     for (const piece of pieces) expect(piece.tokenCount).toBeLessThanOrEqual(BUDGET);
     expect(pieces.map((piece) => piece.text).join(' ').split(' ').filter((word, index, all) => all.indexOf(word) === index)).toEqual(long.split(' '));
+  });
+
+  it('cuts a long sentence with tabs and runs of spaces between its words, its pieces one space apart and counted exactly', () => {
+    const words = Array.from({ length: 200 }, (_, index) => `word${index}`);
+    const long = words.map((word, index) => (index % 3 === 0 ? `${word}\t` : index % 3 === 1 ? `${word}  ` : `${word} `)).join('').trim();
+
+    const pieces = chunkBlocks([{ type: 'paragraph', text: long, markdown: long, pageNumber: 1, boxes: [box(100)] }], options());
+
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) {
+      expect(piece.tokenCount).toBeLessThanOrEqual(BUDGET);
+      expect(piece.tokenCount).toBe(countTokens(piece.text));
+      expect(piece.text).toMatch(/^\S+(?: \S+)*$/);
+    }
+    expect(pieces.map((piece) => piece.text).join(' ').split(' ').filter((word, index, all) => all.indexOf(word) === index)).toEqual(words);
   });
 });
 

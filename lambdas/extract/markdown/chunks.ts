@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Box } from '../../shared/page-layout.js';
 import { tableMarkdown } from './tables.js';
-import type { TokenCounter } from './tokenizer.js';
+import { JoinedCount, type CountedText, type WordCounter } from './tokenizer.js';
 import type { Block } from './types.js';
 
 export interface ChunkOptions {
@@ -20,7 +20,8 @@ export interface ChunkOptions {
   readonly maxTokens: number;
   /** Tokens of the previous chunk's end repeated at the start of the next, within a section. */
   readonly overlapTokens: number;
-  readonly countTokens: TokenCounter;
+  /** A word-by-word counter (`loadTokenCounter`): chunks are counted from their units' pieces. */
+  readonly countTokens: WordCounter;
 }
 
 export interface ChunkBox {
@@ -45,16 +46,22 @@ export interface Chunk {
 const PIECE_SHARE = 0.75;
 const SMALLEST_BUDGET = 16;
 
-interface Unit {
+/** A unit is counted once, piece by piece: a chunk's count is made from its units' pieces. */
+interface Unit extends CountedText {
   readonly kind: 'heading' | 'sentence' | 'item' | 'row';
-  readonly text: string;
-  readonly tokens: number;
   /** Units of one block: sentences of one paragraph join with a space, items and rows with a line break. */
   readonly block: number;
   readonly pageNumber: number;
   readonly boxes: readonly Box[];
   /** For rows: the table's header lines, which open each chunk the table's rows are in. */
-  readonly tableHeader?: { readonly text: string; readonly tokens: number };
+  readonly tableHeader?: CountedText;
+}
+
+/** What a chunk's units are joined with (see `written`), counted once for each document. */
+interface Joints {
+  readonly sentence: CountedText;
+  readonly line: CountedText;
+  readonly block: CountedText;
 }
 
 interface Section {
@@ -68,8 +75,10 @@ export function chunkBlocks(blocks: readonly Block[], options: ChunkOptions): Ch
     throw new RangeError(`The chunk overlap must be between 0 and half the budget (${options.maxTokens / 2}); it is ${options.overlapTokens}.`);
   }
   const pieceLimit = Math.max(8, Math.floor(options.maxTokens * PIECE_SHARE));
-  const pieces = toSections(blocks, options.countTokens, pieceLimit).flatMap((section) =>
-    packSection(section.units, options).map((piece) => ({ path: section.path, ...piece })),
+  const count = options.countTokens;
+  const joints: Joints = { sentence: count.pieces(' '), line: count.pieces('\n'), block: count.pieces('\n\n') };
+  const pieces = toSections(blocks, count, pieceLimit).flatMap((section) =>
+    packSection(section.units, options, joints).map((piece) => ({ path: section.path, ...piece })),
   );
   return pieces.map(({ path, units, text, tokenCount }, index) => {
     return {
@@ -92,11 +101,11 @@ export function chunksToJsonl(chunks: readonly Chunk[]): string {
   return chunks.map((chunk) => `${JSON.stringify(chunk)}\n`).join('');
 }
 
-function toSections(blocks: readonly Block[], count: TokenCounter, pieceLimit: number): Section[] {
+function toSections(blocks: readonly Block[], count: WordCounter, pieceLimit: number): Section[] {
   const sections: Section[] = [{ path: [], units: [] }];
   const path: { level: number; text: string }[] = [];
   blocks.forEach((block, index) => {
-    const unit = (kind: Unit['kind'], text: string, boxes = block.boxes): Unit => ({ kind, text, tokens: count(text), block: index, pageNumber: block.pageNumber, boxes });
+    const unit = (kind: Unit['kind'], text: string, boxes = block.boxes): Unit => ({ ...count.pieces(text), kind, block: index, pageNumber: block.pageNumber, boxes });
     if (block.type === 'heading') {
       const level = block.level ?? 1;
       while (path.length > 0 && path.at(-1)!.level >= level) path.pop();
@@ -119,7 +128,7 @@ function toSections(blocks: readonly Block[], count: TokenCounter, pieceLimit: n
       const headerRows = block.headerRows ?? 1;
       const lines = tableMarkdown({ rows, headerRows }).split('\n');
       const header = lines.slice(0, 2).join('\n');
-      const tableHeader = { text: header, tokens: count(header) };
+      const tableHeader = count.pieces(header);
       const body = lines.slice(2);
       if (body.length === 0) units.push(unit('sentence', header));
       for (const row of body) units.push(...splitLong({ ...unit('row', row), tableHeader }, count, pieceLimit - tableHeader.tokens));
@@ -133,26 +142,40 @@ function splitSentences(text: string): string[] {
   return text.split(/(?<=[.!?][)"'”’]?)\s+(?=[\p{Lu}\p{N}"“(\[])/u).filter((sentence) => sentence !== '');
 }
 
-/** A unit longer than the limit, cut between words (the last resort, for run-on text and giant cells). */
-function splitLong(unit: Unit, count: TokenCounter, limit: number): Unit[] {
+/** Text whose words are one space apart, with nothing around them: its pieces are its words. */
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
+
+/**
+ * A unit longer than the limit, cut between words (the last resort, for run-on text and giant
+ * cells), its words one space apart. Such a text's pieces are its words, each but the first with
+ * the space before it (see tokenizer.ts): a cut's count is the sum of its words' counts, its
+ * first word counted again without the space, and no word is read twice.
+ */
+function splitLong(unit: Unit, count: WordCounter, limit: number): Unit[] {
   if (unit.tokens <= limit) return [unit];
+  // Other blanks between words (tabs, runs of spaces) become one space, as the cut text is written.
+  const spaced = SINGLE_SPACED.test(unit.text) ? unit : count.pieces(unit.text.split(/\s+/).filter((word) => word !== '').join(' '));
+  const { text, starts, counts } = spaced;
+  if (text === '') return [];
+  const endOf = (index: number) => (index + 1 < starts.length ? starts[index + 1]! : text.length);
   const pieces: Unit[] = [];
-  let words: string[] = [];
-  let tokens = 0;
+  let piece: { from: number; to: number; starts: number[]; counts: number[]; tokens: number } | undefined;
   const push = () => {
-    if (words.length > 0) pieces.push({ ...unit, text: words.join(' '), tokens });
-    words = [];
-    tokens = 0;
+    if (piece) pieces.push({ ...unit, text: text.slice(piece.from, piece.to), starts: piece.starts, counts: piece.counts, tokens: piece.tokens });
+    piece = undefined;
   };
-  // Each word is counted once, with the space before it: the tokenizers cut text before a space
-  // that follows a non-space (see tokenizer.ts), so a piece's count is the sum of its words'
-  // (its first word counted without the space), and no piece is counted again.
-  for (const word of unit.text.split(/\s+/)) {
-    if (word === '') continue;
-    const spaced = count(` ${word}`);
-    if (words.length > 0 && tokens + spaced > limit) push();
-    tokens += words.length === 0 ? count(word) : spaced;
-    words.push(word);
+  for (let index = 0; index < starts.length; index += 1) {
+    if (piece !== undefined && piece.tokens + counts[index]! > limit) push();
+    if (piece === undefined) {
+      const from = index === 0 ? 0 : starts[index]! + 1;
+      const tokens = index === 0 ? counts[0]! : count(text.slice(from, endOf(index)));
+      piece = { from, to: endOf(index), starts: [0], counts: [tokens], tokens };
+    } else {
+      piece.starts.push(starts[index]! - piece.from);
+      piece.counts.push(counts[index]!);
+      piece.tokens += counts[index]!;
+      piece.to = endOf(index);
+    }
   }
   push();
   return pieces;
@@ -164,7 +187,7 @@ function cost(unit: Unit, previous: Unit | undefined): number {
   return unit.tokens + header + (previous === undefined ? 0 : 1);
 }
 
-function packSection(units: readonly Unit[], options: ChunkOptions): Fitted[] {
+function packSection(units: readonly Unit[], options: ChunkOptions, joints: Joints): Fitted[] {
   const chunks: Unit[][] = [];
   let current: Unit[] = [];
   let tokens = 0;
@@ -185,7 +208,7 @@ function packSection(units: readonly Unit[], options: ChunkOptions): Fitted[] {
     index += step.length - 1;
   }
   if (current.length > 0) chunks.push(current);
-  return chunks.flatMap((chunk) => fitExactly(chunk, options));
+  return chunks.flatMap((chunk) => fitExactly(chunk, options, joints));
 }
 
 const tokensOf = (units: readonly Unit[]) => units.reduce((sum, unit, index) => sum + cost(unit, units[index - 1]), 0);
@@ -204,22 +227,19 @@ function overlapOf(chunk: readonly Unit[], overlapTokens: number): Unit[] {
 }
 
 /**
- * Counts are summed per unit, which a joint can put one token off; the rendered text is counted
- * exactly, and a chunk over budget hands its last units to a chunk of their own.
+ * Counts are summed per unit, which a joint can put one token off; the written text's count is
+ * exact (made from its units' pieces), and a chunk over budget hands its last units to a chunk
+ * of their own.
  */
-function fitExactly(chunk: Unit[], options: ChunkOptions): Fitted[] {
+function fitExactly(chunk: Unit[], options: ChunkOptions, joints: Joints): Fitted[] {
   const result: Fitted[] = [];
   let rest = chunk;
   while (rest.length > 0) {
+    // Written once: the text of its first units is the start of its text.
+    const { text, ends, counts } = written(rest, options.countTokens, joints);
     let end = rest.length;
-    let text = render(rest);
-    let tokenCount = options.countTokens(text);
-    while (end > 1 && tokenCount > options.maxTokens) {
-      end -= 1;
-      text = render(rest.slice(0, end));
-      tokenCount = options.countTokens(text);
-    }
-    result.push({ units: rest.slice(0, end), text, tokenCount });
+    while (end > 1 && counts[end - 1]! > options.maxTokens) end -= 1;
+    result.push({ units: rest.slice(0, end), text: text.slice(0, ends[end - 1]), tokenCount: counts[end - 1]! });
     rest = rest.slice(end);
   }
   return result;
@@ -232,16 +252,31 @@ interface Fitted {
   readonly tokenCount: number;
 }
 
-function render(units: readonly Unit[]): string {
+/**
+ * A chunk's text: sentences of one paragraph a space apart, items and rows of one block a line
+ * apart, blocks a blank line apart, a table's header rows before its first row. With where each
+ * unit ends in it and the exact count of the text up to there.
+ */
+function written(units: readonly Unit[], count: WordCounter, joints: Joints): { text: string; ends: number[]; counts: number[] } {
+  const joined = new JoinedCount(count);
   let text = '';
+  const ends: number[] = [];
+  const counts: number[] = [];
   units.forEach((unit, index) => {
     const previous = units[index - 1];
     const sameBlock = previous !== undefined && previous.block === unit.block;
-    const joint = previous === undefined ? '' : sameBlock ? (unit.kind === 'sentence' ? ' ' : '\n') : '\n\n';
-    const header = unit.tableHeader && !sameBlock ? `${unit.tableHeader.text}\n` : '';
-    text += joint + header + unit.text;
+    const parts = [previous === undefined ? undefined : sameBlock ? (unit.kind === 'sentence' ? joints.sentence : joints.line) : joints.block];
+    if (unit.tableHeader && !sameBlock) parts.push(unit.tableHeader, joints.line);
+    parts.push(unit);
+    for (const part of parts) {
+      if (part === undefined) continue;
+      text += part.text;
+      joined.append(part);
+    }
+    ends.push(text.length);
+    counts.push(joined.tokens);
   });
-  return text;
+  return { text, ends, counts };
 }
 
 function provenance(units: readonly Unit[]): { pageNumbers: number[]; boxes: ChunkBox[] } {

@@ -20,31 +20,32 @@ const FRAGMENT_GAP_EMS = 1.5;
 
 /** The boxes of a line cut at its wide gaps between words (only boxes: this runs for every line). */
 function fragments(line: TextLine): { readonly box: Box }[] {
-  const size = line.size || 10;
+  const gap = (line.size || 10) * FRAGMENT_GAP_EMS;
+  // Most lines have no wide gap, and stand for themselves without their words being read again.
+  if (!(line.widestGap > gap)) return [line];
   const pieces: Box[][] = [];
   for (const { box } of line.source) {
     const last = pieces.at(-1)?.at(-1);
-    if (last === undefined || box[0] - last[2] > size * FRAGMENT_GAP_EMS) pieces.push([box]);
+    if (last === undefined || box[0] - last[2] > gap) pieces.push([box]);
     else pieces.at(-1)!.push(box);
   }
-  return pieces.length <= 1 ? [line] : pieces.map((boxes) => ({ box: unionBoxes(boxes) }));
+  return pieces.map((boxes) => ({ box: unionBoxes(boxes) }));
 }
 
 /** The x of the gutter between two columns, or undefined when the page is not clearly in two. */
 export function findGutter(lines: readonly { readonly box: Box }[], pageWidth: number): number | undefined {
   const measured = lines.filter((line) => line.box[2] - line.box[0] >= pageWidth * MIN_LINE_SHARE);
   if (measured.length < MIN_COLUMN_LINES * 2) return undefined;
+  const from = Math.floor(pageWidth * GUTTER_BAND[0]);
+  const to = Math.ceil(pageWidth * GUTTER_BAND[1]);
+  if (!(to >= from)) return undefined;
+  const sides = linesBeside(measured, from, to);
   let best: { x: number; crossing: number; run: number } | undefined;
   let runStart = -1;
-  for (let x = Math.floor(pageWidth * GUTTER_BAND[0]); x <= Math.ceil(pageWidth * GUTTER_BAND[1]); x += 1) {
-    let crossing = 0;
-    let left = 0;
-    let right = 0;
-    for (const line of measured) {
-      if (line.box[2] <= x) left += 1;
-      else if (line.box[0] >= x) right += 1;
-      else crossing += 1;
-    }
+  for (let x = from; x <= to; x += 1) {
+    const left = sides.left[x - from]!;
+    const right = sides.right[x - from]!;
+    const crossing = measured.length - left - right;
     const fits = left >= MIN_COLUMN_LINES && right >= MIN_COLUMN_LINES && crossing <= measured.length * MAX_CROSSING_SHARE;
     if (!fits) {
       runStart = -1;
@@ -63,6 +64,31 @@ export function findGutter(lines: readonly { readonly box: Box }[], pageWidth: n
     }
   }
   return best?.x;
+}
+
+/**
+ * For each whole x from `from` to `to`, how many lines end left of it (right edge ≤ x) and how
+ * many of the others start right of it (left edge ≥ x). Each line is placed once by the x where
+ * it changes side, and the counts summed along x: asking every line at every x costs the page
+ * width times the lines, on every page.
+ */
+function linesBeside(lines: readonly { readonly box: Box }[], from: number, to: number): { left: Int32Array; right: Int32Array } {
+  const span = to - from + 1;
+  const leftFrom = new Int32Array(span);
+  const rightUpTo = new Int32Array(span);
+  for (const { box } of lines) {
+    // Left of every x ≥ ceil(right edge); right of every x < its right edge and ≤ its left edge.
+    // A NaN edge places the line on neither side, as the comparisons it stands for would.
+    const leftAt = Math.ceil(box[2]) - from;
+    if (leftAt <= 0) leftFrom[0]! += 1;
+    else if (leftAt < span) leftFrom[leftAt]! += 1;
+    const rightTo = Math.min(Math.ceil(box[2]) - 1, Math.floor(box[0])) - from;
+    if (rightTo >= span - 1) rightUpTo[span - 1]! += 1;
+    else if (rightTo >= 0) rightUpTo[rightTo]! += 1;
+  }
+  for (let index = 1; index < span; index += 1) leftFrom[index]! += leftFrom[index - 1]!;
+  for (let index = span - 2; index >= 0; index -= 1) rightUpTo[index]! += rightUpTo[index + 1]!;
+  return { left: leftFrom, right: rightUpTo };
 }
 
 /**

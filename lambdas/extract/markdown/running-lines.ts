@@ -27,10 +27,12 @@ const signature = (text: string) => text.toLowerCase().replace(/\d+/g, '#').repl
 /** The running lines of a document, given each page's lines. */
 export function findRunningLines(pages: readonly (readonly TextLine[])[]): Set<TextLine> {
   const candidates = pages.map(edgeLines);
+  const signatures = new Map<TextLine, string>();
   const seen = new Map<string, { pageNumber: number; top: number; bottom: number }[]>();
   for (const edge of candidates) {
     for (const line of edge) {
       const key = signature(line.text);
+      signatures.set(line, key);
       const entries = seen.get(key) ?? [];
       entries.push({ pageNumber: line.pageNumber, top: line.box[1], bottom: line.box[3] });
       seen.set(key, entries);
@@ -39,12 +41,14 @@ export function findRunningLines(pages: readonly (readonly TextLine[])[]): Set<T
   const running = new Set<TextLine>();
   for (const edge of candidates) {
     for (const line of edge) {
-      const repeats = (seen.get(signature(line.text)) ?? []).filter(
+      // One repeat is enough: a running header has one on every page, and looking at them all,
+      // page after page, would cost the square of the page count.
+      const repeats = seen.get(signatures.get(line)!)!.some(
         (other) =>
           other.pageNumber !== line.pageNumber &&
           (Math.abs(other.top - line.box[1]) <= SAME_POSITION_POINTS || Math.abs(other.bottom - line.box[3]) <= SAME_POSITION_POINTS),
       );
-      if (repeats.length > 0 || isPageNumber(line.text)) running.add(line);
+      if (repeats || isPageNumber(line.text)) running.add(line);
     }
   }
   // A page that would be left with nothing is all body (a form letter's pages, a numbered list of

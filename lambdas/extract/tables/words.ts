@@ -31,14 +31,38 @@ export function visualLines(words: readonly LayoutWord[]): LayoutWord[][] {
   return lines.map((line) => line.words.sort((a, b) => a.box[0] - b.box[0]));
 }
 
-/** Words that touch (a superscript after its word, a bracket after it) are one run of text. */
+/** A superscript is at most this share of the size of the word before it... */
+const SUPERSCRIPT_SCALE = 0.8;
+/** ...and its foot sits at least this share of that word's height above the word's foot. */
+const SUPERSCRIPT_RISE = 0.2;
+
+/**
+ * Whether `word` is set as a superscript of `before` (a footnote mark, an exponent): markedly
+ * smaller and raised off its baseline. Font sizes decide when both words have one (a glyph's box
+ * varies with its shape: a CJK comma makes its word's box taller at the same size); box heights
+ * otherwise. A subscript (lowered) or small capitals (on the baseline) are not raised.
+ */
+export function isSuperscript(word: LayoutWord, before: LayoutWord): boolean {
+  const beforeHeight = heightOf(before.box);
+  if (!(beforeHeight > 0)) return false;
+  const scale = word.size !== undefined && before.size !== undefined && before.size > 0 ? word.size / before.size : heightOf(word.box) / beforeHeight;
+  const rise = (before.box[3] - word.box[3]) / beforeHeight;
+  return scale <= SUPERSCRIPT_SCALE && rise >= SUPERSCRIPT_RISE;
+}
+
+/**
+ * Words that touch (a bracket or comma after its word) are one run of text. A superscript stays a
+ * word of its own even when it touches: joined, a footnote mark would become the last digit of
+ * the number it marks (`273.879.750` and its mark `1` read `273.879.7501`). Apart, it reads as the
+ * page's text and the Markdown's paragraphs read it.
+ */
 function lineText(line: readonly LayoutWord[]): string {
   return line
     .map((word, index) => {
       const before = line[index - 1];
       if (!before) return word.text;
       const touching = word.box[0] - before.box[2] < 0.1 * Math.min(heightOf(word.box), heightOf(before.box));
-      return touching ? word.text : ` ${word.text}`;
+      return touching && !isSuperscript(word, before) ? word.text : ` ${word.text}`;
     })
     .join('');
 }
