@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentSource, FailureCode } from '../shared/contract.js';
+import type { DocumentSource, FailureCode, Lane } from '../shared/contract.js';
 import type { DocumentMetadata, DocumentRecord, S3Pointer } from '../shared/document-model.js';
 import type { DocumentStore } from '../shared/document-store.js';
 import type { PageStore } from '../shared/page-store.js';
@@ -104,6 +104,8 @@ interface Claim {
   readonly attempt: number;
   /** The document's expiry (epoch seconds), which its pages carry too. */
   readonly expiresAt?: number;
+  /** The lane its generation is processed in: its shards go to that lane's shard queue. */
+  readonly lane: Lane;
 }
 
 /**
@@ -221,6 +223,8 @@ async function claimDocument(
       sequencer: object.sequencer,
       attempt,
       expiresAt: record ? record.expiresAt : documents.expiryFor(fresh.createdAt),
+      // A reprocess records the lane it queued the generation in (by version: the bulk lane).
+      lane: record?.lane ?? fresh.lane,
     });
 
     switch (decision.action) {
@@ -360,7 +364,7 @@ async function metadataFields(
 
 /**
  * Records the shard plan and what is known of the document (page count, metadata, digest),
- * then sends shards 2…n to the document's lane. A retried coordinator finds its plan recorded,
+ * then sends shards 2…n to the lane its generation is processed in. A retried coordinator finds its plan recorded,
  * keeps the progress made since, and sends the shards again: a shard counts once however often
  * it is delivered. Resolves to the number of shards.
  */
@@ -378,7 +382,7 @@ async function sendShards(
     throw new TransientFailure('The document changed while its shards were being planned.');
   }
   await store.startShards(claim.documentId, claim.generation, shards.length, known.pageCount);
-  const lane = laneOfKey(object.key) ?? 'interactive';
+  const { lane } = claim;
   await queue.send(
     lane,
     shards.slice(1).map((pages, offset): ShardMessage => ({

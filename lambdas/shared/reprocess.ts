@@ -73,10 +73,12 @@ export async function reprocessDocument(
     if (typeof object === 'string') return { kind: 'not-reprocessable', reason: object };
 
     const generation = record.generation + 1;
+    const lane = options.lane ?? record.lane;
     const started = await deps.documents.transition(
       documentId,
       { generation: record.generation, status: record.status },
-      { status: 'QUEUED', generation, attempts: 0, updatedAt: deps.now().toISOString() },
+      // The lane is the new generation's: its shards, if it has any, follow it there.
+      { status: 'QUEUED', generation, attempts: 0, lane, updatedAt: deps.now().toISOString() },
       [...REPROCESS_REMOVED_FIELDS],
     );
     if (!started) continue;
@@ -84,7 +86,7 @@ export async function reprocessDocument(
     try {
       await deps.sqs.send(
         new SendMessageCommand({
-          QueueUrl: deps.queueFor(options.lane ?? record.lane),
+          QueueUrl: deps.queueFor(lane),
           MessageBody: objectCreatedMessage(object, { configurationId: REPROCESS_CONFIGURATION_ID, eventTime: deps.now() }),
         }),
       );

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ProcessingDependencies } from '../../lambdas/extract/process-object.js';
+import { processCreatedObject, type ProcessingDependencies } from '../../lambdas/extract/process-object.js';
 import { processShard } from '../../lambdas/extract/process-shard.js';
 import { SHARD_MESSAGE_KIND, type ShardMessage } from '../../lambdas/extract/shard-message.js';
 import type { ParsedPage } from '../../lambdas/extract/pdf-document.js';
 import type { DocumentRecord } from '../../lambdas/shared/document-model.js';
 import { PermanentFailure, TransientFailure } from '../../lambdas/shared/errors.js';
 import type { ShardRecording } from '../../lambdas/shared/shard-progress.js';
+import { makePdf } from '../support/pdf-factory.js';
 
 const DOC_ID = '00000000-0000-4000-8000-0000000000c1';
 const NOW = Date.parse('2026-12-05T10:00:00Z');
@@ -60,7 +61,7 @@ function fakes(record: DocumentRecord | undefined, recording: ShardRecording = {
     addPagesDone: vi.fn(async () => undefined),
     recordShardDone: vi.fn(async () => recording),
   };
-  const read = vi.fn(async () => new Uint8Array([1]));
+  const read = vi.fn(async (): Promise<Uint8Array> => new Uint8Array([1]));
   const deps: ProcessingDependencies = {
     documents: { get: vi.fn(async () => record), transition } as never,
     pages: { putPages: vi.fn(async () => undefined), listPages: vi.fn() } as never,
@@ -198,5 +199,30 @@ describe('processShard', () => {
     extract.mockRejectedValueOnce(new TransientFailure('The invocation ran out of time after 3s of extraction; retrying.'));
 
     await expect(processShard(shard(), delivery(), deps)).rejects.toBeInstanceOf(TransientFailure);
+  });
+});
+
+describe('processCreatedObject planning shards', () => {
+  it("sends a reprocessed document's shards to the lane its generation was queued in, not its key's", async () => {
+    // Arrange: an upload (an interactive key) reprocessed by version in the bulk lane
+    const key = `uploads/u1/${DOC_ID}.pdf`;
+    const queued = processing({ status: 'QUEUED', source: 'api', lane: 'bulk', attempts: 0, objectKey: key, sequencer: '0A', shardGeneration: undefined, shardCount: undefined, shardsDone: undefined, pageCount: undefined });
+    const { deps, extract, read } = fakes(queued);
+    extract.mockImplementation(async (_bytes, _bounds, sink) => {
+      sink.document({ pageCount: 30, metadata: {}, shards: [{ first: 1, last: 10 }, { first: 11, last: 20 }, { first: 21, last: 30 }] });
+      for (let number = 1; number <= 10; number += 1) sink.page(page(number));
+    });
+
+    // Act
+    const pdf = makePdf(['long']);
+    read.mockResolvedValue(pdf);
+    await processCreatedObject({ bucket: 'docs', key, size: pdf.byteLength, sequencer: '0A', eventTime: '2026-12-05T09:59:00Z' }, delivery(), deps);
+
+    // Assert
+    const send = deps.shards!.queue.send as ReturnType<typeof vi.fn>;
+    expect(send).toHaveBeenCalledTimes(1);
+    const [lane, messages] = send.mock.calls[0]!;
+    expect(lane).toBe('bulk');
+    expect(messages.map((message: ShardMessage) => [message.lane, message.index])).toEqual([['bulk', 1], ['bulk', 2]]);
   });
 });
