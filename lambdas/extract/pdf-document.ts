@@ -7,7 +7,7 @@ import type { DocumentMetadata, PageTable } from '../shared/document-model.js';
 import { PermanentFailure } from '../shared/errors.js';
 import { LAYOUT_VERSION, roundCoordinate, type LayoutLine, type PageGraphics, type PageLayout, type TextSource } from '../shared/page-layout.js';
 import type { GreyImage, PageSize } from './ocr/grey-image.js';
-import { mergeOcrLines, textOfLines } from './ocr/merge-ocr-text.js';
+import { mergeOcrLines, textOfLines } from './ocr/ocr-lines.js';
 import { decideOcr, type OcrReason } from './ocr/ocr-decision.js';
 import { OcrUnavailable, PageOcrRefused } from './ocr/ocr-errors.js';
 import type { RenderLimits } from './ocr/render-plan.js';
@@ -212,7 +212,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions, sink: P
       const ocrSeconds = Math.round(performance.now() - startedAt) / 1000;
       // A junk OCR layer is replaced; any other text layer stays, and OCR adds the lines it lacks.
       const lines = keepsTextLayer ? mergeOcrLines(textLayer.layout.lines, recognised.lines) : recognised.lines;
-      const text = lines === recognised.lines ? recognised.text : textOfLines(lines);
+      const text = keepsTextLayer ? textOfLines(lines) : recognised.text;
       const visible = text.replace(/\s/g, '').length;
       return {
         ...textLayer,

@@ -1,19 +1,15 @@
 /**
  * Tesseract's TSV output as the page layout's lines and words, in page points.
  */
-import { roundCoordinate, unionBoxes, type Box, type LayoutLine, type LayoutWord } from '../../shared/page-layout.js';
+import { roundCoordinate, unionBoxes, type Box, type LayoutWord } from '../../shared/page-layout.js';
+import { readingOf, type OcrReading } from './ocr-lines.js';
 import type { GreyImage, PageSize, Rotation } from './grey-image.js';
 
 /** TSV levels: 4 a text line, 5 a word. */
 const WORD_LEVEL = '5';
 
 /** What one recognition of a page gave, already in page points. */
-export interface Recognition {
-  readonly text: string;
-  readonly lines: LayoutLine[];
-  /** Mean word confidence (0–100), 0 for a page with no words. */
-  readonly confidence: number;
-}
+export type Recognition = OcrReading;
 
 /**
  * Words of `tsv` (recognised on `image` turned clockwise by `rotation`) grouped into lines, with
@@ -34,14 +30,7 @@ export function layoutFromTsv(tsv: string, image: GreyImage, rotation: Rotation,
     words.push({ text, box: toPage([left, top, left + width, top + height]), confidence: Math.round(confidence * 10) / 10 });
     lines.set(key, words);
   }
-  const layoutLines = [...lines.values()].map((words) => ({ box: unionBoxes(words.map((word) => word.box)), words }));
-  const allWords = layoutLines.flatMap((line) => line.words);
-  const confidence = allWords.length ? allWords.reduce((sum, word) => sum + (word.confidence ?? 0), 0) / allWords.length : 0;
-  return {
-    text: layoutLines.map((line) => line.words.map((word) => word.text).join(' ')).join('\n'),
-    lines: layoutLines,
-    confidence: Math.round(confidence * 10) / 10,
-  };
+  return readingOf([...lines.values()].map((words) => ({ box: unionBoxes(words.map((word) => word.box)), words })));
 }
 
 /**

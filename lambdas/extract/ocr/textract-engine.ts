@@ -14,6 +14,7 @@ import { encode } from 'fast-png';
 import { roundCoordinate, unionBoxes, type Box, type LayoutLine, type LayoutWord } from '../../shared/page-layout.js';
 import type { GreyImage, PageSize } from './grey-image.js';
 import { OcrUnavailable, PageOcrRefused } from './ocr-errors.js';
+import { readingOf } from './ocr-lines.js';
 import type { OcrResult } from './tesseract-engine.js';
 
 /** Textract's limit for a synchronous document sent as bytes. */
@@ -130,11 +131,5 @@ export function layoutFromBlocks(blocks: readonly Block[], page: PageSize): Pick
     }
     if (words.length > 0) lines.push({ box: toBox(line) ?? unionBoxes(words.map((word) => word.box)), words });
   }
-  const allWords = lines.flatMap((line) => line.words);
-  const confidence = allWords.length ? allWords.reduce((sum, word) => sum + (word.confidence ?? 0), 0) / allWords.length : 0;
-  return {
-    text: lines.map((line) => line.words.map((word) => word.text).join(' ')).join('\n'),
-    lines,
-    confidence: Math.round(confidence * 10) / 10,
-  };
+  return readingOf(lines);
 }

@@ -6,10 +6,9 @@
  */
 import type { Box, PageGraphics, StrokedSegment } from '../../shared/page-layout.js';
 import type { PageGeometry } from '../page-geometry.js';
+import { PAGE_OBJECT } from './page-objects.js';
 import type { Pdfium } from './pdfium-module.js';
 
-const OBJECT_PATH = 2;
-const OBJECT_FORM = 5;
 const SEGMENT_LINETO = 0;
 const SEGMENT_BEZIERTO = 1;
 const SEGMENT_MOVETO = 2;
@@ -111,8 +110,8 @@ export function readPageGraphics(pdfium: Pdfium, page: number, geometry: PageGeo
       const object = objectAt(index);
       if (object === 0) continue;
       const type = fn.FPDFPageObj_GetType!(object);
-      if (type === OBJECT_PATH) readPath(object, multiply(matrixOf(object), parent));
-      else if (type === OBJECT_FORM && depth < MAX_FORM_DEPTH) {
+      if (type === PAGE_OBJECT.path) readPath(object, multiply(matrixOf(object), parent));
+      else if (type === PAGE_OBJECT.form && depth < MAX_FORM_DEPTH) {
         const matrix = multiply(matrixOf(object), parent);
         walk(fn.FPDFFormObj_CountObjects!(object), (child) => fn.FPDFFormObj_GetObject!(object, child), matrix, depth + 1);
       }

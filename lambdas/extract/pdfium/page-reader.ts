@@ -8,6 +8,7 @@ import { layOutPage, type FontStyle, type PageChars } from '../text-layout.js';
 import { REAL_TEXT_CHARS } from '../ocr/ocr-decision.js';
 import type { RenderLimits } from '../ocr/render-plan.js';
 import { readPageGraphics } from './page-graphics.js';
+import { PAGE_OBJECT } from './page-objects.js';
 import { renderPageGrey, type RenderedPage } from './page-render.js';
 import type { PdfiumDocument } from './pdfium-document.js';
 import type { Pdfium } from './pdfium-module.js';
@@ -30,9 +31,6 @@ export interface PageContent {
   readonly unreadable?: true;
 }
 
-const OBJECT_TEXT = 1;
-const OBJECT_IMAGE = 3;
-const OBJECT_FORM = 5;
 /** Forms nested deeper than this are not looked into (a hostile file may nest them without end). */
 const MAX_FORM_DEPTH = 4;
 
@@ -123,20 +121,17 @@ export class PageReader {
   /** Takes the text objects out of this loaded copy of the page, forms' too (the document is untouched). */
   private removeTextObjects(page: number): void {
     const { fn } = this.pdfium;
-    const fromForm = (form: number, depth: number): void => {
-      for (let index = fn.FPDFFormObj_CountObjects!(form) - 1; index >= 0; index -= 1) {
-        const object = fn.FPDFFormObj_GetObject!(form, index);
+    const strip = (count: number, objectAt: (index: number) => number, remove: (object: number) => number, depth: number): void => {
+      for (let index = count - 1; index >= 0; index -= 1) {
+        const object = objectAt(index);
         const type = object === 0 ? 0 : fn.FPDFPageObj_GetType!(object);
-        if (type === OBJECT_TEXT && fn.FPDFFormObj_RemoveObject!(form, object)) fn.FPDFPageObj_Destroy!(object);
-        else if (type === OBJECT_FORM && depth < MAX_FORM_DEPTH) fromForm(object, depth + 1);
+        if (type === PAGE_OBJECT.text && remove(object)) fn.FPDFPageObj_Destroy!(object);
+        else if (type === PAGE_OBJECT.form && depth < MAX_FORM_DEPTH) {
+          strip(fn.FPDFFormObj_CountObjects!(object), (child) => fn.FPDFFormObj_GetObject!(object, child), (child) => fn.FPDFFormObj_RemoveObject!(object, child), depth + 1);
+        }
       }
     };
-    for (let index = fn.FPDFPage_CountObjects!(page) - 1; index >= 0; index -= 1) {
-      const object = fn.FPDFPage_GetObject!(page, index);
-      const type = object === 0 ? 0 : fn.FPDFPageObj_GetType!(object);
-      if (type === OBJECT_TEXT && fn.FPDFPage_RemoveObject!(page, object)) fn.FPDFPageObj_Destroy!(object);
-      else if (type === OBJECT_FORM) fromForm(object, 1);
-    }
+    strip(fn.FPDFPage_CountObjects!(page), (index) => fn.FPDFPage_GetObject!(page, index), (object) => fn.FPDFPage_RemoveObject!(page, object), 0);
   }
 
   /** The share of the page its images cover (forms' images by the form's bounds), at most 1. */
@@ -146,8 +141,8 @@ export class PageReader {
     if (!(pageArea > 0)) return 0;
     const holdsImage = (object: number, depth: number): boolean => {
       const type = fn.FPDFPageObj_GetType!(object);
-      if (type === OBJECT_IMAGE) return true;
-      if (type !== OBJECT_FORM || depth > MAX_FORM_DEPTH) return false;
+      if (type === PAGE_OBJECT.image) return true;
+      if (type !== PAGE_OBJECT.form || depth > MAX_FORM_DEPTH) return false;
       const count = Math.min(fn.FPDFFormObj_CountObjects!(object), 1000);
       for (let index = 0; index < count; index += 1) if (holdsImage(fn.FPDFFormObj_GetObject!(object, index), depth + 1)) return true;
       return false;

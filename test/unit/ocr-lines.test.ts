@@ -3,7 +3,7 @@
  * its text) join the text layer's lines top to bottom.
  */
 import { describe, expect, it } from 'vitest';
-import { mergeOcrLines, textOfLines } from '../../lambdas/extract/ocr/merge-ocr-text.js';
+import { mergeOcrLines, textOfLines } from '../../lambdas/extract/ocr/ocr-lines.js';
 import type { Box, LayoutLine } from '../../lambdas/shared/page-layout.js';
 
 const line = (text: string, box: Box, confidence?: number): LayoutLine => ({
