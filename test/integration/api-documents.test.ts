@@ -105,7 +105,12 @@ describe('upload paths', () => {
     expect(linesAbout('api.log')).toContainEqual(
       expect.objectContaining({ message: 'Request answered', operation: 'uploadDocument', statusCode: 202, documentId }),
     );
-    expect(linesAbout('extract.log')).toContainEqual(expect.objectContaining({ message: 'Object processed', status: 'completed', documentId }));
+    // The extractor writes its line after the completing write the record shows, so it is waited for.
+    const processed = await waitFor(() => linesAbout('extract.log').find((line) => line.message === 'Object processed'), {
+      timeoutMs: 60_000,
+      description: 'the extractor’s line about the document',
+    });
+    expect(processed).toMatchObject({ status: 'completed', documentId });
     // …and no line of another request carries it: the keys end with the request.
     expect(linesAbout('api.log').filter((line) => line.operation === 'listDocuments')).toEqual([]);
 

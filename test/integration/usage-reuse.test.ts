@@ -55,19 +55,23 @@ async function usageOf(client: ApiClient) {
   return answer.body;
 }
 
-/** The duration the runtime reported (its REPORT line) for the invocation that logged the document's outcome. */
-function reportedDurationMs(documentId: string): number {
-  const lines = readFileSync(local.runtime.layout.extractLog, 'utf8').split('\n');
-  const processed = lines
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((entry) => entry.message === 'Object processed' && entry.documentId === documentId && entry.status === 'completed');
-  const requestId = processed?.function_request_id as string;
-  // Runtime lines start with their time: `2026-12-05T07:00:00.000Z REPORT RequestId: …`.
-  const report = lines.find((line) => line.includes(` REPORT RequestId: ${requestId} `));
-  const match = /Duration: ([\d.]+) ms/.exec(report ?? '');
-  if (!requestId || !match) throw new Error(`No REPORT line for the invocation that completed ${documentId}`);
-  return Number(match[1]);
+/**
+ * The duration the runtime reported (its REPORT line) for the invocation that logged the document's outcome.
+ * Both lines are written after the completing write the API shows, so they are waited for.
+ */
+async function reportedDurationMs(documentId: string): Promise<number> {
+  return waitFor(() => {
+    const lines = readFileSync(local.runtime.layout.extractLog, 'utf8').split('\n');
+    const processed = lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.message === 'Object processed' && entry.documentId === documentId && entry.status === 'completed');
+    const requestId = processed?.function_request_id as string | undefined;
+    // Runtime lines start with their time: `2026-12-05T07:00:00.000Z REPORT RequestId: …`.
+    const report = requestId && lines.find((line) => line.includes(` REPORT RequestId: ${requestId} `));
+    const match = /Duration: ([\d.]+) ms/.exec(report || '');
+    return match ? Number(match[1]) : undefined;
+  }, { timeoutMs: 30_000, description: `the REPORT line of the invocation that completed ${documentId}` });
 }
 
 describe('usage metering end to end', () => {
@@ -88,7 +92,7 @@ describe('usage metering end to end', () => {
     const { total } = usage;
     expect(total).toMatchObject({ documentsCompleted: 1, documentsFailed: 0, documentsReused: 0, pages: document.pageCount, sourceBytes: pdf.byteLength });
     expect(total.extractionMs).toBeGreaterThan(0);
-    expect(total.extractionMs).toBeLessThanOrEqual(reportedDurationMs(document.documentId as string));
+    expect(total.extractionMs).toBeLessThanOrEqual(await reportedDurationMs(document.documentId as string));
     expect(total.gbSeconds).toBeCloseTo((total.extractionMs / 1000) * (memoryMb / 1024), 9);
     // A layout per page at least, each a PUT; the record's writes and a page item per page at least.
     expect(total.s3Writes).toBeGreaterThanOrEqual(document.pageCount as number);
