@@ -153,6 +153,12 @@ describe('web uploader (Chromium)', () => {
     const routes = await page.locator('#uploads li').evaluateAll((items) =>
       Object.fromEntries(items.map((item: any) => [item.querySelector('.upload-name')?.textContent, item.dataset.route])),
     );
+    // An upload's own line follows its document on the next check, which may come after the list shows it done.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#uploads li .upload-state')].every((state) => /^(COMPLETED|FAILED)/.test(state.textContent ?? '')),
+      undefined,
+      { timeout: EXTRACTION_TIMEOUT_MS },
+    );
     const uploadStates = await page.locator('#uploads li .upload-state').allTextContents();
     const documentId = await documentRow(page, LARGER_PDF).getAttribute('data-document-id');
     await documentRow(page, LARGER_PDF).getByRole('button', { name: `Show text of ${LARGER_PDF}` }).click();

@@ -234,11 +234,11 @@ describe('shards that arrive when they should not', () => {
     const { body } = await uploadDirect(client, makePdf(numberedPages(25, 'Gone')));
     const completed = await probe.terminal(body.documentId, 120_000);
     const deleted = await client.call('deleteDocument', { id: body.documentId });
-    await waitFor(async () => ((await probe.pages(body.documentId)).length === 0 ? true : undefined), {
-      timeoutMs: 120_000,
-      description: 'the pages to be purged',
-    });
-    const before = await probe.documents.get(body.documentId);
+    // The purge deletes the pages, then marks the tombstone: the mark is its last write.
+    const before = await waitFor(async () => {
+      const record = await probe.documents.get(body.documentId);
+      return record?.purgedAt !== undefined ? record : undefined;
+    }, { timeoutMs: 120_000, description: 'the purge to mark the tombstone' });
     const object = { bucket: completed.bucket!, key: completed.objectKey!, size: completed.size ?? 0, sequencer: completed.sequencer ?? '0A', eventTime: completed.createdAt };
 
     // Act

@@ -281,6 +281,8 @@ describe('duplicate and out-of-order S3 events', () => {
       },
       { timeoutMs: TERMINAL_WAIT_MS, intervalMs: 200, description: 'generation 2 to complete' },
     );
+    // Each completion's event follows its write through the table's stream.
+    await waitFor(() => documentEvents(local, documentId).length === 2, { timeoutMs: TERMINAL_WAIT_MS, description: 'both completion events' });
 
     // Act: S3 delivers at least once and in no particular order.
     await sendEvent(key, second.sequencer!);
