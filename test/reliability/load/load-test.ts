@@ -120,7 +120,10 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     records = await ownersRecords(stores.listing, plan.owners);
   }
 
-  await waitForDrainedLanes(clients, outputs, DRAIN_TIMEOUT_MS);
+  const stillQueued = await waitForDrainedLanes(clients, outputs, DRAIN_TIMEOUT_MS);
+  if (stillQueued > 0) {
+    log(`  ${stillQueued} message(s) still in the lanes after ${DRAIN_TIMEOUT_MS / 1000} s: the dead-letter count below may miss some`);
+  }
   const deadLettered = Math.max(0, (await deadLetterDepth(clients, outputs)) - deadLettersBefore);
   // The listing is an index (eventually consistent on AWS): each API upload is read again by key.
   records = await withConsistentReads(stores.documents, await ownersRecords(stores.listing, plan.owners), submitted);
@@ -271,13 +274,17 @@ export async function deadLetterDepth(clients: AwsClients, outputs: LocalOutputs
   return depths.reduce((sum, depth) => sum + depth, 0);
 }
 
-/** Waits (bounded) for both lanes' extraction and shard queues to be empty, so nothing is still on its way to a dead-letter queue. */
-async function waitForDrainedLanes(clients: AwsClients, outputs: LocalOutputs, timeoutMs: number): Promise<void> {
+/**
+ * Waits (bounded) for both lanes' extraction and shard queues to be empty, so nothing is still on
+ * its way to a dead-letter queue; answers how many messages were left when the time ran out (0: drained).
+ */
+async function waitForDrainedLanes(clients: AwsClients, outputs: LocalOutputs, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const queues = [outputs.QueueUrl, outputs.BulkQueueUrl, outputs.ShardQueueUrl, outputs.BulkShardQueueUrl];
+  const queues = [outputs.QueueUrl, outputs.BulkQueueUrl, outputs.ShardQueueUrl, outputs.BulkShardQueueUrl];
+  for (;;) {
     const depths = await Promise.all(queues.map((url) => queueDepth(clients, url)));
-    if (depths.every((depth) => depth === 0)) return;
+    const queued = depths.reduce((sum, depth) => sum + depth, 0);
+    if (queued === 0 || Date.now() >= deadline) return queued;
     await sleep(500);
   }
 }
