@@ -14,6 +14,7 @@ import { readCorpusFile } from '../support/corpus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { jsonLines } from '../support/json-lines.js';
 
 let local: TestRuntime;
 let probe: PipelineProbe;
@@ -97,11 +98,7 @@ describe('upload paths', () => {
 
     // Assert: the API's line for the request, and the extractor's for the object, name it alike
     const linesAbout = (log: string) =>
-      readFileSync(join(local.runtime.layout.root, 'logs', log), 'utf8')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .filter((line) => line.correlation_id === documentId);
+      jsonLines(readFileSync(join(local.runtime.layout.root, 'logs', log), 'utf8')).filter((line) => line.correlation_id === documentId);
     expect(linesAbout('api.log')).toContainEqual(
       expect.objectContaining({ message: 'Request answered', operation: 'uploadDocument', statusCode: 202, documentId }),
     );

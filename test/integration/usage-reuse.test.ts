@@ -19,6 +19,7 @@ import { readCorpusFile } from '../support/corpus.js';
 import { removeStateDir, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime.js';
 import { makePdf } from '../support/pdf-factory.js';
 import { PipelineProbe } from '../support/pipeline-probe.js';
+import { jsonLines } from '../support/json-lines.js';
 
 let local: TestRuntime;
 let probe: PipelineProbe;
@@ -61,11 +62,11 @@ async function usageOf(client: ApiClient) {
  */
 async function reportedDurationMs(documentId: string): Promise<number> {
   return waitFor(() => {
-    const lines = readFileSync(local.runtime.layout.extractLog, 'utf8').split('\n');
-    const processed = lines
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((entry) => entry.message === 'Object processed' && entry.documentId === documentId && entry.status === 'completed');
+    const text = readFileSync(local.runtime.layout.extractLog, 'utf8');
+    const lines = text.split('\n');
+    const processed = jsonLines(text).find(
+      (entry) => entry.message === 'Object processed' && entry.documentId === documentId && entry.status === 'completed',
+    );
     const requestId = processed?.function_request_id as string | undefined;
     // Runtime lines start with their time: `2026-12-05T07:00:00.000Z REPORT RequestId: …`.
     const report = requestId && lines.find((line) => line.includes(` REPORT RequestId: ${requestId} `));

@@ -1,8 +1,9 @@
 /**
- * What a handler tells CloudWatch, read back in a unit test: Powertools writes its log lines and
+ * What a handler tells CloudWatch, read back in a test: Powertools writes its log lines and
  * EMF metrics as JSON lines on stdout and stderr, which is all CloudWatch sees of them.
  */
 import { vi } from 'vitest';
+import { jsonLines } from './json-lines.js';
 
 /** Runs `act` with stdout and stderr captured, and returns every JSON line written meanwhile, parsed. */
 export async function capturedJsonLines(act: () => Promise<unknown>): Promise<Record<string, any>[]> {
@@ -18,9 +19,6 @@ export async function capturedJsonLines(act: () => Promise<unknown>): Promise<Re
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return written
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
+  return jsonLines(written.join(''));
 }
+

@@ -270,7 +270,12 @@ async function queueDepth(clients: AwsClients, queueUrl: string): Promise<number
 /** Messages in both lanes' extraction and shard dead-letter queues, visible or in flight. */
 export async function deadLetterDepth(clients: AwsClients, outputs: LocalOutputs): Promise<number> {
   const queues = [outputs.DeadLetterQueueUrl, outputs.BulkDeadLetterQueueUrl, outputs.ShardDeadLetterQueueUrl, outputs.BulkShardDeadLetterQueueUrl];
-  const depths = await Promise.all(queues.map((url) => queueDepth(clients, url)));
+  return totalDepth(clients, queues);
+}
+
+/** Messages in all the given queues, visible or in flight. */
+async function totalDepth(clients: AwsClients, queueUrls: readonly string[]): Promise<number> {
+  const depths = await Promise.all(queueUrls.map((url) => queueDepth(clients, url)));
   return depths.reduce((sum, depth) => sum + depth, 0);
 }
 
@@ -282,8 +287,7 @@ async function waitForDrainedLanes(clients: AwsClients, outputs: LocalOutputs, t
   const deadline = Date.now() + timeoutMs;
   const queues = [outputs.QueueUrl, outputs.BulkQueueUrl, outputs.ShardQueueUrl, outputs.BulkShardQueueUrl];
   for (;;) {
-    const depths = await Promise.all(queues.map((url) => queueDepth(clients, url)));
-    const queued = depths.reduce((sum, depth) => sum + depth, 0);
+    const queued = await totalDepth(clients, queues);
     if (queued === 0 || Date.now() >= deadline) return queued;
     await sleep(500);
   }

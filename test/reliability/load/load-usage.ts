@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UsageStore } from '../../../lambdas/shared/usage-store.js';
 import { sumUsage, usageDayOf, type UsageTotals } from '../../../lambdas/shared/usage.js';
+import { jsonLines } from '../../support/json-lines.js';
 
 /** One completed document read in one run, from the extractor's `Object processed` line. */
 export interface MeteredRun {
@@ -18,9 +19,8 @@ export interface MeteredRun {
 /** The completed, extracted (not reused) single-run documents the extractor logged, with their metered figures. */
 export function meteredRunsFromLog(text: string): MeteredRun[] {
   const runs: MeteredRun[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { message?: string; status?: string; consumption?: { documentsCompleted?: number; documentsReused?: number; pages?: number; extractionMs?: number } };
+  for (const line of jsonLines(text)) {
+    const entry = line as { message?: string; status?: string; consumption?: { documentsCompleted?: number; documentsReused?: number; pages?: number; extractionMs?: number } };
     const consumption = entry.consumption;
     if (entry.message !== 'Object processed' || entry.status !== 'completed' || !consumption) continue;
     if (consumption.documentsCompleted !== 1 || consumption.documentsReused || !consumption.pages) continue;
